@@ -1,0 +1,48 @@
+"""Declares chipsim's Cython extensions; metadata lives in pyproject.toml.
+
+Every ``*.pyx`` under ``cores/`` and ``noc/`` becomes an extension module of the same dotted
+name. A kernel that fails to compile fails the install: there is no fallback to slow Python.
+Set ``CHIPSIM_DEBUG_KERNELS=1`` to build with bounds and wraparound checks on.
+"""
+
+import os
+from pathlib import Path
+
+import numpy
+from Cython.Build import cythonize
+from setuptools import Extension, setup
+
+KERNEL_PACKAGES = ("cores", "noc")
+DEBUG = os.environ.get("CHIPSIM_DEBUG_KERNELS") == "1"
+
+
+def kernel_extensions() -> list[Extension]:
+    """One Extension per .pyx file in the kernel packages, compiled with -O3."""
+    extensions = []
+    for package in KERNEL_PACKAGES:
+        for pyx in sorted(Path(package).rglob("*.pyx")):
+            module = ".".join(pyx.with_suffix("").parts)
+            extensions.append(
+                Extension(
+                    module,
+                    [str(pyx)],
+                    include_dirs=[numpy.get_include()],
+                    define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+                    extra_compile_args=["-O3"],
+                )
+            )
+    return extensions
+
+
+setup(
+    ext_modules=cythonize(
+        kernel_extensions(),
+        compiler_directives={
+            "language_level": 3,
+            "boundscheck": DEBUG,
+            "wraparound": DEBUG,
+            "cdivision": True,
+            "initializedcheck": DEBUG,
+        },
+    ),
+)
