@@ -1,0 +1,39 @@
+"""Clock-domain conversions (design.md, decision 1).
+
+Simulated time is an integer count of reference-clock cycles. ``c`` cycles of a unit running at
+``f`` Hz take ``ceil(c * clock_hz / f)`` reference cycles; a reference-cycle instant seen from a
+unit's clock is the first unit cycle at or after it.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+
+class ClockDomain:
+    """A unit's clock (PE at its operating point, or the NoC) against the reference clock.
+
+    The ratio ``clock_hz / f`` is kept as an exact fraction ``num / den`` so that conversions
+    are exact integer arithmetic for the round frequencies chips use.
+    """
+
+    def __init__(self, reference_hz: float, unit_hz: float) -> None:
+        ratio = Fraction(reference_hz).limit_denominator(10**9) / Fraction(
+            unit_hz
+        ).limit_denominator(10**9)
+        self.num = ratio.numerator
+        self.den = ratio.denominator
+
+    def to_reference(self, unit_cycles: np.ndarray | int) -> np.ndarray | int:
+        """Reference cycles that ``unit_cycles`` of this unit take: ceil(c * num / den)."""
+        c = np.asarray(unit_cycles, dtype=np.int64)
+        out = -((-c * self.num) // self.den)
+        return int(out) if out.ndim == 0 else out
+
+    def from_reference(self, reference_cycles: np.ndarray | int) -> np.ndarray | int:
+        """First unit cycle at or after a reference-cycle instant: ceil(r * den / num)."""
+        r = np.asarray(reference_cycles, dtype=np.int64)
+        out = -((-r * self.den) // self.num)
+        return int(out) if out.ndim == 0 else out
