@@ -1,6 +1,6 @@
 """Chip configuration: typed models composed from cores/ and noc/ parameters, and the loader."""
 
-from chipsim.config.loader import load_config, parse_override
+from chipsim.config.loader import load_config
 from chipsim.config.models import (
     ChipConfig,
     ChipParams,
@@ -20,5 +20,4 @@ __all__ = [
     "OperatingPoint",
     "TopologyParams",
     "load_config",
-    "parse_override",
 ]

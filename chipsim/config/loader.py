@@ -1,22 +1,13 @@
-"""Load a chip config from YAML, apply dotted-path overrides, validate, explain errors.
-
-Every failure raises :class:`~chipsim.errors.ConfigError` with one message naming the file,
-the key path (with the YAML line where there is one) and what was expected.
-"""
+"""Load a chip config from YAML with dotted-path overrides (see :mod:`chipsim.yamlmodel`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-import yaml
-from pydantic import BaseModel, ValidationError
 
 from chipsim.config.models import ChipConfig
 from chipsim.errors import ConfigError
-
-KeyPath = tuple[str | int, ...]
+from chipsim.yamlmodel import load_yaml_model
 
 
 def load_config(path: str | Path, overrides: Sequence[str] = ()) -> ChipConfig:
@@ -27,147 +18,4 @@ def load_config(path: str | Path, overrides: Sequence[str] = ()) -> ChipConfig:
     ConfigError
         Missing file, YAML syntax error, unknown key, wrong type or impossible value.
     """
-    path = Path(path)
-    text = _read_text(path)
-    try:
-        root_node = yaml.compose(text)
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{path}{where}: YAML syntax error: {problem}") from None
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: expected a mapping of sections (chip, topology, pe, ...)")
-    overridden = {}
-    for override in overrides:
-        key_path, value = parse_override(override)
-        set_by_path(raw, key_path, value, source=f"override {override!r}")
-        overridden[key_path] = override
-    try:
-        return ChipConfig.model_validate(raw)
-    except ValidationError as exc:
-        raise ConfigError(
-            explain_validation_error(exc, path, ChipConfig, root_node, overridden)
-        ) from None
-
-
-def parse_override(text: str) -> tuple[KeyPath, Any]:
-    """Split ``"noc.buffer_depth=8"`` into (("noc", "buffer_depth"), 8); the value is YAML."""
-    key, sep, value = text.partition("=")
-    if not sep or not key.strip():
-        raise ConfigError(f"override {text!r}: expected KEY.PATH=VALUE, e.g. noc.buffer_depth=8")
-    try:
-        parsed = yaml.safe_load(value) if value.strip() else None
-    except yaml.YAMLError:
-        raise ConfigError(f"override {text!r}: the value is not valid YAML") from None
-    parts = tuple(key.strip().split("."))
-    if any(not part for part in parts):
-        raise ConfigError(f"override {text!r}: empty component in key path {key!r}")
-    return parts, parsed
-
-
-def set_by_path(raw: dict, key_path: KeyPath, value: Any, source: str) -> None:
-    """Set ``raw[a][b]... = value``, creating mappings on the way; never descend into values."""
-    node = raw
-    for i, part in enumerate(key_path[:-1]):
-        child = node.setdefault(part, {})
-        if not isinstance(child, dict):
-            where = ".".join(map(str, key_path[: i + 1]))
-            raise ConfigError(f"{source}: {where} is a value, not a section")
-        node = child
-    node[key_path[-1]] = value
-
-
-def explain_validation_error(
-    exc: ValidationError,
-    path: Path,
-    model: type[BaseModel],
-    root_node: yaml.Node | None,
-    overridden: dict[KeyPath, str],
-) -> str:
-    """One message, a line per problem: file, key path, line or override, what was expected."""
-    lines = []
-    for error in exc.errors():
-        loc = tuple(error["loc"])
-        key = ".".join(map(str, loc)) or "(top level)"
-        origin = _origin(loc, root_node, overridden)
-        if error["type"] == "extra_forbidden":
-            known = ", ".join(_known_keys(model, loc[:-1])) or "none"
-            what = f"unknown key; expected one of: {known}"
-        elif error["type"] == "missing":
-            what = "missing required key"
-        else:
-            message = error["msg"].removeprefix("Value error, ")
-            what = f"{message} (got {error['input']!r})" if _is_scalar(error["input"]) else message
-        lines.append(f"{path}: {key}{origin}: {what}")
-    return "\n".join(lines)
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text()
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such config file") from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read config file ({exc.__class__.__name__})") from None
-
-
-def _origin(loc: KeyPath, root_node: yaml.Node | None, overridden: dict[KeyPath, str]) -> str:
-    for key_path, text in overridden.items():
-        if loc[: len(key_path)] == key_path:
-            return f" (set by -s {text})"
-    line = _line_of(root_node, loc)
-    return f" (line {line})" if line else ""
-
-
-def _line_of(node: yaml.Node | None, loc: Iterable[str | int]) -> int | None:
-    """1-based line of the deepest YAML node on ``loc`` that exists in the file."""
-    line = None
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            match = next(((k, v) for k, v in node.value if k.value == str(part)), None)
-            if match is None:
-                break
-            line = match[0].start_mark.line + 1
-            node = match[1]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if part >= len(node.value):
-                break
-            node = node.value[part]
-            line = node.start_mark.line + 1
-        else:
-            break
-    return line
-
-
-def _known_keys(model: type[BaseModel], loc: KeyPath) -> list[str]:
-    """Field names of the model found at ``loc`` (skipping list indices), for error messages."""
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        field = current.model_fields.get(part) if _is_model(current) else None
-        if field is None:
-            return []
-        current = _model_in(field.annotation)
-    return list(current.model_fields) if _is_model(current) else []
-
-
-def _model_in(annotation: Any) -> Any:
-    """The BaseModel class inside an annotation such as ``X``, ``list[X]`` or ``X | None``."""
-    if _is_model(annotation):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def _is_model(obj: Any) -> bool:
-    return isinstance(obj, type) and issubclass(obj, BaseModel)
-
-
-def _is_scalar(value: Any) -> bool:
-    return isinstance(value, (int, float, str, bool)) or value is None
+    return load_yaml_model(path, ChipConfig, overrides, ConfigError)

@@ -111,7 +111,7 @@ def test_yaml_syntax_error_gives_line(tmp_path: Path) -> None:
 
 def test_missing_file(tmp_path: Path) -> None:
     """A config path that does not exist says so."""
-    with pytest.raises(ConfigError, match="no such config file"):
+    with pytest.raises(ConfigError, match="no such file"):
         load_config(tmp_path / "nope.yaml")
 
 
