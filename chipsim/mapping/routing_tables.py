@@ -9,9 +9,9 @@ opposite to the one it came in by; a packet injected by a local PE that matches 
 dropped. So a table needs an entry only where a packet is injected, turns, branches or is
 delivered; straight runs cost nothing, which is what keeps SpiNNaker's tables small.
 
-Port encoding (route bit ``i``; must equal noc's when noc defines one):
+Port encoding (route bit ``i``), the same as noc's (``noc/topology.py``, ``noc/routing.py``):
 
-* bits 0-3: the mesh directions ``EAST`` (+x), ``NORTH`` (+y), ``WEST`` (-x), ``SOUTH`` (-y);
+* bits 0-3: the mesh directions ``NORTH`` (+y), ``EAST`` (+x), ``SOUTH`` (-y), ``WEST`` (-x);
   the opposite of direction ``d`` is ``(d + 2) % 4``;
 * bit ``4 + p``: local port ``p`` of the router, ``0 <= p < pes_per_router``.
 
@@ -32,15 +32,15 @@ import numpy as np
 
 from chipsim.errors import UserError
 
-EAST, NORTH, WEST, SOUTH = 0, 1, 2, 3
-"""Route bits of the four mesh directions; NORTH is +y."""
+NORTH, EAST, SOUTH, WEST = 0, 1, 2, 3
+"""Route bits of the four mesh directions (as noc.topology's N, E, S, W); NORTH is +y."""
 LOCAL_PORT_BIT0 = 4
 """Route bit of local port 0; local port ``p`` is bit ``LOCAL_PORT_BIT0 + p``."""
 INJECTED = -1
 """In-port of a packet injected at its source router by a local PE."""
-_STEP_X = np.array([1, 0, -1, 0])
-_STEP_Y = np.array([0, 1, 0, -1])
-_DIRECTION_NAMES = ("EAST", "NORTH", "WEST", "SOUTH")
+_STEP_X = np.array([0, 1, 0, -1])
+_STEP_Y = np.array([1, 0, -1, 0])
+_DIRECTION_NAMES = ("NORTH", "EAST", "SOUTH", "WEST")
 KEY_SPACE = 1 << 32
 """Number of distinct 32-bit keys."""
 
@@ -174,10 +174,40 @@ def _check_csr(mesh: MeshShape, source_endpoint, dest_ptr, dest_endpoint) -> Non
             raise ValueError(f"{name} must lie in [0, {mesh.n_endpoints}) on this mesh")
 
 
+def _xy_hops(
+    mesh: MeshShape, source_router: np.ndarray, dest_endpoint: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """Every router on the XY path of each (source router, destination endpoint) pair.
+
+    Returns ``pair, router, in_port, out_bit`` per hop: the pair index, the router visited,
+    the port the packet arrives by (``INJECTED`` at the source) and the port it leaves by.
+    """
+    w, ppr = mesh.width, mesh.pes_per_router
+    sx, sy = source_router % w, source_router // w
+    dx, dy = dest_endpoint // ppr % w, dest_endpoint // ppr // w
+    nx, ny = np.abs(dx - sx), np.abs(dy - sy)
+    hops = nx + ny + 1  # routers on the path, source and destination included
+    pair = np.repeat(np.arange(hops.size), hops)
+    k = np.arange(pair.size) - np.repeat(np.cumsum(hops) - hops, hops)  # hop index on its path
+    nx, ny, sx, sy, dx, dy = nx[pair], ny[pair], sx[pair], sy[pair], dx[pair], dy[pair]
+    step_x, step_y = np.sign(dx - sx), np.sign(dy - sy)
+    along_x = k < nx
+    x = np.where(along_x, sx + step_x * k, dx)
+    y = np.where(along_x, sy, sy + step_y * (k - nx))
+    dir_x, dir_y = np.where(step_x > 0, EAST, WEST), np.where(step_y > 0, NORTH, SOUTH)
+    out_bit = np.where(along_x, dir_x, dir_y)
+    out_bit = np.where(k == nx + ny, LOCAL_PORT_BIT0 + dest_endpoint[pair] % ppr, out_bit)
+    in_port = np.where(k <= nx, (dir_x + 2) % 4, (dir_y + 2) % 4)
+    return pair, y * w + x, np.where(k == 0, INJECTED, in_port), out_bit
+
+
 def multicast_trees(
     mesh: MeshShape, source_endpoint: np.ndarray, dest_ptr: np.ndarray, dest_endpoint: np.ndarray
 ) -> MulticastTrees:
-    """XY multicast trees of all slices, vectorised over every hop of every (slice, dest) path.
+    """XY multicast trees of all slices: the union of the paths to their destinations.
+
+    Vectorised over every hop of every (slice, destination) path; the routes of paths that
+    share a router are OR-ed together, which is where a tree branches.
 
     Parameters
     ----------
@@ -191,34 +221,18 @@ def multicast_trees(
     dest_ptr = np.asarray(dest_ptr, dtype=np.int64)
     dest_endpoint = np.asarray(dest_endpoint, dtype=np.int64)
     _check_csr(mesh, source_endpoint, dest_ptr, dest_endpoint)
-    w, ppr = mesh.width, mesh.pes_per_router
+    n_slices = max(len(source_endpoint), 1)
     pair_slice = np.repeat(np.arange(len(source_endpoint)), np.diff(dest_ptr))
-    src = source_endpoint[pair_slice] // ppr
-    sx, sy = src % w, src // w
-    dst = dest_endpoint // ppr
-    dx, dy = dst % w, dst // w
-    nx, ny = np.abs(dx - sx), np.abs(dy - sy)
-    hops = nx + ny + 1  # routers on the path, source and destination included
-    pair = np.repeat(np.arange(len(pair_slice)), hops)
-    k = np.arange(pair.size) - np.repeat(np.cumsum(hops) - hops, hops)  # hop index on its path
-    nx, ny, sx, sy, dx = nx[pair], ny[pair], sx[pair], sy[pair], dx[pair]
-    step_x, step_y = np.sign(dx - sx), np.sign(dy[pair] - sy)
-    along_x = k < nx
-    x = np.where(along_x, sx + step_x * k, dx)
-    y = np.where(along_x, sy, sy + step_y * (k - nx))
-    dir_x, dir_y = np.where(step_x > 0, EAST, WEST), np.where(step_y > 0, NORTH, SOUTH)
-    out_bit = np.where(along_x, dir_x, dir_y)
-    out_bit = np.where(k == nx + ny, LOCAL_PORT_BIT0 + dest_endpoint[pair] % ppr, out_bit)
-    in_port = np.where(k <= nx, (dir_x + 2) % 4, (dir_y + 2) % 4)
-    in_port = np.where(k == 0, INJECTED, in_port)
-    node = (y * w + x) * len(source_endpoint) + pair_slice[pair]
+    source_router = source_endpoint[pair_slice] // mesh.pes_per_router
+    pair, router, in_port, out_bit = _xy_hops(mesh, source_router, dest_endpoint)
+    node = router * n_slices + pair_slice[pair]
     order = np.argsort(node, kind="stable")
     node, out_bit, in_port = node[order], out_bit[order], in_port[order]
     first = np.flatnonzero(np.r_[True, node[1:] != node[:-1]]) if node.size else node
     route = np.bitwise_or.reduceat(np.left_shift(np.uint32(1), out_bit.astype(np.uint32)), first)
     return MulticastTrees(
-        slice=(node[first] % max(len(source_endpoint), 1)).astype(np.int32),
-        router=(node[first] // max(len(source_endpoint), 1)).astype(np.int32),
+        slice=(node[first] % n_slices).astype(np.int32),
+        router=(node[first] // n_slices).astype(np.int32),
         in_port=in_port[first].astype(np.int8),
         route=route.astype(np.uint32),
     )

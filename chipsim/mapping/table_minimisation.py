@@ -14,8 +14,9 @@ it, and the merge is shrunk until it is safe:
   entry is specialised on an X bit (fixed to the opposite of that key block's bit), dropping
   the entries that disagree; if no such bit exists the merge is abandoned.
 
-Each round applies the merge that saves most entries, until the table fits ``target`` or no
-merge of two or more entries is safe.
+Greedy: each round applies the safe merge that saves most entries (savings re-evaluated
+lazily), until the table fits ``target`` or no merge of two or more entries is safe. A merge
+check costs O(entries x live blocks), so this suits tables of up to a few thousand entries.
 
 Guarantee. The caller lists the *live blocks* of the router: the key block of every slice
 whose multicast tree reaches it, with the entry that routes it or, for a block that is
@@ -151,6 +152,28 @@ class _Table:
         )
 
 
+def _merge_greedily(table: _Table, target: int) -> None:
+    """Apply the safe merge that saves most entries until ``table`` fits ``target`` or none is left.
+
+    Lazy greedy: each route's saving is re-evaluated on the current table only when it is the
+    largest known one, so a round costs one or two ``safe_merge`` calls, not one per route.
+    """
+    saving = dict.fromkeys(np.unique(table.route).tolist(), np.inf)  # maybe stale, per route
+    merges: dict[int, tuple] = {}  # safe merges evaluated on the current table
+    while table.key.size > target:
+        route = max(saving, key=saving.get)
+        if route not in merges:
+            merges[route] = table.safe_merge(table.route == route)
+            saving[route] = int(merges[route][0].sum()) - 1
+        elif saving[route] >= 1:
+            table.apply(*merges[route])
+            merges.clear()
+        elif len(merges) < len(saving):
+            saving.update({r: np.inf for r in saving if r not in merges})  # re-check the rest
+        else:
+            return
+
+
 def ordered_covering(
     key: np.ndarray, mask: np.ndarray, route: np.ndarray, blocks: LiveBlocks, target: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -188,15 +211,7 @@ def ordered_covering(
             blocks.default_route.astype(np.uint32),
         ),
     )
-    while table.key.size > target:
-        best = None
-        for r in np.unique(table.route):
-            merge = table.safe_merge(table.route == r)
-            if merge[0].sum() >= 2 and (best is None or merge[0].sum() > best[0].sum()):
-                best = merge
-        if best is None:
-            break
-        table.apply(*best)
+    _merge_greedily(table, target)
     return table.key, table.mask, table.route
 
 
