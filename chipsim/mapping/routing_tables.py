@@ -41,6 +41,8 @@ INJECTED = -1
 _STEP_X = np.array([0, 1, 0, -1])
 _STEP_Y = np.array([1, 0, -1, 0])
 _DIRECTION_NAMES = ("NORTH", "EAST", "SOUTH", "WEST")
+MAX_ROUTE_BITS = 31
+"""Route bits in use at most (noc.topology.MAX_PORTS): 4 directions and up to 27 local ports."""
 KEY_SPACE = 1 << 32
 """Number of distinct 32-bit keys."""
 
@@ -60,10 +62,10 @@ class MeshShape:
     def __post_init__(self) -> None:
         if min(self.width, self.height, self.pes_per_router) < 1:
             raise ValueError(f"mesh sizes must be >= 1, got {self}")
-        if LOCAL_PORT_BIT0 + self.pes_per_router > 32:
+        if LOCAL_PORT_BIT0 + self.pes_per_router > MAX_ROUTE_BITS:
             raise ValueError(
-                f"a 32-bit route has room for {32 - LOCAL_PORT_BIT0} local ports, "
-                f"got pes_per_router={self.pes_per_router}"
+                f"a route has room for {MAX_ROUTE_BITS - LOCAL_PORT_BIT0} local ports "
+                f"(noc keeps routes non-negative int32), got pes_per_router={self.pes_per_router}"
             )
 
     @classmethod

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from chipsim.config import load_config
+from chipsim.config import TopologyParams, load_config
 from chipsim.mapping.routing_tables import (
     EAST,
     LOCAL_PORT_BIT0,
@@ -177,3 +177,11 @@ def test_unmatched_keys_are_dropped_at_injection_and_pass_straight_elsewhere():
     delivered = walk_packets(tables, mesh, 0, np.array([9, 16]))
     assert np.flatnonzero(delivered[0]).tolist() == [2]
     assert not delivered[1].any()
+
+
+def test_mesh_shape_refuses_a_torus_and_too_many_ports():
+    """Tables are built for a plain mesh whose routes fit noc's 31 port bits."""
+    with pytest.raises(ValueError, match="not a torus"):
+        MeshShape.from_topology(TopologyParams(width=2, height=2, pes_per_router=1, torus=True))
+    with pytest.raises(ValueError, match="room for 27 local ports"):
+        MeshShape(2, 2, 28)
