@@ -293,8 +293,9 @@ def walk_packets(
     Raises
     ------
     ValueError
-        If a packet visits a router twice (a loop), leaves the mesh, or is routed to a local
-        port the router does not have.
+        If a packet visits a router twice (a loop), leaves the mesh (noc's engine would drop
+        and count it; for the mapper it is a bug), or is routed to a local port the router
+        does not have.
     """
     keys = np.asarray(keys, dtype=np.uint32)
     offsets = tables.offsets
