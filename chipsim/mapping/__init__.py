@@ -1,0 +1,1 @@
+"""The mapper: partition, place, route and lay out a network on a chip."""
