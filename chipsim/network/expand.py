@@ -1,0 +1,187 @@
+"""Expand a :class:`Network` into global neuron ids and flat connection arrays.
+
+All connectors are vectorised (no Python per synapse) and draw from counter-based streams keyed
+by (seed, projection index), so a projection's synapses do not depend on the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from chipsim.network.description import (
+    AllToAll,
+    FixedInDegree,
+    FixedProbability,
+    FromList,
+    Network,
+    NeuronPopulation,
+    OneToOne,
+    Projection,
+    UniformInt,
+)
+from chipsim.rng import Stream, counter_rng
+
+
+@dataclass(frozen=True)
+class Connections:
+    """One row per synapse: global pre and post ids, weight, delay (ticks), projection index."""
+
+    pre: np.ndarray  # int64
+    post: np.ndarray  # int64
+    weight: np.ndarray  # float64, post model's input units
+    delay: np.ndarray  # int32, ticks >= 1
+    projection: np.ndarray  # int32
+
+    def __len__(self) -> int:
+        return len(self.pre)
+
+
+@dataclass(frozen=True)
+class ExpandedNetwork:
+    """A network with global ids: group i owns ids offsets[i] .. offsets[i] + sizes[i] - 1."""
+
+    network: Network
+    offsets: np.ndarray  # int64, one per group, in declaration order
+    sizes: np.ndarray  # int64
+    connections: Connections
+
+    @property
+    def n_neurons(self) -> int:
+        return int(self.sizes.sum())
+
+    def index(self, name: str) -> int:
+        return next(i for i, g in enumerate(self.network.populations) if g.name == name)
+
+    def ids(self, name: str) -> np.ndarray:
+        i = self.index(name)
+        return np.arange(self.offsets[i], self.offsets[i] + self.sizes[i], dtype=np.int64)
+
+    def is_neuron(self) -> np.ndarray:
+        """Per group: True for neuron populations, False for spike sources."""
+        return np.array([isinstance(g, NeuronPopulation) for g in self.network.populations])
+
+
+def expand(network: Network, seed: int) -> ExpandedNetwork:
+    """Global ids for every group and the synapses of every projection."""
+    sizes = np.array([g.size for g in network.populations], dtype=np.int64)
+    offsets = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
+    index = {g.name: i for i, g in enumerate(network.populations)}
+    parts = []
+    for k, proj in enumerate(network.projections):
+        a, b = index[proj.pre], index[proj.post]
+        pre, post = connect(proj, int(sizes[a]), int(sizes[b]), a == b, seed, k)
+        weight = np.broadcast_to(np.asarray(proj.weight, dtype=np.float64), pre.shape)
+        parts.append(
+            (pre + offsets[a], post + offsets[b], weight, draw_delays(proj, len(pre), seed, k), k)
+        )
+    return ExpandedNetwork(network, offsets, sizes, _concatenate(parts))
+
+
+def connect(
+    proj: Projection, n_pre: int, n_post: int, same: bool, seed: int, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Local (pre, post) index pairs of projection ``k``; ``same`` when pre is post."""
+    c = proj.connector
+    rng = counter_rng(seed, Stream.CONNECTIVITY, k)
+    if isinstance(c, AllToAll):
+        pre = np.repeat(np.arange(n_pre, dtype=np.int64), n_post)
+        post = np.tile(np.arange(n_post, dtype=np.int64), n_pre)
+        return _drop_self(pre, post) if same and not c.allow_self else (pre, post)
+    if isinstance(c, OneToOne):
+        ids = np.arange(n_pre, dtype=np.int64)
+        return ids, ids.copy()
+    if isinstance(c, FixedProbability):
+        pre, post = _bernoulli_pairs(rng, n_pre, n_post, c.p)
+        return _drop_self(pre, post) if same and not c.allow_self else (pre, post)
+    if isinstance(c, FixedInDegree):
+        return _fixed_in_degree(rng, n_pre, n_post, c.n, exclude_self=same and not c.allow_self)
+    if isinstance(c, FromList):
+        pairs = np.asarray(c.connections, dtype=np.int64).reshape(-1, 2)
+        return pairs[:, 0].copy(), pairs[:, 1].copy()
+    raise TypeError(f"unknown connector {c!r}")
+
+
+def draw_delays(proj: Projection, n: int, seed: int, k: int) -> np.ndarray:
+    """Delays (ticks) of projection ``k``'s ``n`` synapses."""
+    if isinstance(proj.delay, UniformInt):
+        rng = counter_rng(seed, Stream.DELAYS, k)
+        return rng.integers(proj.delay.low, proj.delay.high + 1, n).astype(np.int32)
+    return np.full(n, proj.delay, dtype=np.int32)
+
+
+def _drop_self(pre: np.ndarray, post: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    keep = pre != post
+    return pre[keep], post[keep]
+
+
+def _bernoulli_pairs(
+    rng: np.random.Generator, n_pre: int, n_post: int, p: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each of the n_pre x n_post pairs independently with probability p (geometric skips)."""
+    total = n_pre * n_post
+    expected = p * total
+    chunks, last = [], -1
+    while True:
+        gaps = rng.geometric(p, int(expected + 6 * np.sqrt(expected) + 64))
+        positions = last + np.cumsum(gaps)
+        chunks.append(positions[positions < total])
+        if positions[-1] >= total:
+            break
+        last = int(positions[-1])
+    flat = np.concatenate(chunks)
+    return flat // n_post, flat % n_post
+
+
+def _fixed_in_degree(
+    rng: np.random.Generator, n_pre: int, n_post: int, n: int, exclude_self: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` distinct pre indices per post neuron, sorted; never i -> i when ``exclude_self``.
+
+    Sparse in-degrees (n <= a quarter of the candidates) draw all rows at once and redraw
+    only the repeated entries until none is left; dense ones take the n smallest of random keys
+    per row, in blocks of rows.
+    """
+    available = n_pre - (1 if exclude_self else 0)
+    if n > available:
+        raise ValueError(f"fixed_in_degree n={n} exceeds the {available} possible pre neurons")
+    rows = np.arange(n_post, dtype=np.int64)
+    choice = np.empty((n_post, n), dtype=np.int64)
+    if 4 * n <= available:
+        draw = rng.integers(0, n_pre, (n_post, n))
+        while True:
+            draw.sort(axis=1)
+            bad = np.zeros(draw.shape, dtype=bool)
+            bad[:, 1:] = draw[:, 1:] == draw[:, :-1]
+            if exclude_self:
+                bad |= draw == rows[:, None]
+            n_bad = int(bad.sum())
+            if n_bad == 0:
+                break
+            draw[bad] = rng.integers(0, n_pre, n_bad)
+        choice[:] = draw
+    else:
+        block = max(1, 2**24 // n_pre)
+        for start in range(0, n_post, block):
+            keys = rng.random((min(block, n_post - start), n_pre))
+            if exclude_self:
+                local = np.arange(len(keys))
+                keys[local, rows[start : start + len(keys)]] = 2.0  # never among the n smallest
+            choice[start : start + len(keys)] = np.sort(
+                np.argpartition(keys, n - 1, axis=1)[:, :n], axis=1
+            )
+    return choice.ravel(), np.repeat(rows, n)
+
+
+def _concatenate(parts: list) -> Connections:
+    if not parts:
+        empty = np.empty(0, dtype=np.int64)
+        return Connections(empty, empty, np.empty(0), np.empty(0, np.int32), np.empty(0, np.int32))
+    return Connections(
+        pre=np.concatenate([p[0] for p in parts]),
+        post=np.concatenate([p[1] for p in parts]),
+        weight=np.concatenate([p[2] for p in parts]),
+        delay=np.concatenate([p[3] for p in parts]),
+        projection=np.concatenate([np.full(len(p[0]), p[4], np.int32) for p in parts]),
+    )

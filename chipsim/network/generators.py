@@ -1,0 +1,160 @@
+"""Built-in network generators, chosen by name, with sizes as parameters.
+
+Each generator has a pydantic parameter model (unknown parameters are refused with the known
+ones listed) and a function that builds a :class:`Network`. Weights are in the post model's input
+units: nA for the LIF models (see cores.lif).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError
+
+from chipsim.errors import UserError
+from chipsim.network.description import Network
+from cores.params import NeuronModel
+
+
+class _GeneratorParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: NeuronModel = Field(default=NeuronModel.LIF_FIXED, description="Neuron model.")
+
+
+class SynfireParams(_GeneratorParams):
+    """A chain of groups, each all-to-all onto the next; a stimulus fires group 0 at tick 0."""
+
+    groups: PositiveInt = 10
+    group_size: PositiveInt = 100
+    weight: float = Field(default=0.2, description="Synaptic weight, model input units.")
+    delay: PositiveInt = Field(default=1, description="Delay between groups, ticks.")
+    loop: bool = Field(default=False, description="Connect the last group back to the first.")
+
+
+class FeedforwardParams(_GeneratorParams):
+    """Poisson input, then layers with a fixed in-degree from the layer before."""
+
+    layers: list[PositiveInt] = Field(default=[200, 200, 100], min_length=1)
+    inputs: PositiveInt = 200
+    rate_hz: float = Field(default=20.0, ge=0.0, description="Input Poisson rate, Hz.")
+    fanin: PositiveInt = 50
+    weight: float = 0.5
+    delay: PositiveInt = 1
+
+
+class RandomBalancedParams(_GeneratorParams):
+    """Excitatory and inhibitory populations with fixed in-degree, driven by Poisson input."""
+
+    n_neurons: PositiveInt = 1000
+    fanin: PositiveInt = Field(default=100, description="Recurrent synapses per neuron.")
+    exc_fraction: float = Field(default=0.8, gt=0.0, lt=1.0)
+    g: float = Field(default=4.0, ge=0.0, description="Inhibitory / excitatory weight ratio.")
+    weight: float = Field(default=0.1, description="Excitatory weight, model input units.")
+    inputs: PositiveInt = 100
+    input_fanin: PositiveInt = 10
+    input_weight: float = 0.5
+    rate_hz: float = Field(default=10.0, ge=0.0, description="Input Poisson rate, Hz.")
+    delay_max: PositiveInt = Field(default=1, description="Delays uniform in 1..delay_max.")
+
+
+def synfire(p: SynfireParams) -> Network:
+    groups = [{"name": f"g{i}", "size": p.group_size, "model": p.model} for i in range(p.groups)]
+    stimulus = {
+        "name": "stimulus",
+        "size": p.group_size,
+        "model": "spike_array",
+        "spikes": [(0, i) for i in range(p.group_size)],
+    }
+    links = [(f"g{i}", f"g{i + 1}") for i in range(p.groups - 1)]
+    if p.loop:
+        links.append((f"g{p.groups - 1}", "g0"))
+    projections = [
+        {"pre": "stimulus", "post": "g0", "connector": {"kind": "one_to_one"}, "weight": 100.0},
+    ] + [
+        {"pre": a, "post": b, "connector": {"kind": "all_to_all"}, "weight": p.weight,
+         "delay": p.delay}
+        for a, b in links
+    ]  # fmt: skip
+    return Network.model_validate(
+        {"name": "synfire", "populations": [stimulus, *groups], "projections": projections}
+    )
+
+
+def feedforward(p: FeedforwardParams) -> Network:
+    names = ["input"] + [f"layer{i}" for i in range(len(p.layers))]
+    populations = [{"name": "input", "size": p.inputs, "model": "poisson", "rate_hz": p.rate_hz}]
+    populations += [
+        {"name": name, "size": size, "model": p.model}
+        for name, size in zip(names[1:], p.layers, strict=True)
+    ]
+    sizes = [p.inputs, *p.layers]
+    projections = [
+        {"pre": names[i], "post": names[i + 1], "weight": p.weight, "delay": p.delay,
+         "connector": {"kind": "fixed_in_degree", "n": min(p.fanin, sizes[i])}}
+        for i in range(len(p.layers))
+    ]  # fmt: skip
+    return Network.model_validate(
+        {"name": "feedforward", "populations": populations, "projections": projections}
+    )
+
+
+def random_balanced(p: RandomBalancedParams) -> Network:
+    n_exc = max(1, round(p.n_neurons * p.exc_fraction))
+    n_inh = max(1, p.n_neurons - n_exc)
+    k_exc = max(1, round(p.fanin * p.exc_fraction))
+    k_inh = max(1, p.fanin - k_exc)
+    delay = {"low": 1, "high": p.delay_max} if p.delay_max > 1 else 1
+    populations = [
+        {"name": "input", "size": p.inputs, "model": "poisson", "rate_hz": p.rate_hz},
+        {"name": "exc", "size": n_exc, "model": p.model},
+        {"name": "inh", "size": n_inh, "model": p.model},
+    ]
+    projections = []
+    for post in ("exc", "inh"):
+        projections += [
+            {"pre": "input", "post": post, "weight": p.input_weight, "delay": 1,
+             "connector": {"kind": "fixed_in_degree", "n": min(p.input_fanin, p.inputs)}},
+            {"pre": "exc", "post": post, "weight": p.weight, "delay": delay,
+             "connector": {"kind": "fixed_in_degree", "n": min(k_exc, n_exc - (post == "exc")),
+                           "allow_self": False}},
+            {"pre": "inh", "post": post, "weight": -p.g * p.weight, "delay": delay,
+             "connector": {"kind": "fixed_in_degree", "n": min(k_inh, n_inh - (post == "inh")),
+                           "allow_self": False}},
+        ]  # fmt: skip
+    return Network.model_validate(
+        {"name": "random_balanced", "populations": populations, "projections": projections}
+    )
+
+
+@dataclass(frozen=True)
+class Generator:
+    params: type[_GeneratorParams]
+    build: Callable[[Any], Network]
+
+
+GENERATORS: Mapping[str, Generator] = {
+    "synfire": Generator(SynfireParams, synfire),
+    "feedforward": Generator(FeedforwardParams, feedforward),
+    "random_balanced": Generator(RandomBalancedParams, random_balanced),
+}
+
+
+def generate(name: str, params: Mapping[str, Any] | None = None) -> Network:
+    """Build the network of generator ``name`` with ``params``; errors list what is known."""
+    if name not in GENERATORS:
+        raise UserError(f"unknown generator {name!r}; known: {', '.join(sorted(GENERATORS))}")
+    generator = GENERATORS[name]
+    try:
+        parsed = generator.params.model_validate(dict(params or {}))
+    except ValidationError as exc:
+        known = ", ".join(generator.params.model_fields)
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: "
+            + ("unknown parameter" if e["type"] == "extra_forbidden" else e["msg"])
+            for e in exc.errors()
+        )
+        raise UserError(f"generator {name}: {problems} (parameters: {known})") from None
+    return generator.build(parsed)
