@@ -74,7 +74,7 @@ class EgruParams:
         return cls(np.ascontiguousarray(np.stack(rows)))
 
 
-def make_inputs(n: int) -> NDArray[np.float32]:
+def make_egru_inputs(n: int) -> NDArray[np.float32]:
     """Zeroed input accumulators, float32 (4, n), rows INPUT_ROWS."""
     return np.zeros((len(INPUT_ROWS), n), dtype=np.float32)
 

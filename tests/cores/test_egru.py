@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cores import _egru
-from cores.egru import EgruParams, egru_step, make_inputs
+from cores.egru import EgruParams, egru_step, make_egru_inputs
 from cores.reference import egru as ref
 
 
@@ -22,7 +22,7 @@ def test_state_decays_with_half_open_update_gate_and_resets_by_subtraction():
     """No input: u = 1/2, z = 0, so c halves; 2 -> 1 crosses 0.5, event of value 1, c = 0.5."""
     p = EgruParams.make(2, theta=0.5)
     cell = np.array([2.0, 0.8], np.float32)
-    counts, ev, val = _step(p, make_inputs(2), cell)
+    counts, ev, val = _step(p, make_egru_inputs(2), cell)
     assert counts == (2, 1, 0) and list(ev) == [0] and list(val) == [1.0]
     assert list(cell) == [0.5, 0.4]
 
@@ -30,7 +30,7 @@ def test_state_decays_with_half_open_update_gate_and_resets_by_subtraction():
 def test_candidate_gated_by_reset_gate():
     """u ~ 0 lets c follow z = tanh(a_zx + r * a_zh) with r = sigmoid(a_r)."""
     p = EgruParams.make(1, b_u=-30.0, theta=10.0)
-    inputs = make_inputs(1)
+    inputs = make_egru_inputs(1)
     inputs[1, 0], inputs[2, 0], inputs[3, 0] = 1.0, 0.2, 0.6
     cell = np.zeros(1, np.float32)
     _step(p, inputs, cell)
