@@ -14,6 +14,12 @@ from cores.cost import (
 from cores.counts import NeuronCounts
 from cores.dense import dense_step
 from cores.egru import EgruParams, egru_step, make_egru_inputs
+from cores.event_synapses import (
+    EventCounts,
+    EventSynapses,
+    accumulate_events,
+    build_event_synapses,
+)
 from cores.lif import LifParams, LifState, lif_params, lif_step, to_fixed
 from cores.params import CoreKind, CoreParams, CycleCosts, NeuronModel
 from cores.ring_buffer import make_ring_buffers, ring_buffer_bytes, slot_of
@@ -26,6 +32,8 @@ __all__ = [
     "CoreParams",
     "CycleCosts",
     "EgruParams",
+    "EventCounts",
+    "EventSynapses",
     "LifParams",
     "LifState",
     "LookupCounts",
@@ -37,6 +45,8 @@ __all__ = [
     "SramOverflowError",
     "SramRegion",
     "SynapticMatrix",
+    "accumulate_events",
+    "build_event_synapses",
     "build_synaptic_matrix",
     "dense_step",
     "egru_step",

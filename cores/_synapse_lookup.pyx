@@ -17,7 +17,7 @@ def synapse_lookup(
     const uint32_t[:, ::1] table,
     const uint32_t[::1] rows,
     int64_t tick,
-    uint16_t[:, :, ::1] ring,
+    uint16_t[:, :, :] ring,
     int32_t[::1] out_steps,
     int32_t[::1] out_words,
     int32_t[::1] out_dram_bytes,
@@ -36,7 +36,7 @@ def synapse_lookup(
     table : uint32 (n_entries, 4), IN. Master population table, sorted by key.
     rows : uint32 (n_words,), IN. Synaptic matrix.
     tick : IN. Current tick.
-    ring : uint16 (16, 2, n_neurons), IN/OUT. This core's ring buffers (inner axis contiguous).
+    ring : uint16 (16, 2, n_neurons), IN/OUT. This core's ring buffers (any strides).
     out_steps : int32 (>= n_packets,), OUT. Binary search steps per packet.
     out_words : int32 (>= n_packets,), OUT. Synaptic words processed per packet (0 on a miss).
     out_dram_bytes : int32 (>= n_packets,), OUT. Bytes fetched from DRAM by DMA per packet (the

@@ -144,6 +144,12 @@ def lif_params(
     shifts = [np.broadcast_to(np.asarray(s, dtype=np.int64), (n,)) for s in (shift_exc, shift_inh)]
     if any(np.any((s < 0) | (s > MAX_RING_SHIFT)) for s in shifts):
         raise ValueError(f"shift_exc and shift_inh must lie in 0..{MAX_RING_SHIFT}")
+    for name, value, low in (
+        ("tau_m_ms", tau_m_ms, 0.0), ("cm_nf", cm_nf, 0.0), ("tau_syn_exc_ms", tau_syn_exc_ms, 0.0),
+        ("tau_syn_inh_ms", tau_syn_inh_ms, 0.0), ("tau_refrac_ms", tau_refrac_ms, -1e-300),
+    ):  # fmt: skip
+        if np.any(np.asarray(value, dtype=np.float64) <= low):
+            raise ValueError(f"{name} must be > 0 (tau_refrac_ms >= 0), got {value!r}")
     tau_m = np.asarray(tau_m_ms, dtype=np.float64)
     tau_syn = [np.asarray(t, dtype=np.float64) for t in (tau_syn_exc_ms, tau_syn_inh_ms)]
     decay = [np.exp(-dt_ms / t) for t in tau_syn]

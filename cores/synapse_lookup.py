@@ -75,8 +75,8 @@ def process_packets(
     (LookupCounts, PacketWork).
     """
     expected = (N_SLOTS, N_SYNAPSE_TYPES, matrix.n_neurons)
-    if ring.shape != expected or ring.dtype != np.uint16 or ring.strides[2] != 2:
-        raise ValueError(f"ring must be uint16 {expected} with a contiguous last axis")
+    if ring.shape != expected or ring.dtype != np.uint16:
+        raise ValueError(f"ring must be uint16 of shape {expected}, got {ring.dtype} {ring.shape}")
     if tick < 0:
         raise ValueError(f"tick must be >= 0, got {tick}")
     keys = np.ascontiguousarray(keys, dtype=np.uint32)

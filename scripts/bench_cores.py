@@ -24,6 +24,8 @@ import numpy as np
 from cores import (
     EgruParams,
     LifState,
+    accumulate_events,
+    build_event_synapses,
     build_synaptic_matrix,
     dense_step,
     egru_step,
@@ -106,6 +108,20 @@ def _synapse_rate(row_words: int, n_packets: int, n_sources: int = 2048) -> floa
     return _rate(n_packets * row_words, lambda: process_packets(m, keys, next(ticks), ring))
 
 
+def _event_rate(row_words: int, n_events: int, n_units: int = PE_NEURONS) -> float:
+    """EGRU inputs: float32 CSR rows of row_words synapses, random sources."""
+    rng = np.random.default_rng(4)
+    n_src = 2048
+    pre = np.repeat(np.arange(n_src), row_words)
+    syn = build_event_synapses(
+        pre, rng.integers(0, 4 * n_units, pre.size), rng.normal(0, 1, pre.size),
+        n_sources=n_src, n_inputs=4 * n_units,
+    )  # fmt: skip
+    src, val = rng.integers(0, n_src, n_events), rng.random(n_events).astype(np.float32)
+    inputs = make_egru_inputs(n_units)
+    return _rate(n_events * row_words, lambda: accumulate_events(syn, src, val, inputs))
+
+
 def measure() -> list[tuple[str, str, float, str]]:
     """(what, how, rate, target) rows."""
     syn = "synaptic events/s (one PE, 1024 neurons)"
@@ -117,6 +133,7 @@ def measure() -> list[tuple[str, str, float, str]]:
         ("LIF s16.15 updates/s", "1 M neurons, one call", _lif_rate(MANY, True), ">= 50 M"),
         ("LIF s16.15 updates/s", "1024 per call (one PE)", _lif_per_pe_rate(True), ""),
         ("EGRU unit updates/s", "152 PEs x 1024, one call", _egru_rate(CHIP), ""),
+        ("EGRU synaptic events/s", "CSR rows of 100, 1000 events", _event_rate(100, 1000), ""),
         ("dense int8 MACs/s", "1024 x 1024 layer", _dense_rate(1024, 1024), ""),
         (syn, "rows of 100 words, 1000 packets", _synapse_rate(100, 1000), ">= 50 M"),
         (syn, "rows of 1000 words, 1000 packets", _synapse_rate(1000, 1000), ">= 50 M"),

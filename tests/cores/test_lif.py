@@ -120,3 +120,21 @@ def test_bad_shapes_and_ranges_are_refused():
         lif_step(p, LifState.initial(p), make_ring_buffers(3), 0, np.empty(2, np.int32))
     with pytest.raises(ValueError, match="s16.15"):
         to_s1615(70000.0)
+    with pytest.raises(ValueError, match="tau_m_ms"):
+        lif_params(2, tau_m_ms=0.0)
+
+
+def test_fixed_point_tracks_float_below_threshold():
+    """With the same parameters and input, s16.15 V stays within 0.01 mV of float32 V."""
+    rng = np.random.default_rng(11)
+    n = 200
+    pf = lif_params(n, v_thresh_mv=1000.0, tau_m_ms=rng.uniform(5, 40, n), shift_exc=8, shift_inh=8)
+    px = to_fixed(pf)
+    sf, sx = LifState.initial(pf), LifState.initial(px)
+    rf, rx = make_ring_buffers(n), make_ring_buffers(n)
+    for t in range(60):
+        rf[t % 16] = rx[t % 16] = rng.integers(0, 300, (2, n))
+        _run(pf, sf, rf, t)
+        _run(px, sx, rx, t)
+    assert np.abs(sx.values[0] / 32768 - sf.values[0]).max() < 0.01
+    assert np.abs(sf.values[0] + 65).max() > 1  # the input did move the membranes

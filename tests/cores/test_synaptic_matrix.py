@@ -105,3 +105,11 @@ def test_non_prefix_mask_is_refused():
     """A key mask with holes cannot be binary-searched."""
     with pytest.raises(ValueError, match="key_mask"):
         build_synaptic_matrix([1], [0], [1], [1], [0], n_neurons=1, key_mask=0xFFFF0F00)
+
+
+def test_lookup_writes_into_one_core_slice_of_a_many_core_ring():
+    """A core's ring buffers may be ring[:, :, first:last] of a many-core array."""
+    m = build_synaptic_matrix([7], [1], [9], [2], [1], n_neurons=4)
+    ring = make_ring_buffers(12)
+    process_packets(m, np.array([7], np.uint32), tick=5, ring=ring[:, :, 4:8])
+    assert ring[7, 1, 5] == 9 and ring.sum() == 9
