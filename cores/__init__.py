@@ -7,6 +7,7 @@ parameter models in :mod:`cores.params`. The walk through one tick is in cores/R
 from cores.cost import (
     PacketBatchCost,
     emission_cycles,
+    emission_cycles_by_core,
     packet_batch_cycles,
     packet_service_cycles,
     tick_cycles,
@@ -51,6 +52,7 @@ __all__ = [
     "dense_step",
     "egru_step",
     "emission_cycles",
+    "emission_cycles_by_core",
     "lif_params",
     "lif_step",
     "make_egru_inputs",

@@ -71,6 +71,39 @@ def emission_cycles(
     )
 
 
+def emission_cycles_by_core(
+    costs: CycleCosts,
+    model: NeuronModel,
+    start_cycles: ArrayLike,
+    core_first: ArrayLike,
+    spikes: ArrayLike,
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """:func:`emission_cycles` for a many-core kernel call, vectorised.
+
+    Parameters
+    ----------
+    start_cycles : int (n_cores,), tick-phase start cycle of each core.
+    core_first : int (n_cores,), index of each core's first neuron in the flat arrays, increasing
+        from 0 (neurons contiguous per core).
+    spikes : increasing flat neuron indices that spiked (the kernel's ``out_spikes``).
+
+    Returns
+    -------
+    (core, cycle) : int64 arrays, one entry per spike.
+    """
+    first = np.asarray(core_first, dtype=np.int64)
+    idx = np.asarray(spikes, dtype=np.int64)
+    if first.size == 0 or first[0] != 0 or np.any(np.diff(first) <= 0):
+        raise ValueError("core_first must start at 0 and increase")
+    if idx.size and (idx[0] < 0 or np.any(np.diff(idx) <= 0)):
+        raise ValueError("spikes must be increasing indices >= 0")
+    update = _update_cycles(costs, model)
+    core = np.searchsorted(first, idx, side="right") - 1
+    rank = np.arange(idx.size) - np.searchsorted(idx, first[core])
+    start = np.asarray(start_cycles, dtype=np.int64)[core] + costs.timer_tick_cycles
+    return core, start + (idx - first[core] + 1) * update + (rank + 1) * costs.spike_send_cycles
+
+
 class PacketBatchCost(NamedTuple):
     """Cycles of a batch of received packets.
 

@@ -5,7 +5,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cores.cost import emission_cycles, packet_batch_cycles, packet_service_cycles, tick_cycles
+from cores.cost import (
+    emission_cycles,
+    emission_cycles_by_core,
+    packet_batch_cycles,
+    packet_service_cycles,
+    tick_cycles,
+)
 from cores.params import CycleCosts, NeuronModel
 
 COSTS = CycleCosts(
@@ -28,6 +34,20 @@ def test_emission_cycles_spread_over_the_update_phase():
     """Neurons 0, 5, 9 spike: start 1000 + 200 + (i + 1) 40 + (k + 1) 10."""
     got = emission_cycles(COSTS, NeuronModel.LIF_FIXED, 1000, [0, 5, 9])
     assert list(got) == [1000 + 200 + 40 + 10, 1200 + 240 + 20, 1200 + 400 + 30]
+
+
+def test_emission_cycles_by_core_equal_per_core_calls():
+    """Cores of 10, 5 and 8 neurons in one flat array: same cycles as one call per core."""
+    first, starts = [0, 10, 15], [1000, 0, 500]
+    spikes = [2, 9, 10, 11, 14, 20]
+    core, got = emission_cycles_by_core(COSTS, NeuronModel.LIF_FIXED, starts, first, spikes)
+    assert list(core) == [0, 0, 1, 1, 1, 2]
+    expected = np.concatenate([
+        emission_cycles(COSTS, NeuronModel.LIF_FIXED, 1000, [2, 9]),
+        emission_cycles(COSTS, NeuronModel.LIF_FIXED, 0, [0, 1, 4]),
+        emission_cycles(COSTS, NeuronModel.LIF_FIXED, 500, [5]),
+    ])  # fmt: skip
+    assert list(got) == list(expected)
 
 
 def test_unknown_model_lists_the_known_ones():
