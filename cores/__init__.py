@@ -1,9 +1,69 @@
 """One processing element: neuron models, synapse storage, SRAM, cycle-cost model, kernels.
 
 Imports nothing else of chipsim's: it talks to the chip through NumPy arrays and the
-parameter models in :mod:`cores.params`.
+parameter models in :mod:`cores.params`. The walk through one tick is in cores/README.md.
 """
 
+from cores.cost import (
+    PacketBatchCost,
+    emission_cycles,
+    emission_cycles_by_core,
+    packet_batch_cycles,
+    packet_service_cycles,
+    tick_cycles,
+)
+from cores.counts import NeuronCounts
+from cores.dense import dense_step
+from cores.egru import EgruParams, egru_step, make_egru_inputs
+from cores.event_synapses import (
+    EventCounts,
+    EventSynapses,
+    accumulate_events,
+    build_event_synapses,
+)
+from cores.lif import LifParams, LifState, lif_params, lif_step, to_fixed
 from cores.params import CoreKind, CoreParams, CycleCosts, NeuronModel
+from cores.ring_buffer import make_ring_buffers, ring_buffer_bytes, slot_of
+from cores.sram import Sram, SramOverflowError, SramRegion
+from cores.synapse_lookup import LookupCounts, PacketWork, process_packets
+from cores.synaptic_matrix import SynapticMatrix, build_synaptic_matrix, pack_words, unpack_words
 
-__all__ = ["CoreKind", "CoreParams", "CycleCosts", "NeuronModel"]
+__all__ = [
+    "CoreKind",
+    "CoreParams",
+    "CycleCosts",
+    "EgruParams",
+    "EventCounts",
+    "EventSynapses",
+    "LifParams",
+    "LifState",
+    "LookupCounts",
+    "NeuronCounts",
+    "NeuronModel",
+    "PacketBatchCost",
+    "PacketWork",
+    "Sram",
+    "SramOverflowError",
+    "SramRegion",
+    "SynapticMatrix",
+    "accumulate_events",
+    "build_event_synapses",
+    "build_synaptic_matrix",
+    "dense_step",
+    "egru_step",
+    "emission_cycles",
+    "emission_cycles_by_core",
+    "lif_params",
+    "lif_step",
+    "make_egru_inputs",
+    "make_ring_buffers",
+    "pack_words",
+    "packet_batch_cycles",
+    "packet_service_cycles",
+    "process_packets",
+    "ring_buffer_bytes",
+    "slot_of",
+    "tick_cycles",
+    "to_fixed",
+    "unpack_words",
+]

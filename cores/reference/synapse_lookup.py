@@ -1,0 +1,69 @@
+"""NumPy twin of :mod:`cores._synapse_lookup` (same name, arguments and outputs; tests only).
+
+Saturation is applied once at the end (``min(initial + sum, 65535)``), which equals the
+kernel's saturating adds because every weight is unsigned.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cores.synaptic_matrix import (
+    ADDRESS_MASK,
+    DRAM_FLAG,
+    ROW_HEADER_WORDS,
+    TABLE_ENTRY_BYTES,
+    WEIGHT_MAX,
+    unpack_words,
+)
+
+
+def _search(key: int, table: np.ndarray) -> tuple[int, int]:
+    """(entry index or -1, probes) of the binary search, as sPyNNaker's population table."""
+    lo, hi, steps = 0, table.shape[0], 0
+    while lo < hi:
+        mid = (lo + hi) // 2
+        steps += 1
+        if key & int(table[mid, 1]) == int(table[mid, 0]):
+            return mid, steps
+        if int(table[mid, 0]) < key:
+            lo = mid + 1
+        else:
+            hi = mid
+    return -1, steps
+
+
+def synapse_lookup(keys, table, rows, tick, ring, out_steps, out_words, out_dram_bytes):
+    """Twin of :func:`cores._synapse_lookup.synapse_lookup`."""
+    misses = rows_read = sram_bytes = dram_bytes = 0
+    gathered = []
+    for k, key in enumerate(int(x) for x in keys):
+        entry, out_steps[k] = _search(key, table)
+        out_words[k] = out_dram_bytes[k] = 0
+        key_mask, sizes = (int(table[entry, 1]), int(table[entry, 3])) if entry >= 0 else (0, 0)
+        nid = key & ~key_mask & 0xFFFFFFFF
+        if entry < 0 or nid >= sizes >> 16:
+            misses += 1
+            continue
+        stride = ROW_HEADER_WORDS + (sizes & 0xFFFF)
+        first = (int(table[entry, 2]) & ADDRESS_MASK) // 4 + nid * stride
+        n = int(rows[first + 1])
+        gathered.append(rows[first + ROW_HEADER_WORDS : first + ROW_HEADER_WORDS + n])
+        rows_read += 1
+        out_words[k] = n
+        if int(table[entry, 2]) & DRAM_FLAG:
+            dram_bytes += 4 * stride
+            out_dram_bytes[k] = 4 * stride
+        else:
+            sram_bytes += 4 * (ROW_HEADER_WORDS + n)
+    words = np.concatenate(gathered) if gathered else np.zeros(0, np.uint32)
+    w, d, t, j = unpack_words(words)
+    total = ring.astype(np.int64)
+    np.add.at(total, ((tick + d) % 16, t, j), w)
+    ring[...] = np.minimum(total, WEIGHT_MAX)
+    lost = int(np.maximum(total - WEIGHT_MAX, 0).sum())
+    steps = int(np.sum(out_steps[: len(keys)], dtype=np.int64))
+    return (
+        len(keys), misses, steps, rows_read, int(words.size), TABLE_ENTRY_BYTES * steps,
+        sram_bytes, dram_bytes, lost,
+    )  # fmt: skip
