@@ -11,6 +11,7 @@ from cores.cost import (
     packet_batch_cycles,
     packet_service_cycles,
     tick_cycles,
+    update_cycles,
 )
 from cores.counts import NeuronCounts
 from cores.dense import dense_step
@@ -64,6 +65,7 @@ __all__ = [
     "ring_buffer_bytes",
     "slot_of",
     "tick_cycles",
+    "update_cycles",
     "to_fixed",
     "unpack_words",
 ]

@@ -34,7 +34,10 @@ from numpy.typing import ArrayLike, NDArray
 from cores.params import CycleCosts, NeuronModel
 
 
-def _update_cycles(costs: CycleCosts, model: NeuronModel) -> int:
+def update_cycles(costs: CycleCosts, model: NeuronModel | None) -> int:
+    """Cycles of one neuron update of ``model``; ``None`` is a spike-source neuron."""
+    if model is None:
+        return costs.spike_source_cycles
     try:
         return costs.neuron_update_cycles[NeuronModel(model)]
     except (KeyError, ValueError):
@@ -42,21 +45,24 @@ def _update_cycles(costs: CycleCosts, model: NeuronModel) -> int:
         raise ValueError(f"no neuron_update_cycles for model {model!r} (known: {known})") from None
 
 
-def tick_cycles(costs: CycleCosts, model: NeuronModel, n_neurons: int, n_spikes: int) -> int:
-    """Busy cycles of the tick phase: timer + neuron updates + spike sends."""
+def tick_cycles(costs: CycleCosts, update: int, n_neurons: int, n_spikes: int) -> int:
+    """Busy cycles of the tick phase: timer + neuron updates + spike sends.
+
+    ``update`` is the cycles of one neuron update (:func:`update_cycles`).
+    """
     if n_neurons < 0 or not 0 <= n_spikes <= n_neurons:
         raise ValueError(f"need 0 <= n_spikes <= n_neurons, got {n_spikes}, {n_neurons}")
-    update = _update_cycles(costs, model)
     return costs.timer_tick_cycles + n_neurons * update + n_spikes * costs.spike_send_cycles
 
 
 def emission_cycles(
-    costs: CycleCosts, model: NeuronModel, start_cycle: int, spike_order: ArrayLike
+    costs: CycleCosts, update: int, start_cycle: int, spike_order: ArrayLike
 ) -> NDArray[np.int64]:
     """Cycle at which each spike leaves the PE.
 
     Parameters
     ----------
+    update : cycles of one neuron update (:func:`update_cycles`).
     start_cycle : cycle at which the tick phase starts (PE cycles).
     spike_order : positions in the update order of the neurons that spiked, increasing (the
         kernels' ``out_spikes`` minus the core's first index).
@@ -64,7 +70,6 @@ def emission_cycles(
     order = np.asarray(spike_order, dtype=np.int64)
     if order.size and (order[0] < 0 or np.any(np.diff(order) <= 0)):
         raise ValueError("spike_order must be increasing positions >= 0")
-    update = _update_cycles(costs, model)
     k = np.arange(1, order.size + 1, dtype=np.int64)
     return (
         start_cycle + costs.timer_tick_cycles + (order + 1) * update + k * costs.spike_send_cycles
@@ -73,7 +78,7 @@ def emission_cycles(
 
 def emission_cycles_by_core(
     costs: CycleCosts,
-    model: NeuronModel,
+    update: int,
     start_cycles: ArrayLike,
     core_first: ArrayLike,
     spikes: ArrayLike,
@@ -97,7 +102,6 @@ def emission_cycles_by_core(
         raise ValueError("core_first must start at 0 and increase")
     if idx.size and (idx[0] < 0 or np.any(np.diff(idx) <= 0)):
         raise ValueError("spikes must be increasing indices >= 0")
-    update = _update_cycles(costs, model)
     core = np.searchsorted(first, idx, side="right") - 1
     rank = np.arange(idx.size) - np.searchsorted(idx, first[core])
     start = np.asarray(start_cycles, dtype=np.int64)[core] + costs.timer_tick_cycles

@@ -47,6 +47,11 @@ class CycleCosts(_Params):
     neuron_update_cycles: dict[NeuronModel, PositiveInt] = Field(
         description="Update of one neuron for one tick, cycles, per neuron model."
     )
+    spike_source_cycles: NonNegativeInt = Field(
+        default=0,
+        description="Generating one spike-source neuron's spikes for one tick (e.g. a Poisson "
+        "draw), cycles.",
+    )
     packet_receive_cycles: NonNegativeInt = Field(
         default=0, description="Interrupt entry and exit for one received packet, cycles."
     )

@@ -11,6 +11,7 @@ from cores.cost import (
     packet_batch_cycles,
     packet_service_cycles,
     tick_cycles,
+    update_cycles,
 )
 from cores.params import CycleCosts, NeuronModel
 
@@ -24,15 +25,17 @@ COSTS = CycleCosts(
     spike_send_cycles=10,
 )
 
+LIF_UPDATE = update_cycles(COSTS, NeuronModel.LIF_FIXED)
+
 
 def test_tick_cycles_by_hand():
     """200 + 100 x 40 + 3 x 10 = 4230."""
-    assert tick_cycles(COSTS, NeuronModel.LIF_FIXED, 100, 3) == 4230
+    assert tick_cycles(COSTS, LIF_UPDATE, 100, 3) == 4230
 
 
 def test_emission_cycles_spread_over_the_update_phase():
     """Neurons 0, 5, 9 spike: start 1000 + 200 + (i + 1) 40 + (k + 1) 10."""
-    got = emission_cycles(COSTS, NeuronModel.LIF_FIXED, 1000, [0, 5, 9])
+    got = emission_cycles(COSTS, LIF_UPDATE, 1000, [0, 5, 9])
     assert list(got) == [1000 + 200 + 40 + 10, 1200 + 240 + 20, 1200 + 400 + 30]
 
 
@@ -40,20 +43,26 @@ def test_emission_cycles_by_core_equal_per_core_calls():
     """Cores of 10, 5 and 8 neurons in one flat array: same cycles as one call per core."""
     first, starts = [0, 10, 15], [1000, 0, 500]
     spikes = [2, 9, 10, 11, 14, 20]
-    core, got = emission_cycles_by_core(COSTS, NeuronModel.LIF_FIXED, starts, first, spikes)
+    core, got = emission_cycles_by_core(COSTS, LIF_UPDATE, starts, first, spikes)
     assert list(core) == [0, 0, 1, 1, 1, 2]
     expected = np.concatenate([
-        emission_cycles(COSTS, NeuronModel.LIF_FIXED, 1000, [2, 9]),
-        emission_cycles(COSTS, NeuronModel.LIF_FIXED, 0, [0, 1, 4]),
-        emission_cycles(COSTS, NeuronModel.LIF_FIXED, 500, [5]),
+        emission_cycles(COSTS, LIF_UPDATE, 1000, [2, 9]),
+        emission_cycles(COSTS, LIF_UPDATE, 0, [0, 1, 4]),
+        emission_cycles(COSTS, LIF_UPDATE, 500, [5]),
     ])  # fmt: skip
     assert list(got) == list(expected)
+
+
+def test_spike_source_cost_is_its_own_field():
+    """A spike source (model None) costs spike_source_cycles per neuron."""
+    costs = COSTS.model_copy(update={"spike_source_cycles": 7})
+    assert update_cycles(costs, None) == 7
 
 
 def test_unknown_model_lists_the_known_ones():
     """A model without a cost is refused with the known names."""
     with pytest.raises(ValueError, match="known: lif_fixed"):
-        tick_cycles(COSTS, NeuronModel.EGRU, 1, 0)
+        update_cycles(COSTS, NeuronModel.EGRU)
 
 
 def test_packet_batch_by_hand_with_queueing_and_overrun():
