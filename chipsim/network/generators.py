@@ -29,7 +29,11 @@ class SynfireParams(_GeneratorParams):
 
     groups: PositiveInt = 10
     group_size: PositiveInt = 100
-    weight: float = Field(default=0.2, description="Synaptic weight, model input units.")
+    weight: float | None = Field(
+        default=None,
+        description="Synaptic weight, model input units; default 40 / group_size nA, so that a "
+        "whole volley of one group fires the next once (LIF defaults, 1 ms synapses).",
+    )
     delay: PositiveInt = Field(default=1, description="Delay between groups, ticks.")
     loop: bool = Field(default=False, description="Connect the last group back to the first.")
 
@@ -60,8 +64,18 @@ class RandomBalancedParams(_GeneratorParams):
     delay_max: PositiveInt = Field(default=1, description="Delays uniform in 1..delay_max.")
 
 
+SYNFIRE_LIF_PARAMS = {"tau_syn_exc_ms": 1.0, "tau_syn_inh_ms": 1.0, "tau_refrac_ms": 5.0}
+"""Fast synapses and a refractory period longer than the synaptic current lasts, so that each
+group fires exactly one volley per stimulus."""
+
+
 def synfire(p: SynfireParams) -> Network:
-    groups = [{"name": f"g{i}", "size": p.group_size, "model": p.model} for i in range(p.groups)]
+    weight = 40.0 / p.group_size if p.weight is None else p.weight
+    params = SYNFIRE_LIF_PARAMS if p.model in (NeuronModel.LIF_FLOAT, NeuronModel.LIF_FIXED) else {}
+    groups = [
+        {"name": f"g{i}", "size": p.group_size, "model": p.model, "params": params}
+        for i in range(p.groups)
+    ]
     stimulus = {
         "name": "stimulus",
         "size": p.group_size,
@@ -72,9 +86,9 @@ def synfire(p: SynfireParams) -> Network:
     if p.loop:
         links.append((f"g{p.groups - 1}", "g0"))
     projections = [
-        {"pre": "stimulus", "post": "g0", "connector": {"kind": "one_to_one"}, "weight": 100.0},
+        {"pre": "stimulus", "post": "g0", "connector": {"kind": "one_to_one"}, "weight": 40.0},
     ] + [
-        {"pre": a, "post": b, "connector": {"kind": "all_to_all"}, "weight": p.weight,
+        {"pre": a, "post": b, "connector": {"kind": "all_to_all"}, "weight": weight,
          "delay": p.delay}
         for a, b in links
     ]  # fmt: skip

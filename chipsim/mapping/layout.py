@@ -1,0 +1,216 @@
+"""Lay a partitioned, placed network out on its PEs (SpiNNaker-style programmable PEs).
+
+For every slice: its 32-bit key block (``slice << 11 | local index``, mask ``0xFFFFF800``, the
+11-bit neuron field of a synaptic row word), the PEs its spikes must reach, and, for neuron
+populations, the runtime group with neuron parameters, ring buffers and one synaptic matrix per
+PE (rows in SRAM while they fit, the rest in DRAM; decision 7).
+
+Weights are quantised per post population and synapse type as sPyNNaker does: an entry ``w``
+of a ring buffer is ``w * 2**(shift - 15)`` nA, with the smallest ``shift`` at which the sum of
+all of a neuron's incoming weights of that type fits one 16-bit ring entry, so that even when
+every input arrives for the same tick, nothing saturates.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+
+import numpy as np
+
+from chipsim.events import bin_events
+from chipsim.mapping.errors import MappingError
+from chipsim.mapping.partition import Slices
+from chipsim.network.description import (
+    EventCameraSource,
+    NeuronPopulation,
+    PoissonSource,
+    SpikeArraySource,
+    TraceSource,
+)
+from chipsim.network.expand import Connections, ExpandedNetwork
+from chipsim.sim.groups import GroupLayout, LifGroup, PoissonGroup, ScheduledGroup
+from chipsim.traces import read_trace
+from cores import NeuronModel, build_synaptic_matrix, lif_params, to_fixed
+from cores.ring_buffer import N_SLOTS, ring_buffer_bytes
+from cores.sram import Sram
+from cores.synaptic_matrix import MAX_NEURONS, TABLE_ENTRY_BYTES, WEIGHT_MAX
+
+KEY_INDEX_BITS = 11
+KEY_MASK = 0xFFFFFFFF ^ ((1 << KEY_INDEX_BITS) - 1)
+LIF_MODELS = (NeuronModel.LIF_FLOAT, NeuronModel.LIF_FIXED)
+
+
+@dataclass(frozen=True)
+class SramPlan:
+    """Per-PE SRAM figures used to place rows (None in a hardware-free layout)."""
+
+    sram_bytes: int
+    banks: int
+    neuron_state_bytes: int
+
+
+@dataclass(frozen=True)
+class Program:
+    """A network laid out on PEs: keys, destinations and runtime groups."""
+
+    net: ExpandedNetwork
+    slices: Slices
+    pe_of_slice: np.ndarray  # int32
+    groups: list  # runtime groups, one per population
+    dest_ptr: np.ndarray  # int64 (n_slices + 1,): CSR of destination PEs per source slice
+    dest_pe: np.ndarray  # int32
+    sram: list[Sram]  # per neuron slice, what its PE's SRAM holds (empty without a plan)
+
+    @property
+    def base_keys(self) -> np.ndarray:
+        """uint32 (n_slices,): the first key of each slice's block (mask :data:`KEY_MASK`)."""
+        return (np.arange(len(self.slices), dtype=np.uint32) << KEY_INDEX_BITS).astype(np.uint32)
+
+    def keys(self, slice_index: np.ndarray, neuron: np.ndarray) -> np.ndarray:
+        """Routing key of each global ``neuron`` of slice ``slice_index``."""
+        local = neuron - self.slices.first[slice_index]
+        return ((slice_index.astype(np.uint32) << KEY_INDEX_BITS) | local).astype(np.uint32)
+
+
+def build_program(
+    net: ExpandedNetwork,
+    slices: Slices,
+    pe_of_slice: np.ndarray,
+    dt_s: float,
+    seed: int,
+    sram: SramPlan | None = None,
+) -> Program:
+    """Runtime groups, keys and destination sets of a partitioned and placed network."""
+    if len(slices) >= 1 << (32 - KEY_INDEX_BITS) or slices.count.max() > MAX_NEURONS:
+        raise MappingError(
+            f"{len(slices)} slices of up to {slices.count.max()} neurons do not fit 32-bit keys "
+            f"with an {KEY_INDEX_BITS}-bit neuron field"
+        )
+    conns = net.connections
+    post_slice = slices.of_neurons(conns.post)
+    order = np.argsort(post_slice, kind="stable")
+    bounds = np.searchsorted(post_slice[order], np.arange(len(slices) + 1))
+    groups, srams = [], []
+    for g, population in enumerate(net.network.populations):
+        members = np.flatnonzero(slices.group == g)
+        layout = GroupLayout(
+            group=g,
+            slices=members,
+            core_first=slices.first[members] - net.offsets[g],
+            first_id=int(net.offsets[g]),
+            size=int(net.sizes[g]),
+        )
+        if isinstance(population, NeuronPopulation):
+            group, used = _lif_group(net, slices, layout, population, conns, order, bounds, dt_s,
+                                     sram, pe_of_slice)  # fmt: skip
+            srams += used
+        else:
+            group = _source_group(layout, population, dt_s, seed)
+        groups.append(group)
+    dest_ptr, dest_pe = _destinations(slices, pe_of_slice, conns, post_slice)
+    return Program(net, slices, pe_of_slice.astype(np.int32), groups, dest_ptr, dest_pe, srams)
+
+
+def _lif_group(net, slices, layout, population, conns, order, bounds, dt_s, sram, pe_of_slice):
+    if population.model not in LIF_MODELS:
+        raise MappingError(
+            f"population {population.name!r}: model {population.model.value} cannot run on a "
+            f"programmable PE yet (supported: {', '.join(m.value for m in LIF_MODELS)})"
+        )
+    incoming = np.concatenate([order[bounds[s] : bounds[s + 1]] for s in layout.slices])
+    weight, post = conns.weight[incoming], conns.post[incoming]
+    shifts = [
+        _shift(np.bincount(post[(weight < 0) == inh], np.abs(weight[(weight < 0) == inh])),
+               population.name)
+        for inh in (0, 1)
+    ]  # fmt: skip
+    params = _lif_params(population, layout.size, dt_s, shifts)
+    matrices, used = [], []
+    for s in layout.slices:
+        rows = order[bounds[s] : bounds[s + 1]]
+        matrix, held = _synaptic_matrix(net, slices, s, rows, conns, shifts, sram, pe_of_slice)
+        matrices.append(matrix)
+        used += held
+    return LifGroup(layout, params, matrices), used
+
+
+def _lif_params(population: NeuronPopulation, n: int, dt_s: float, shifts: list[int]):
+    known = set(inspect.signature(lif_params).parameters) - {"n", "dt_ms", "shift_exc", "shift_inh"}
+    unknown = set(population.params) - known
+    if unknown:
+        raise MappingError(
+            f"population {population.name!r}: unknown {population.model.value} parameter(s) "
+            f"{sorted(unknown)}; known: {sorted(known)}"
+        )
+    params = lif_params(
+        n, dt_ms=dt_s * 1e3, shift_exc=shifts[0], shift_inh=shifts[1], **population.params
+    )
+    return to_fixed(params) if population.model is NeuronModel.LIF_FIXED else params
+
+
+def _shift(input_sums: np.ndarray, name: str) -> int:
+    """Smallest ring shift (0..15) at which every neuron's summed input fits WEIGHT_MAX units.
+
+    ``input_sums``: per post neuron, the sum of |weight| (nA) of one synapse type. At shift 15
+    a unit is 1 nA, the coarsest the format allows; larger sums may saturate the ring entry.
+    """
+    largest = float(input_sums.max()) if input_sums.size else 0.0
+    if largest == 0.0:
+        return 0
+    return int(np.clip(np.ceil(np.log2(largest * 2.0**15 / WEIGHT_MAX)), 0, 15))
+
+
+def _synaptic_matrix(net, slices, s, rows, conns: Connections, shifts, sram, pe_of_slice):
+    count = int(slices.count[s])
+    delay = conns.delay[rows]
+    if delay.size and delay.max() >= N_SLOTS:
+        raise MappingError(
+            f"slice {s}: delay {int(delay.max())} ticks exceeds the {N_SLOTS - 1}-tick ring "
+            "buffer of a programmable PE"
+        )
+    weight = conns.weight[rows]
+    syn_type = (weight < 0).astype(np.int64)
+    scale = np.exp2(np.where(syn_type == 1, shifts[1], shifts[0]) - 15.0)
+    units = np.rint(np.abs(weight) / scale).astype(np.int64)
+    pre_slice = slices.of_neurons(conns.pre[rows])
+    local_pre = conns.pre[rows] - slices.first[pre_slice]
+    keys = (pre_slice.astype(np.uint32) << KEY_INDEX_BITS) | local_pre.astype(np.uint32)
+    post = conns.post[rows] - slices.first[s]
+    if sram is None:
+        return build_synaptic_matrix(keys, post, units, delay, syn_type, n_neurons=count), []
+    memory = Sram(f"{int(pe_of_slice[s])} (slice {s})", sram.sram_bytes, sram.banks)
+    memory.allocate("neuron_state", sram.neuron_state_bytes * count)
+    memory.allocate("ring_buffers", ring_buffer_bytes(count))
+    n_blocks = len(np.unique(pre_slice))
+    memory.allocate("master_population_table", TABLE_ENTRY_BYTES * n_blocks)
+    matrix = build_synaptic_matrix(
+        keys, post, units, delay, syn_type, n_neurons=count, sram_budget_bytes=memory.free_bytes
+    )
+    memory.allocate("synaptic_rows", matrix.sram_bytes)
+    return matrix, [memory]
+
+
+def _source_group(layout: GroupLayout, source, dt_s: float, seed: int):
+    if isinstance(source, PoissonSource):
+        return PoissonGroup(layout, source.rate_hz, dt_s, seed)
+    if isinstance(source, SpikeArraySource):
+        spikes = np.asarray(source.spikes, dtype=np.int64).reshape(-1, 2)
+        return ScheduledGroup(layout, spikes[:, 0], spikes[:, 1])
+    if isinstance(source, TraceSource):
+        trace = read_trace(source.path, n_neurons=source.size)
+        return ScheduledGroup(layout, trace.tick, trace.neuron)
+    if isinstance(source, EventCameraSource):
+        events = np.load(source.path, allow_pickle=False)
+        tick, neuron = bin_events(events, source.width, source.height, dt_s, source.polarities)
+        return ScheduledGroup(layout, tick, neuron)
+    raise TypeError(f"unknown source {source!r}")
+
+
+def _destinations(slices: Slices, pe_of_slice, conns: Connections, post_slice: np.ndarray):
+    """CSR of the distinct PEs that each source slice's spikes must reach."""
+    pre_slice = slices.of_neurons(conns.pre)
+    pairs = np.unique(pre_slice * np.int64(2**31) + pe_of_slice[post_slice])
+    src, pe = pairs // 2**31, (pairs % 2**31).astype(np.int32)
+    ptr = np.searchsorted(src, np.arange(len(slices) + 1)).astype(np.int64)
+    return ptr, pe

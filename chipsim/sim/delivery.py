@@ -1,0 +1,91 @@
+"""Spikes to packets and packets to synaptic processing, shared by the ideal and chip runs.
+
+A spike of global neuron ``n`` (slice ``s``) becomes one multicast packet with key
+``key(s, n)`` from PE ``pe_of_slice[s]``, delivered to every PE in ``dest(s)``. The receiving PE
+looks the key up and accumulates the row into its ring buffers at ``base_tick + delay``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from chipsim.mapping.layout import Program
+
+
+@dataclass(frozen=True)
+class Packets:
+    """Spikes as packets: source PE, key, source slice and global neuron, one row per spike."""
+
+    src_pe: np.ndarray  # int32
+    key: np.ndarray  # uint32
+    slice: np.ndarray  # int64
+    neuron: np.ndarray  # int64
+
+    def __len__(self) -> int:
+        return len(self.key)
+
+
+@dataclass(frozen=True)
+class Received:
+    """Per-packet synaptic work, aligned with the packets given to :meth:`Receivers.process`."""
+
+    steps: np.ndarray  # int32, binary-search steps
+    words: np.ndarray  # int32, synaptic words processed (= synaptic events)
+    dram_bytes: np.ndarray  # int32, bytes fetched from DRAM (0: row in SRAM)
+    misses: int  # packets whose key matched no table entry
+
+
+def packets_of(program: Program, neuron: np.ndarray) -> Packets:
+    """The packet each spiking global ``neuron`` sends."""
+    s = program.slices.of_neurons(neuron)
+    return Packets(program.pe_of_slice[s], program.keys(s, neuron), s, neuron)
+
+
+def fan_out(program: Program, packets: Packets) -> tuple[np.ndarray, np.ndarray]:
+    """Every (packet index, destination PE) pair of an ideal multicast, packet-major."""
+    start = program.dest_ptr[packets.slice]
+    count = program.dest_ptr[packets.slice + 1] - start
+    packet = np.repeat(np.arange(len(packets)), count)
+    offset = np.arange(len(packet)) - np.repeat(np.cumsum(count) - count, count)
+    return packet, program.dest_pe[np.repeat(start, count) + offset]
+
+
+class Receivers:
+    """Routes packets arriving at PEs to the groups that own those PEs."""
+
+    def __init__(self, program: Program, n_pes: int) -> None:
+        self.program = program
+        self.group_of_pe = np.full(n_pes, -1, dtype=np.int64)
+        self.position_of_pe = np.full(n_pes, -1, dtype=np.int64)
+        for g, group in enumerate(program.groups):
+            pes = program.pe_of_slice[group.layout.slices]
+            self.group_of_pe[pes] = g
+            self.position_of_pe[pes] = np.arange(len(pes))
+
+    def process(self, dest_pe: np.ndarray, key: np.ndarray, base_tick: np.ndarray) -> Received:
+        """Synaptic processing of packets in the given order (arrival order per PE).
+
+        Packets for one PE are processed in their given order, grouped by base tick; a PE that
+        holds a spike source has no synapses and counts every packet as a miss.
+        """
+        n = len(key)
+        steps, words, dram = (np.zeros(n, dtype=np.int32) for _ in range(3))
+        misses = 0
+        order = np.lexsort((base_tick, dest_pe))
+        sorted_pe, sorted_tick = dest_pe[order], base_tick[order]
+        cuts = np.flatnonzero((np.diff(sorted_pe) != 0) | (np.diff(sorted_tick) != 0)) + 1
+        for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, n], strict=True):
+            if lo == hi:
+                continue
+            idx = order[lo:hi]
+            pe = int(sorted_pe[lo])
+            group = self.program.groups[self.group_of_pe[pe]] if self.group_of_pe[pe] >= 0 else None
+            if group is None or not group.receives:
+                misses += hi - lo
+                continue
+            counts, work = group.receive(int(self.position_of_pe[pe]), key[idx], int(sorted_tick[lo]))
+            steps[idx], words[idx], dram[idx] = work.steps, work.words, work.dram_bytes
+            misses += counts.misses
+        return Received(steps, words, dram, misses)

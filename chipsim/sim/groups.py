@@ -1,0 +1,113 @@
+"""Runtime groups: every PE running one population, stepped by one kernel call per tick.
+
+A group holds the state of all the PEs that run slices of one population (neurons contiguous
+per PE, in slice order), so one kernel call updates them all (design.md: "one call may cover
+many cores"). Each PE keeps its own synapse storage; received packets are processed per PE.
+Flat index ``i`` of a group is global neuron ``first_id + i``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from cores import (
+    LifParams,
+    LifState,
+    LookupCounts,
+    PacketWork,
+    SynapticMatrix,
+    lif_step,
+    make_ring_buffers,
+    process_packets,
+)
+from chipsim.rng import Stream, counter_rng
+
+
+@dataclass(frozen=True)
+class GroupLayout:
+    """Where a group's neurons live: one entry per slice (= per PE)."""
+
+    group: int  # index of the population in network.populations
+    slices: np.ndarray  # int64, slice indices, increasing
+    core_first: np.ndarray  # int64, flat index of each slice's first neuron (starts at 0)
+    first_id: int  # global id of flat index 0
+    size: int  # neurons in the group
+
+    def slice_of(self, flat: np.ndarray) -> np.ndarray:
+        """Position (0..n_slices-1) of the slice holding each flat index."""
+        return np.searchsorted(self.core_first, flat, side="right") - 1
+
+
+class LifGroup:
+    """LIF neurons (float32 or s16.15) with sPyNNaker-style synaptic rows and ring buffers."""
+
+    receives = True
+
+    def __init__(
+        self, layout: GroupLayout, params: LifParams, matrices: list[SynapticMatrix]
+    ) -> None:
+        self.layout = layout
+        self.params = params
+        self.state = LifState.initial(params)
+        self.ring = make_ring_buffers(layout.size)
+        self.matrices = matrices
+        bounds = np.append(layout.core_first, layout.size)
+        self._bounds = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
+        self._spikes = np.empty(layout.size, dtype=np.int32)
+
+    def update(self, tick: int) -> np.ndarray:
+        """Advance every neuron one tick; return the flat indices that spiked (increasing)."""
+        counts = lif_step(self.params, self.state, self.ring, tick, self._spikes)
+        return self._spikes[: counts.spikes].astype(np.int64)
+
+    def receive(
+        self, position: int, keys: np.ndarray, tick: int
+    ) -> tuple[LookupCounts, PacketWork]:
+        """Process packets at the PE of slice ``position``: rows into slots ``tick + delay``."""
+        first, last = self._bounds[position]
+        return process_packets(self.matrices[position], keys, tick, self.ring[:, :, first:last])
+
+
+class PoissonGroup:
+    """Poisson spike sources: one Bernoulli draw per neuron per tick, p = rate x dt.
+
+    Draws come from the stream keyed by (seed, SPIKE_SOURCE, group, tick), so they do not
+    depend on how the sources are sliced or in which order ticks are asked for.
+    """
+
+    receives = False
+
+    def __init__(self, layout: GroupLayout, rate_hz: float, dt_s: float, seed: int) -> None:
+        self.layout = layout
+        self.p = rate_hz * dt_s
+        if self.p > 1.0:
+            raise ValueError(f"Poisson rate {rate_hz} Hz exceeds one spike per {dt_s} s tick")
+        self.seed = seed
+
+    def update(self, tick: int) -> np.ndarray:
+        rng = counter_rng(self.seed, Stream.SPIKE_SOURCE, self.layout.group, tick)
+        return np.flatnonzero(rng.random(self.layout.size) < self.p)
+
+
+class ScheduledGroup:
+    """Sources whose spikes are known in advance (spike arrays, traces, event cameras).
+
+    A neuron spikes at most once per tick: repeated (tick, index) pairs are one spike;
+    ``merged`` counts the repeats so that the caller can report them.
+    """
+
+    receives = False
+
+    def __init__(self, layout: GroupLayout, tick: np.ndarray, index: np.ndarray) -> None:
+        order = np.lexsort((index, tick))
+        self.layout = layout
+        self.tick = np.asarray(tick, dtype=np.int64)[order]
+        self.index = np.asarray(index, dtype=np.int64)[order]
+        repeated = (np.diff(self.tick) == 0) & (np.diff(self.index) == 0)
+        self.merged = int(repeated.sum())
+
+    def update(self, tick: int) -> np.ndarray:
+        lo, hi = np.searchsorted(self.tick, [tick, tick + 1])
+        return np.unique(self.index[lo:hi])
