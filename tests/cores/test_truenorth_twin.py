@@ -37,7 +37,7 @@ def random_neurons(gen: np.random.Generator, n: int) -> TrueNorthNeurons:
     st.integers(0, 2**64 - 1),
 )
 def test_kernel_equals_twin(rng_seed, n_cores, per_core, inject, seed):
-    """Random parameters, potentials, inputs, keys (or injected draws): identical v, spikes, counts."""
+    """Random parameters, potentials, inputs and keys (or injected draws): identical results."""
     gen = np.random.default_rng(rng_seed)
     n = n_cores * per_core
     p = random_neurons(gen, n)
