@@ -56,3 +56,18 @@ cdef inline uint32_t draw_word(
     key[1] = <uint32_t>(seed >> 32)
     philox4x32_10(ctr, key, out)
     return out[index & 3]
+
+
+cdef inline void draw_block(
+    uint64_t seed, uint32_t core, uint32_t tick, uint32_t stream, uint64_t block, uint32_t* out
+) noexcept nogil:
+    """OUT out[4]: the draws of indices 4 * block .. 4 * block + 3 (one Philox block)."""
+    cdef uint32_t ctr[4]
+    cdef uint32_t key[2]
+    ctr[0] = <uint32_t>block
+    ctr[1] = tick
+    ctr[2] = core
+    ctr[3] = stream
+    key[0] = <uint32_t>seed
+    key[1] = <uint32_t>(seed >> 32)
+    philox4x32_10(ctr, key, out)

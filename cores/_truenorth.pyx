@@ -6,7 +6,7 @@ Equations, order, bit widths and draw keys: see :mod:`cores.truenorth`. NumPy tw
 
 from libc.stdint cimport int16_t, int32_t, int64_t, uint8_t, uint32_t, uint64_t
 
-from cores._philox cimport draw_word
+from cores._philox cimport draw_block
 
 cdef enum:
     STREAM_LEAK = 1       # cores.rng.RngStream.TN_LEAK
@@ -54,11 +54,15 @@ def update(
     cdef Py_ssize_t c, k, j
     cdef int64_t x, y, lam, omega, eta, pos, neg
     cdef uint32_t core, word
+    cdef uint32_t leak_words[4]
+    cdef uint32_t thr_words[4]
+    cdef Py_ssize_t leak_block, thr_block  # Philox block cached in *_words (4 neurons share one)
     cdef uint8_t gamma
     cdef int64_t n_spikes = 0, n_draws = 0
     with nogil:
         for c in range(n_cores):
             core = core_ids[c]
+            leak_block = thr_block = -1
             for k in range(per_core):
                 j = c * per_core + k
                 # 1. synaptic input, one saturation for the whole sum
@@ -69,7 +73,10 @@ def update(
                     if use_draws:
                         word = draws[j, 0]
                     else:
-                        word = draw_word(seed, core, tick, STREAM_LEAK, k)
+                        if k >> 2 != leak_block:
+                            leak_block = k >> 2
+                            draw_block(seed, core, tick, STREAM_LEAK, leak_block, leak_words)
+                        word = leak_words[k & 3]
                     n_draws += 1
                     lam = sgn(lam) if (lam if lam >= 0 else -lam) >= (word & 0xFF) else 0
                 omega = sgn(x) if leak_reversal[j] else 1
@@ -83,7 +90,10 @@ def update(
                     if use_draws:
                         word = draws[j, 1]
                     else:
-                        word = draw_word(seed, core, tick, STREAM_THRESHOLD, k)
+                        if k >> 2 != thr_block:
+                            thr_block = k >> 2
+                            draw_block(seed, core, tick, STREAM_THRESHOLD, thr_block, thr_words)
+                        word = thr_words[k & 3]
                     n_draws += 1
                     eta = word & <uint32_t>threshold_mask[j]
                 gamma = reset_mode[j]

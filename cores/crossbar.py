@@ -23,7 +23,10 @@ crossbar's own (rows read, synaptic events), and each kernel is tested alone. Th
 handover is one int32 array write and read per neuron per tick.
 
 The kernel walks the set bits of each active axon's row (count-trailing-zeros), so its work
-is proportional to the synaptic events, plus 4 word reads per active axon.
+is proportional to the synaptic events, plus 4 word reads per active axon. Each row word is
+split by a mask into deterministic and stochastic synapses (``stochastic_bits``), so the
+deterministic loop is one load-add-store per event, and reads the weights of the axon's type
+from one contiguous 512-byte row (``TrueNorthNeurons.synapse_layout``, computed once).
 """
 
 from dataclasses import dataclass
@@ -166,8 +169,9 @@ class CrossbarCores:
                 f"syn_draws has shape {syn_draws.shape}, expected "
                 f"{(self.n_cores, N_AXONS, N_NEURONS)}"
             )
+        weights_by_type, stochastic_bits = neurons.synapse_layout
         counts = _crossbar.integrate(
-            self.rows, self.axon_type, self.ring, neurons.weights, neurons.stochastic_synapse,
+            self.rows, self.axon_type, self.ring, weights_by_type, stochastic_bits,
             core_ids, int(tick), check_seed(seed), syn_draws, use_draws, syn_input,
         )  # fmt: skip
         return CrossbarCounts(*counts)

@@ -43,6 +43,7 @@ threshold. Tests inject draws instead through the ``draws`` argument.
 
 from dataclasses import dataclass, fields
 from enum import IntEnum
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -158,6 +159,23 @@ class TrueNorthNeurons:
         if np.any(mask & (mask + 1)):
             raise ValueError("threshold_mask (M_j) must be a mask of low ones (2**k - 1)")
         return cls(**arrays)
+
+    @cached_property
+    def synapse_layout(self) -> tuple[np.ndarray, np.ndarray]:
+        """Weights and stochastic flags laid out for the crossbar kernel, computed once.
+
+        Returns ``weights_by_type`` int16 (n_cores, 4, 256), the weights of one axon type
+        contiguous, and ``stochastic_bits`` uint64 (n_cores, 4, 4), bit j of (type G, word)
+        set where b_j^G = 1, for cores of 256 neurons.
+        """
+        if self.n_neurons % 256:
+            raise ValueError(f"{self.n_neurons} neurons are not whole cores of 256 neurons")
+        n_cores = self.n_neurons // 256
+        by_type = self.weights.reshape(n_cores, 256, N_AXON_TYPES).transpose(0, 2, 1)
+        flags = self.stochastic_synapse.reshape(n_cores, 256, N_AXON_TYPES).transpose(0, 2, 1)
+        packed = np.packbits(np.ascontiguousarray(flags, dtype=bool), axis=-1, bitorder="little")
+        bits = np.ascontiguousarray(packed).view("<u8").astype(np.uint64)
+        return np.ascontiguousarray(by_type), np.ascontiguousarray(bits)
 
     def select(self, index: np.ndarray) -> "TrueNorthNeurons":
         """The parameters of a subset of neurons (e.g. some cores of the batch)."""
