@@ -35,7 +35,7 @@ from typing import NamedTuple
 import numpy as np
 
 from cores.rng import check_seed
-from cores.truenorth import TrueNorthNeurons, check_batch
+from cores.truenorth import TrueNorthNeurons, check_batch, check_core_ids
 
 try:
     from cores import _crossbar
@@ -155,19 +155,25 @@ class CrossbarCores:
         -------
         CrossbarCounts. The ring slot of ``tick`` is cleared.
         """
-        core_ids = np.asarray(core_ids, dtype=np.uint32)
+        core_ids = check_core_ids(core_ids)
         if core_ids.shape[0] != self.n_cores:
             raise ValueError(f"{core_ids.shape[0]} core ids for {self.n_cores} crossbars")
-        per_core = check_batch(neurons.n_neurons, core_ids, {"syn_input": syn_input})
+        per_core = check_batch(
+            neurons.n_neurons, core_ids, {"syn_input": (syn_input, np.int32, ())}
+        )
         if per_core != N_NEURONS:
             raise ValueError(f"a crossbar core has {N_NEURONS} neurons, got {per_core} per core")
         use_draws = syn_draws is not None
         if not use_draws:
             syn_draws = np.zeros((0, 0, 0), dtype=np.uint8)
-        elif syn_draws.shape != (self.n_cores, N_AXONS, N_NEURONS):
+        elif (
+            syn_draws.dtype != np.uint8
+            or syn_draws.shape != (self.n_cores, N_AXONS, N_NEURONS)
+            or not syn_draws.flags.c_contiguous
+        ):
             raise ValueError(
-                f"syn_draws has shape {syn_draws.shape}, expected "
-                f"{(self.n_cores, N_AXONS, N_NEURONS)}"
+                f"syn_draws must be C-contiguous uint8 of shape "
+                f"{(self.n_cores, N_AXONS, N_NEURONS)}, got {syn_draws.dtype} {syn_draws.shape}"
             )
         weights_by_type, stochastic_bits = neurons.synapse_layout
         counts = _crossbar.integrate(

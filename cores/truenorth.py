@@ -182,15 +182,30 @@ class TrueNorthNeurons:
         return TrueNorthNeurons(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
 
 
-def check_batch(n_neurons: int, core_ids: np.ndarray, arrays: dict[str, np.ndarray]) -> int:
-    """Return neurons per core after checking the batch layout; ValueError otherwise."""
+def check_core_ids(core_ids) -> np.ndarray:
+    """Global core ids as a uint32 array; ValueError if one is out of [0, 2**32)."""
+    ids = np.asarray(core_ids, dtype=np.int64).ravel()
+    if ids.size and (ids.min() < 0 or ids.max() >= 2**32):
+        raise ValueError(f"core_ids must lie in [0, 2**32), got [{ids.min()}, {ids.max()}]")
+    return ids.astype(np.uint32)
+
+
+def check_batch(n_neurons: int, core_ids: np.ndarray, arrays: dict[str, tuple]) -> int:
+    """Return neurons per core after checking the batch layout; ValueError otherwise.
+
+    ``arrays`` maps an argument name to (array, dtype, shape after the neuron axis).
+    """
     n_cores = core_ids.shape[0]
     if n_cores == 0 or n_neurons % n_cores:
         raise ValueError(f"{n_neurons} neurons do not split evenly over {n_cores} core ids")
-    for name, arr in arrays.items():
-        if arr.shape[0] != n_neurons:
+    for name, (arr, dtype, suffix) in arrays.items():
+        shape = (n_neurons, *suffix)
+        ok = isinstance(arr, np.ndarray) and arr.dtype == dtype and arr.shape == shape
+        if not (ok and arr.flags.c_contiguous):
+            got = f"{arr.dtype} {arr.shape}" if isinstance(arr, np.ndarray) else type(arr).__name__
             raise ValueError(
-                f"{name} has {arr.shape[0]} rows, expected {n_neurons} (one per neuron)"
+                f"{name} must be a C-contiguous {np.dtype(dtype).name} array of shape {shape} "
+                f"(one row per neuron), got {got}"
             )
     return n_neurons // n_cores
 
@@ -226,10 +241,14 @@ def update_neurons(
     -------
     NeuronCounts
     """
-    core_ids = np.asarray(core_ids, dtype=np.uint32)
-    arrays = {"v": v, "syn_input": syn_input, "spikes": spikes}
+    core_ids = check_core_ids(core_ids)
+    arrays = {
+        "v": (v, np.int32, ()),
+        "syn_input": (syn_input, np.int32, ()),
+        "spikes": (spikes, np.uint8, ()),
+    }
     if draws is not None:
-        arrays["draws"] = draws
+        arrays["draws"] = (draws, np.uint32, (2,))
     check_batch(params.n_neurons, core_ids, arrays)
     use_draws = draws is not None
     if not use_draws:

@@ -197,3 +197,24 @@ def test_batch_that_does_not_split_over_cores_is_refused():
     z = np.zeros(10, np.int32)
     with pytest.raises(ValueError, match="core ids"):
         update_neurons(p, z, z, np.zeros(10, np.uint8), core_ids=[0, 1, 2], tick=0, seed=0)
+
+
+@pytest.mark.parametrize(
+    ("name", "bad"),
+    [("v", np.zeros(4, np.int64)), ("syn_input", np.zeros(3, np.int32)), ("spikes", [0] * 4)],
+)
+def test_wrong_state_arrays_are_refused(name, bad):
+    """A state array of the wrong dtype, length or type raises ValueError naming it."""
+    p = TrueNorthNeurons.from_values(4)
+    args = {"v": np.zeros(4, np.int32), "syn_input": np.zeros(4, np.int32),
+            "spikes": np.zeros(4, np.uint8)} | {name: bad}  # fmt: skip
+    with pytest.raises(ValueError, match=name):
+        update_neurons(p, **args, core_ids=[0], tick=0, seed=0)
+
+
+def test_negative_core_id_is_refused():
+    """Core ids are uint32 keys: -1 is refused rather than wrapped."""
+    p = TrueNorthNeurons.from_values(4)
+    z = np.zeros(4, np.int32)
+    with pytest.raises(ValueError, match="core_ids"):
+        update_neurons(p, z, z, np.zeros(4, np.uint8), core_ids=[-1], tick=0, seed=0)

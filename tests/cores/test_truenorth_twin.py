@@ -46,9 +46,16 @@ def test_kernel_equals_twin(rng_seed, n_cores, per_core, inject, seed):
     core_ids = gen.choice(4096, n_cores, replace=False).astype(np.uint32)
     tick = int(gen.integers(0, 2**32))
     draws = gen.integers(0, 2**32, (n, 2), dtype=np.uint32) if inject else None
-    want_v, want_s, want_c = ref.update(p, v, syn, core_ids, tick, seed, draws)
+    narrow = gen.random() < 0.3  # a narrowed membrane register, v kept inside it
+    v_range = (-int(gen.integers(1, 2**12)), int(gen.integers(1, 2**12))) if narrow else None
+    if narrow:
+        v = np.clip(v, *v_range).astype(np.int32)
+    want_v, want_s, want_c = ref.update(p, v, syn, core_ids, tick, seed, draws, v_range)
     spikes = np.full(n, 7, dtype=np.uint8)
-    counts = update_neurons(p, v, syn, spikes, core_ids=core_ids, tick=tick, seed=seed, draws=draws)
+    counts = update_neurons(
+        p, v, syn, spikes, core_ids=core_ids, tick=tick, seed=seed, draws=draws,
+        v_range=v_range or (V_MIN, V_MAX),
+    )  # fmt: skip
     np.testing.assert_array_equal(v, want_v)
     np.testing.assert_array_equal(spikes, want_s)
     assert tuple(counts) == want_c
