@@ -29,11 +29,12 @@ model for neurosynaptic cores"; ambiguities settled with NeMo ``src/neuro/tn_neu
 ``sat`` clips to the membrane range [V_MIN, V_MAX] (signed 20-bit, see below).
 
 Bit widths (validated on construction): weights s and leak lambda are 9-bit signed
-(|s| <= 255, so that F(s, rho) compares against an 8-bit rho); alpha, beta and M are 18-bit
-unsigned; R and V lie in the membrane range. The membrane is a signed 20-bit register
-(assumption: the width is not restated in the sources we could read in this session; NeMo
-clips at +-393216, which lies inside it). Kernels take the range as arguments, so another
-width is one argument away.
+(|s| <= 255, so that F(s, rho) compares against an 8-bit rho; the comparison is ``>=`` as
+NeMo's ``BINCOMP``); alpha, beta and M are 18-bit unsigned; R lies in the membrane range. The
+membrane is a signed 20-bit register. The 18- and 20-bit widths are assumptions: we could not
+re-read them in a primary source in this session (NeMo clips V at +-393216, which lies inside
+20 bits). Kernels take the membrane range as an argument, so another width is one argument
+away.
 
 Draws (design.md, decision 10): rho_lambda is the low byte and rho_T the full word of
 ``cores.rng`` draws with streams TN_LEAK and TN_THRESHOLD, index = neuron within its core; a
