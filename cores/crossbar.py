@@ -22,11 +22,13 @@ takes ``syn_input``): it runs as the core reads its delay buffer, its event coun
 crossbar's own (rows read, synaptic events), and each kernel is tested alone. The cost of the
 handover is one int32 array write and read per neuron per tick.
 
-The kernel walks the set bits of each active axon's row (count-trailing-zeros), so its work
-is proportional to the synaptic events, plus 4 word reads per active axon. Each row word is
-split by a mask into deterministic and stochastic synapses (``stochastic_bits``), so the
-deterministic loop is one load-add-store per event, and reads the weights of the axon's type
-from one contiguous 512-byte row (``TrueNorthNeurons.synapse_layout``, computed once).
+The kernel splits each 64-neuron word of an active axon's row by a mask into deterministic
+and stochastic synapses (``stochastic_bits``). A deterministic word with at least 4 synapses
+is added branch-free: each byte of the row selects 8 lane masks from a table and SSE2 adds
+the masked int16 weights of the axon's type (one contiguous 512-byte row,
+``TrueNorthNeurons.synapse_layout``, computed once) into int32 accumulators; sparser words
+and stochastic synapses walk their set bits (count-trailing-zeros). Events are counted by
+popcount.
 """
 
 from dataclasses import dataclass
