@@ -5,7 +5,7 @@ import pytest
 
 from cores.crossbar import CrossbarCores
 from cores.rng import RngStream, draws
-from cores.truenorth import TrueNorthNeurons
+from cores.truenorth import TrueNorthNeurons, update_neurons
 
 
 def one_core(pairs, types=None):
@@ -117,3 +117,23 @@ def test_integration_needs_256_neurons_per_core():
     neurons = TrueNorthNeurons.from_values(128)
     with pytest.raises(ValueError, match="256 neurons"):
         one_core([]).integrate(neurons, np.zeros(128, np.int32), core_ids=[0], tick=0, seed=0)
+
+
+def test_delayed_spike_makes_neuron_fire_on_arrival_tick():
+    """Crossbar then neuron update, ticks 0..5: axon 9 (type 1, s = 6) spikes at tick 1 with
+    delay 3 into neuron 4 (alpha 5, lambda -1, R 0). Tick 4: V = 0 + 6 - 1 = 5 >= 5, fires,
+    resets to 0; on other ticks 0 - 1 = -1 < -beta = 0 saturates back to 0 (kappa 1)."""
+    xbar = one_core([(9, 4)], types={9: 1})
+    neurons = TrueNorthNeurons.from_values(
+        256, weights=[0, 6, 0, 0], leak=-1, threshold=5, neg_threshold=0, neg_saturate=1
+    )
+    v, syn, spikes = np.zeros(256, np.int32), np.zeros(256, np.int32), np.zeros(256, np.uint8)
+    fired = []
+    for tick in range(6):
+        xbar.integrate(neurons, syn, core_ids=[0], tick=tick, seed=0)
+        update_neurons(neurons, v, syn, spikes, core_ids=[0], tick=tick, seed=0)
+        fired.append(np.flatnonzero(spikes).tolist())
+        if tick == 1:
+            xbar.deliver(0, 9, 3, tick=tick)
+    assert fired == [[], [], [], [], [4], []]
+    assert v[4] == 0
