@@ -7,7 +7,7 @@ import numpy as np
 
 from cores.reference.rng import draw_words
 from cores.rng import RngStream
-from cores.truenorth import V_MAX, V_MIN
+from cores.truenorth import V_MAX, V_MIN, ResetMode
 
 
 def _neuron_draws(seed, core_ids, tick, stream, per_core) -> np.ndarray:
@@ -49,11 +49,12 @@ def update(params, v, syn_input, core_ids, tick, seed, draws=None, v_range=None)
     fire = y >= pos
     gamma = p.reset_mode
     r = p.reset_value.astype(np.int64)
-    after_fire = np.select([gamma == 0, gamma == 1], [r, y - pos], y)
+    after_fire = np.select([gamma == ResetMode.VALUE, gamma == ResetMode.LINEAR], [r, y - pos], y)
     kappa = p.neg_saturate == 1
     neg = p.neg_threshold + np.where(kappa, 0, eta)
     below = ~fire & (y < -neg)
-    after_neg = np.where(kappa, -neg, np.select([gamma == 0, gamma == 1], [-r, y + neg], y))
+    reset_neg = np.select([gamma == ResetMode.VALUE, gamma == ResetMode.LINEAR], [-r, y + neg], y)
+    after_neg = np.where(kappa, -neg, reset_neg)
     y = np.where(fire, after_fire, np.where(below, after_neg, y))
     n_draws = int((p.stochastic_leak == 1).sum() + (p.threshold_mask != 0).sum())
     spikes = fire.astype(np.uint8)

@@ -11,7 +11,7 @@ import pytest
 
 from cores.reference import truenorth as ref
 from cores.rng import RngStream, draws
-from cores.truenorth import V_MAX, V_MIN, TrueNorthNeurons, update_neurons
+from cores.truenorth import V_MAX, V_MIN, ResetMode, TrueNorthNeurons, update_neurons
 
 
 def step(v0, syn=0, draws_in=None, v_range=(V_MIN, V_MAX), **params):
@@ -78,7 +78,9 @@ def test_threshold_is_inclusive():
     assert step([10, 9], threshold=10, reset_value=3)[:2] == ([3, 9], [1, 0])
 
 
-@pytest.mark.parametrize(("gamma", "want"), [(0, 2), (1, 15), (2, 25)])
+@pytest.mark.parametrize(
+    ("gamma", "want"), [(ResetMode.VALUE, 2), (ResetMode.LINEAR, 15), (ResetMode.NONE, 25)]
+)
 def test_positive_reset_modes(gamma, want):
     """V = 25, alpha = 10, R = 2: gamma 0 -> R = 2; gamma 1 -> 25 - 10 = 15; gamma 2 -> 25."""
     assert step(25, threshold=10, reset_value=2, reset_mode=gamma)[:2] == ([want], [1])
@@ -94,7 +96,9 @@ def test_stochastic_threshold_injected_draw():
     assert counts.draws == 3
 
 
-@pytest.mark.parametrize(("gamma", "want"), [(0, -2), (1, -1), (2, -11)])
+@pytest.mark.parametrize(
+    ("gamma", "want"), [(ResetMode.VALUE, -2), (ResetMode.LINEAR, -1), (ResetMode.NONE, -11)]
+)
 def test_negative_threshold_reset_modes(gamma, want):
     """kappa = 0, beta = 10, R = 2, V = -11 < -10: gamma 0 -> -R = -2; gamma 1 -> -11 + 10 =
     -1; gamma 2 -> -11. No spike."""
@@ -106,7 +110,7 @@ def test_negative_threshold_is_strict():
     assert step(-10, neg_threshold=10, reset_mode=1)[0] == [-10]
 
 
-@pytest.mark.parametrize("gamma", [0, 1, 2])
+@pytest.mark.parametrize("gamma", list(ResetMode))
 def test_negative_saturation(gamma):
     """kappa = 1, beta = 10: V = -11 < -10 saturates to -beta = -10 whatever gamma."""
     assert step(-11, neg_threshold=10, neg_saturate=1, reset_mode=gamma)[0] == [-10]
