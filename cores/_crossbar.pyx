@@ -132,6 +132,7 @@ def integrate(
     const uint8_t[:, :, ::1] syn_draws,
     bint use_draws,
     int32_t[::1] syn_input,
+    int64_t[:, ::1] core_counts,
 ):
     """Summed synaptic input of this tick for every neuron of a batch of cores.
 
@@ -140,8 +141,9 @@ def integrate(
     bit j of type G set where b_j^G = 1; core_ids (n_cores,) uint32; tick; seed;
     syn_draws (n_cores, 256, 256) uint8 rho per (core, axon, neuron), read only when use_draws.
     IN/OUT ring (n_cores, 16, 4) uint64: slot tick & 15 is read and cleared.
-    OUT syn_input (256 * n_cores,) int32, overwritten.
-    Returns (synaptic events, crossbar row reads, draws consumed).
+    OUT syn_input (256 * n_cores,) int32, overwritten; core_counts (n_cores, 3) int64: per
+    core (synaptic events, crossbar row reads, draws consumed).
+    Returns the column sums (synaptic events, crossbar row reads, draws consumed).
     """
     cdef Py_ssize_t n_cores = core_ids.shape[0]
     cdef Py_ssize_t c, q, w, a, nrn, slot = tick & SLOT_MASK
@@ -152,8 +154,12 @@ def integrate(
     cdef int32_t* acc
     cdef const int16_t* wg
     cdef int64_t events = 0, reads = 0, n_draws = 0, n_bits
+    cdef int64_t before[3]
     with nogil:
         for c in range(n_cores):
+            before[0] = events
+            before[1] = reads
+            before[2] = n_draws
             if c + 1 < n_cores:
                 prefetch_core(rows, axon_type, ring, weights_by_type, c + 1, slot)
             if c + 2 < n_cores:
@@ -200,4 +206,7 @@ def integrate(
                                     )
                                 rho = words[nrn & 3] & 0xFF
                             acc[nrn] += stochastic_term(wg[nrn], rho)
+            core_counts[c, 0] = events - before[0]
+            core_counts[c, 1] = reads - before[1]
+            core_counts[c, 2] = n_draws - before[2]
     return events, reads, n_draws

@@ -41,13 +41,15 @@ def update(
     int32_t v_min,
     int32_t v_max,
     uint8_t[::1] spikes,
+    int64_t[:, ::1] core_counts,
 ):
     """One tick of every neuron of a batch of cores.
 
     IN/OUT v (n,) int32. IN syn_input (n,) int32 and the (n,) parameter arrays of
     TrueNorthNeurons; core_ids (n_cores,) uint32; tick; seed; draws (n, 2) uint32 read only
-    when use_draws; v_min, v_max inclusive membrane bounds. OUT spikes (n,) uint8.
-    Returns (neuron updates, spikes, draws consumed).
+    when use_draws; v_min, v_max inclusive membrane bounds. OUT spikes (n,) uint8;
+    core_counts (n_cores, 3) int64: per core (neuron updates, spikes, draws consumed).
+    Returns the column sums (neuron updates, spikes, draws consumed).
     """
     cdef Py_ssize_t n = v.shape[0], n_cores = core_ids.shape[0]
     cdef Py_ssize_t per_core = n // n_cores
@@ -58,11 +60,13 @@ def update(
     cdef uint32_t thr_words[4]
     cdef Py_ssize_t leak_block, thr_block  # Philox block cached in *_words (4 neurons share one)
     cdef uint8_t gamma
-    cdef int64_t n_spikes = 0, n_draws = 0
+    cdef int64_t n_spikes = 0, n_draws = 0, spikes_before, draws_before
     with nogil:
         for c in range(n_cores):
             core = core_ids[c]
             leak_block = thr_block = -1
+            spikes_before = n_spikes
+            draws_before = n_draws
             for k in range(per_core):
                 j = c * per_core + k
                 # 1. synaptic input, one saturation for the whole sum
@@ -116,4 +120,7 @@ def update(
                         elif gamma == 1:
                             y = y + neg
                 v[j] = <int32_t>sat(y, v_min, v_max)
+            core_counts[c, 0] = per_core
+            core_counts[c, 1] = n_spikes - spikes_before
+            core_counts[c, 2] = n_draws - draws_before
     return n, n_spikes, n_draws

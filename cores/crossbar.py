@@ -37,7 +37,7 @@ from typing import NamedTuple
 import numpy as np
 
 from cores.rng import check_seed
-from cores.truenorth import TrueNorthNeurons, check_batch, check_core_ids
+from cores.truenorth import TrueNorthNeurons, check_batch, check_core_ids, core_counts_array
 
 try:
     from cores import _crossbar
@@ -141,6 +141,7 @@ class CrossbarCores:
         tick: int,
         seed: int,
         syn_draws: np.ndarray | None = None,
+        core_counts: np.ndarray | None = None,
     ) -> CrossbarCounts:
         """Summed synaptic input of tick ``tick`` for every neuron of the batch (module doc).
 
@@ -152,10 +153,12 @@ class CrossbarCores:
         tick, seed : int, IN
         syn_draws : uint8 (n_cores, 256 axons, 256 neurons) or None, IN injected rho per
             synapse replacing the Philox draws (tests).
+        core_counts : int64 (n_cores, 3) or None, OUT per batch core (synaptic events, row
+            reads, draws), for per-core busy cycles and energy.
 
         Returns
         -------
-        CrossbarCounts. The ring slot of ``tick`` is cleared.
+        CrossbarCounts, totals over the batch. The ring slot of ``tick`` is cleared.
         """
         core_ids = check_core_ids(core_ids)
         if core_ids.shape[0] != self.n_cores:
@@ -181,5 +184,6 @@ class CrossbarCores:
         counts = _crossbar.integrate(
             self.rows, self.axon_type, self.ring, weights_by_type, stochastic_bits,
             core_ids, int(tick), check_seed(seed), syn_draws, use_draws, syn_input,
+            core_counts_array(core_counts, self.n_cores),
         )  # fmt: skip
         return CrossbarCounts(*counts)

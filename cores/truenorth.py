@@ -211,6 +211,16 @@ def check_batch(n_neurons: int, core_ids: np.ndarray, arrays: dict[str, tuple]) 
     return n_neurons // n_cores
 
 
+def core_counts_array(core_counts: np.ndarray | None, n_cores: int) -> np.ndarray:
+    """The caller's per-core counts array after checking it, or a new one when None."""
+    if core_counts is None:
+        return np.empty((n_cores, 3), dtype=np.int64)
+    ok = isinstance(core_counts, np.ndarray) and core_counts.dtype == np.int64
+    if not (ok and core_counts.shape == (n_cores, 3) and core_counts.flags.c_contiguous):
+        raise ValueError(f"core_counts must be a C-contiguous int64 array of shape ({n_cores}, 3)")
+    return core_counts
+
+
 def update_neurons(
     params: TrueNorthNeurons,
     v: np.ndarray,
@@ -222,6 +232,7 @@ def update_neurons(
     seed: int,
     draws: np.ndarray | None = None,
     v_range: tuple[int, int] = (V_MIN, V_MAX),
+    core_counts: np.ndarray | None = None,
 ) -> NeuronCounts:
     """Advance every neuron of a batch of cores by one tick (steps 1-3 of the module doc).
 
@@ -237,10 +248,12 @@ def update_neurons(
     draws : uint32 (n, 2) or None, IN injected draws [leak word, threshold word] replacing the
         Philox draws (tests); None draws from cores.rng.
     v_range : (int, int), IN membrane saturation bounds, inclusive.
+    core_counts : int64 (n_cores, 3) or None, OUT per batch core (neuron updates, spikes,
+        draws), for per-core busy cycles and energy.
 
     Returns
     -------
-    NeuronCounts
+    NeuronCounts, totals over the batch.
     """
     core_ids = check_core_ids(core_ids)
     arrays = {
@@ -259,5 +272,6 @@ def update_neurons(
         params.threshold, params.neg_threshold, params.threshold_mask, params.reset_mode,
         params.neg_saturate, params.reset_value, core_ids, int(tick), check_seed(seed),
         draws, use_draws, int(v_range[0]), int(v_range[1]), spikes,
+        core_counts_array(core_counts, core_ids.shape[0]),
     )  # fmt: skip
     return NeuronCounts(*counts)

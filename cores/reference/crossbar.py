@@ -38,7 +38,8 @@ def synapse_rho(seed, core_ids, tick) -> np.ndarray:
 
 
 def integrate(rows, axon_type, ring, weights, stochastic, core_ids, tick, seed, syn_draws=None):
-    """Returns (syn_input int32 (n,), new ring, (events, row reads, draws)); inputs unchanged."""
+    """Returns (syn_input int32 (n,), new ring, (events, row reads, draws), per-core counts
+    (n_cores, 3)); inputs unchanged."""
     n_cores = rows.shape[0]
     slot = tick % 16
     active = unpack(ring[:, slot, :])  # (n_cores, 256 axons)
@@ -57,5 +58,8 @@ def integrate(rows, axon_type, ring, weights, stochastic, core_ids, tick, seed, 
     syn_input = np.where(hit, term, 0).sum(axis=1).reshape(-1).astype(np.int32)
     new_ring = ring.copy()
     new_ring[:, slot, :] = 0
-    counts = (int(hit.sum()), int(active.sum()), int((hit & stoch).sum()))
-    return syn_input, new_ring, counts
+    per_core_counts = np.stack(
+        [hit.sum(axis=(1, 2)), active.sum(axis=1), (hit & stoch).sum(axis=(1, 2))], axis=1
+    ).astype(np.int64)
+    counts = tuple(int(x) for x in per_core_counts.sum(axis=0))
+    return syn_input, new_ring, counts, per_core_counts

@@ -19,7 +19,9 @@ def _neuron_draws(seed, core_ids, tick, stream, per_core) -> np.ndarray:
 
 
 def update(params, v, syn_input, core_ids, tick, seed, draws=None, v_range=None):
-    """One tick of every neuron; returns (new v int32, spikes uint8, (updates, spikes, draws)).
+    """One tick of every neuron.
+
+    Returns (new v int32, spikes uint8, (updates, spikes, draws), per-core counts (n_cores, 3)).
 
     ``params`` is a :class:`cores.truenorth.TrueNorthNeurons`; ``draws`` (n, 2) uint32 replaces
     the Philox words [leak, threshold] when given; ``v_range`` defaults to the 20-bit range.
@@ -56,7 +58,11 @@ def update(params, v, syn_input, core_ids, tick, seed, draws=None, v_range=None)
     reset_neg = np.select([gamma == ResetMode.VALUE, gamma == ResetMode.LINEAR], [-r, y + neg], y)
     after_neg = np.where(kappa, -neg, reset_neg)
     y = np.where(fire, after_fire, np.where(below, after_neg, y))
-    n_draws = int((p.stochastic_leak == 1).sum() + (p.threshold_mask != 0).sum())
     spikes = fire.astype(np.uint8)
-    counts = (n, int(spikes.sum()), n_draws)
-    return np.clip(y, lo, hi).astype(np.int32), spikes, counts
+    used = (p.stochastic_leak == 1).astype(np.int64) + (p.threshold_mask != 0)
+    per_core_counts = np.stack(
+        [np.full(len(core_ids), per_core), spikes.reshape(-1, per_core).sum(axis=1),
+         used.reshape(-1, per_core).sum(axis=1)], axis=1,
+    ).astype(np.int64)  # fmt: skip
+    counts = tuple(int(x) for x in per_core_counts.sum(axis=0))
+    return np.clip(y, lo, hi).astype(np.int32), spikes, counts, per_core_counts

@@ -137,3 +137,19 @@ def test_delayed_spike_makes_neuron_fire_on_arrival_tick():
             xbar.deliver(0, 9, 3, tick=tick)
     assert fired == [[], [], [], [], [4], []]
     assert v[4] == 0
+
+
+def test_counts_per_core():
+    """Two cores: core 0 has axon 1 -> neurons 0..9 active (10 events, 1 row), core 1 has two
+    active axons with 3 and 0 synapses (3 events, 2 rows)."""
+    conn = np.zeros((2, 256, 256), dtype=bool)
+    conn[0, 1, :10] = True
+    conn[1, 5, 200:203] = True
+    xbar = CrossbarCores.from_dense(conn, np.zeros((2, 256)))
+    xbar.deliver([0, 1, 1], [1, 5, 6], 1, tick=0)
+    per_core = np.empty((2, 3), np.int64)
+    syn = np.empty(512, np.int32)
+    neurons = TrueNorthNeurons.from_values(512, weights=[1, 0, 0, 0])
+    total = xbar.integrate(neurons, syn, core_ids=[0, 1], tick=1, seed=0, core_counts=per_core)
+    assert per_core.tolist() == [[10, 1, 0], [3, 2, 0]]
+    assert tuple(total) == (13, 3, 0)

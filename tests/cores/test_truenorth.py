@@ -22,7 +22,7 @@ def step(v0, syn=0, draws_in=None, v_range=(V_MIN, V_MAX), **params):
     if draws_in is not None:
         draws_in = np.ascontiguousarray(np.broadcast_to(draws_in, (n, 2)), dtype=np.uint32)
     p = TrueNorthNeurons.from_values(n, **({"threshold": 1000, "neg_threshold": 1000} | params))
-    want_v, want_s, want_c = ref.update(p, v, syn, [0], 0, 1, draws_in, v_range)
+    want_v, want_s, want_c, _ = ref.update(p, v, syn, [0], 0, 1, draws_in, v_range)
     spikes = np.empty(n, dtype=np.uint8)
     counts = update_neurons(
         p, v, syn, spikes, core_ids=[0], tick=0, seed=1, draws=draws_in, v_range=v_range
@@ -222,3 +222,14 @@ def test_negative_core_id_is_refused():
     z = np.zeros(4, np.int32)
     with pytest.raises(ValueError, match="core_ids"):
         update_neurons(p, z, z, np.zeros(4, np.uint8), core_ids=[-1], tick=0, seed=0)
+
+
+def test_per_core_counts_array_is_checked():
+    """core_counts must be int64 (n_cores, 3); a wrong shape raises ValueError naming it."""
+    p = TrueNorthNeurons.from_values(4)
+    z = np.zeros(4, np.int32)
+    with pytest.raises(ValueError, match="core_counts"):
+        update_neurons(
+            p, z, z, np.zeros(4, np.uint8), core_ids=[0, 1], tick=0, seed=0,
+            core_counts=np.zeros((1, 3), np.int64),
+        )  # fmt: skip

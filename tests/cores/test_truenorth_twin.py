@@ -50,12 +50,16 @@ def test_kernel_equals_twin(rng_seed, n_cores, per_core, inject, seed):
     v_range = (-int(gen.integers(1, 2**12)), int(gen.integers(1, 2**12))) if narrow else None
     if narrow:
         v = np.clip(v, *v_range).astype(np.int32)
-    want_v, want_s, want_c = ref.update(p, v, syn, core_ids, tick, seed, draws, v_range)
+    want_v, want_s, want_c, want_per_core = ref.update(
+        p, v, syn, core_ids, tick, seed, draws, v_range
+    )
     spikes = np.full(n, 7, dtype=np.uint8)
+    per_core = np.full((n_cores, 3), -1, dtype=np.int64)
     counts = update_neurons(
         p, v, syn, spikes, core_ids=core_ids, tick=tick, seed=seed, draws=draws,
-        v_range=v_range or (V_MIN, V_MAX),
+        v_range=v_range or (V_MIN, V_MAX), core_counts=per_core,
     )  # fmt: skip
+    np.testing.assert_array_equal(per_core, want_per_core)
     np.testing.assert_array_equal(v, want_v)
     np.testing.assert_array_equal(spikes, want_s)
     assert tuple(counts) == want_c
