@@ -65,6 +65,7 @@ V_MIN = -(2 ** (V_BITS - 1))
 V_MAX = 2 ** (V_BITS - 1) - 1
 WEIGHT_MAX = 255
 THRESHOLD_MAX = 2**18 - 1
+V_RANGE_LIMIT = 2**24  # bound on |v_range| that keeps the kernel's int32 lanes exact
 
 
 class ResetMode(IntEnum):
@@ -247,7 +248,8 @@ def update_neurons(
     seed : int, IN run seed
     draws : uint32 (n, 2) or None, IN injected draws [leak word, threshold word] replacing the
         Philox draws (tests); None draws from cores.rng.
-    v_range : (int, int), IN membrane saturation bounds, inclusive.
+    v_range : (int, int), IN membrane saturation bounds, inclusive, within +-2**24; ``v``
+        must lie within them (every update leaves it there).
     core_counts : int64 (n_cores, 3) or None, OUT per batch core (neuron updates, spikes,
         draws), for per-core busy cycles and energy.
 
@@ -264,6 +266,8 @@ def update_neurons(
     if draws is not None:
         arrays["draws"] = (draws, np.uint32, (2,))
     check_batch(params.n_neurons, core_ids, arrays)
+    if not -V_RANGE_LIMIT <= v_range[0] <= v_range[1] <= V_RANGE_LIMIT:
+        raise ValueError(f"v_range must satisfy -2**24 <= lo <= hi <= 2**24, got {v_range}")
     use_draws = draws is not None
     if not use_draws:
         draws = np.zeros((0, 2), dtype=np.uint32)

@@ -15,21 +15,36 @@ from cores.truenorth import V_MAX, V_MIN, ResetMode, TrueNorthNeurons, update_ne
 
 
 def step(v0, syn=0, draws_in=None, v_range=(V_MIN, V_MAX), **params):
-    """One tick of len(v0) neurons on core 0 (kernel and twin); returns (v, spikes, counts)."""
+    """One tick of len(v0) neurons on core 0; returns (v, spikes, counts).
+
+    Checks the twin agrees, and that the case copied 4 times over (so that the kernel's
+    4-lane path runs it, where len(v0) < 4 takes the scalar path) gives 4 copies of the result.
+    """
     v = np.array(np.atleast_1d(v0), dtype=np.int32)
     n = v.shape[0]
     syn = np.broadcast_to(np.asarray(syn, dtype=np.int32), (n,)).copy()
     if draws_in is not None:
         draws_in = np.ascontiguousarray(np.broadcast_to(draws_in, (n, 2)), dtype=np.uint32)
-    p = TrueNorthNeurons.from_values(n, **({"threshold": 1000, "neg_threshold": 1000} | params))
+    values = {"threshold": 1000, "neg_threshold": 1000} | params
+    p = TrueNorthNeurons.from_values(n, **values)
     want_v, want_s, want_c, _ = ref.update(p, v, syn, [0], 0, 1, draws_in, v_range)
-    spikes = np.empty(n, dtype=np.uint8)
+    four = {k: np.tile(a, 4) if np.ndim(a) else a for k, a in values.items()}
+    v4, syn4 = np.tile(v, 4), np.tile(syn, 4)
+    draws4 = None if draws_in is None else np.tile(draws_in, (4, 1))
+    spikes, spikes4 = np.empty(n, dtype=np.uint8), np.empty(4 * n, dtype=np.uint8)
     counts = update_neurons(
         p, v, syn, spikes, core_ids=[0], tick=0, seed=1, draws=draws_in, v_range=v_range
     )
+    counts4 = update_neurons(
+        TrueNorthNeurons.from_values(4 * n, **four), v4, syn4, spikes4, core_ids=[0], tick=0,
+        seed=1, draws=draws4, v_range=v_range,
+    )  # fmt: skip
     np.testing.assert_array_equal(v, want_v)
     np.testing.assert_array_equal(spikes, want_s)
     assert tuple(counts) == want_c
+    np.testing.assert_array_equal(v4, np.tile(v, 4))
+    np.testing.assert_array_equal(spikes4, np.tile(spikes, 4))
+    assert tuple(counts4) == tuple(4 * x for x in counts)
     return v.tolist(), spikes.tolist(), counts
 
 

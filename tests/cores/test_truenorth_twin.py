@@ -8,20 +8,22 @@ from cores.reference import truenorth as ref
 from cores.truenorth import THRESHOLD_MAX, V_MAX, V_MIN, TrueNorthNeurons, update_neurons
 
 
-def random_neurons(gen: np.random.Generator, n: int) -> TrueNorthNeurons:
-    """Every mode mixed: random widths within the documented ranges."""
+def random_neurons(gen: np.random.Generator, n: int, stochastic: bool = True) -> TrueNorthNeurons:
+    """Every mode mixed: random widths within the documented ranges. Without ``stochastic``
+    no neuron has a stochastic leak or threshold (the kernel's 4-lane path)."""
     small = gen.random() < 0.5  # small thresholds make spikes and resets frequent
     top = 64 if small else THRESHOLD_MAX
+    s = int(stochastic)
     return TrueNorthNeurons.from_values(
         n,
         weights=gen.integers(-255, 256, (n, 4)),
         stochastic_synapse=gen.integers(0, 2, (n, 4)),
         leak=gen.integers(-255, 256, n),
         leak_reversal=gen.integers(0, 2, n),
-        stochastic_leak=gen.integers(0, 2, n),
+        stochastic_leak=gen.integers(0, 2, n) * s,
         threshold=gen.integers(0, top + 1, n),
         neg_threshold=gen.integers(0, top + 1, n),
-        threshold_mask=(1 << gen.integers(0, 9 if small else 19, n)) - 1,
+        threshold_mask=((1 << gen.integers(0, 9 if small else 19, n)) - 1) * s,
         reset_mode=gen.integers(0, 3, n),
         neg_saturate=gen.integers(0, 2, n),
         reset_value=gen.integers(-top, top + 1, n),
@@ -35,12 +37,13 @@ def random_neurons(gen: np.random.Generator, n: int) -> TrueNorthNeurons:
     st.integers(1, 40),
     st.booleans(),
     st.integers(0, 2**64 - 1),
+    st.booleans(),
 )
-def test_kernel_equals_twin(rng_seed, n_cores, per_core, inject, seed):
+def test_kernel_equals_twin(rng_seed, n_cores, per_core, inject, seed, stochastic):
     """Random parameters, potentials, inputs and keys (or injected draws): identical results."""
     gen = np.random.default_rng(rng_seed)
     n = n_cores * per_core
-    p = random_neurons(gen, n)
+    p = random_neurons(gen, n, stochastic)
     v = gen.integers(V_MIN, V_MAX + 1, n).astype(np.int32)
     syn = gen.integers(-70000, 70000, n).astype(np.int32)
     core_ids = gen.choice(4096, n_cores, replace=False).astype(np.uint32)
