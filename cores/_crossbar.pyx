@@ -120,6 +120,50 @@ cdef inline int64_t stochastic_term(int64_t s, uint32_t rho) noexcept nogil:
     return 0
 
 
+cdef inline int64_t add_row(
+    const uint64_t* row, const uint64_t* stoch_mask, const int16_t* wg, int32_t* acc,
+    Py_ssize_t a, const uint8_t* rho_row, uint64_t seed, uint32_t core, uint32_t tick,
+    uint64_t* cached, uint32_t* words, int64_t* n_draws,
+) noexcept nogil:
+    """Add active axon a's row into acc (eq. 1-2); returns its synaptic events.
+
+    row, stoch_mask: 4 words (crossbar row; stochastic synapses of the axon's type); wg: the
+    256 weights of the axon's type; rho_row: 256 injected rho, or NULL to draw from Philox,
+    caching the last block in words (block index in cached).
+    """
+    cdef Py_ssize_t w, nrn
+    cdef uint64_t bits, stoch, block
+    cdef uint32_t rho
+    cdef int64_t n_bits, events = 0
+    for w in range(N_WORDS):
+        stoch = row[w] & stoch_mask[w]
+        bits = row[w] ^ stoch
+        n_bits = popcount64(bits)
+        events += n_bits
+        if n_bits >= DENSE_WORD_MIN:  # deterministic synapses: + s_j^G
+            tn_add_masked_word(acc + w * 64, wg + w * 64, bits)
+            bits = 0
+        while bits:
+            nrn = w * 64 + __builtin_ctzll(bits)
+            bits &= bits - 1
+            acc[nrn] += wg[nrn]
+        while stoch:  # stochastic synapses: + F(s_j^G, rho)
+            nrn = w * 64 + __builtin_ctzll(stoch)
+            stoch &= stoch - 1
+            events += 1
+            n_draws[0] += 1
+            if rho_row != NULL:
+                rho = rho_row[nrn]
+            else:
+                block = <uint64_t>(a * N_AXONS + nrn) >> 2
+                if block != cached[0]:
+                    cached[0] = block
+                    draw_block(seed, core, tick, STREAM_SYNAPSE, block, words)
+                rho = words[nrn & 3] & 0xFF
+            acc[nrn] += stochastic_term(wg[nrn], rho)
+    return events
+
+
 def integrate(
     const uint64_t[:, :, ::1] rows,
     const uint8_t[:, ::1] axon_type,
@@ -146,20 +190,16 @@ def integrate(
     Returns the column sums (synaptic events, crossbar row reads, draws consumed).
     """
     cdef Py_ssize_t n_cores = core_ids.shape[0]
-    cdef Py_ssize_t c, q, w, a, nrn, slot = tick & SLOT_MASK
-    cdef uint64_t active, bits, stoch, block, cached
-    cdef uint32_t rho
+    cdef Py_ssize_t c, q, a, nrn, slot = tick & SLOT_MASK
+    cdef uint64_t active, cached
     cdef uint32_t words[4]
     cdef uint8_t g
     cdef int32_t* acc
-    cdef const int16_t* wg
-    cdef int64_t events = 0, reads = 0, n_draws = 0, n_bits
-    cdef int64_t before[3]
+    cdef int64_t events, reads, n_draws
+    cdef int64_t totals[3]
+    totals[0] = totals[1] = totals[2] = 0
     with nogil:
         for c in range(n_cores):
-            before[0] = events
-            before[1] = reads
-            before[2] = n_draws
             if c + 1 < n_cores:
                 prefetch_core(rows, axon_type, ring, weights_by_type, c + 1, slot)
             if c + 2 < n_cores:
@@ -167,7 +207,8 @@ def integrate(
             acc = &syn_input[c * N_AXONS]
             for nrn in range(N_AXONS):
                 acc[nrn] = 0
-            cached = <uint64_t>-1  # Philox block held in words (4 synapses share one)
+            events = reads = n_draws = 0
+            cached = <uint64_t>-1
             for q in range(N_WORDS):
                 active = ring[c, slot, q]
                 ring[c, slot, q] = 0
@@ -176,37 +217,15 @@ def integrate(
                     active &= active - 1
                     reads += 1
                     g = axon_type[c, a]
-                    wg = &weights_by_type[c, g, 0]
-                    for w in range(N_WORDS):
-                        bits = rows[c, a, w]
-                        stoch = bits & stochastic_bits[c, g, w]
-                        bits = bits ^ stoch
-                        n_bits = popcount64(bits)
-                        events += n_bits
-                        if n_bits >= DENSE_WORD_MIN:  # deterministic synapses: + s_j^G
-                            tn_add_masked_word(acc + w * 64, wg + w * 64, bits)
-                            bits = 0
-                        while bits:
-                            nrn = w * 64 + __builtin_ctzll(bits)
-                            bits &= bits - 1
-                            acc[nrn] += wg[nrn]
-                        while stoch:  # stochastic synapses: + F(s_j^G, rho)
-                            nrn = w * 64 + __builtin_ctzll(stoch)
-                            stoch &= stoch - 1
-                            events += 1
-                            n_draws += 1
-                            if use_draws:
-                                rho = syn_draws[c, a, nrn]
-                            else:
-                                block = <uint64_t>(a * N_AXONS + nrn) >> 2
-                                if block != cached:
-                                    cached = block
-                                    draw_block(
-                                        seed, core_ids[c], tick, STREAM_SYNAPSE, block, words
-                                    )
-                                rho = words[nrn & 3] & 0xFF
-                            acc[nrn] += stochastic_term(wg[nrn], rho)
-            core_counts[c, 0] = events - before[0]
-            core_counts[c, 1] = reads - before[1]
-            core_counts[c, 2] = n_draws - before[2]
-    return events, reads, n_draws
+                    events += add_row(
+                        &rows[c, a, 0], &stochastic_bits[c, g, 0], &weights_by_type[c, g, 0],
+                        acc, a, &syn_draws[c, a, 0] if use_draws else NULL, seed, core_ids[c],
+                        tick, &cached, words, &n_draws,
+                    )
+            core_counts[c, 0] = events
+            core_counts[c, 1] = reads
+            core_counts[c, 2] = n_draws
+            totals[0] += events
+            totals[1] += reads
+            totals[2] += n_draws
+    return totals[0], totals[1], totals[2]
