@@ -26,7 +26,9 @@ model for neurosynaptic cores"; ambiguities settled with NeMo ``src/neuro/tn_neu
    ``V + (beta + eta)`` (gamma 1) or V (gamma 2). The result is stored saturated (the
    register holds V), which matters only for a reset value outside a narrowed ``v_range``.
 
-``sat`` clips to the membrane range [V_MIN, V_MAX] (signed 20-bit, see below).
+``sat`` clips to the membrane range [V_MIN, V_MAX] (signed 20-bit, see below). A clipped V
+then goes through step 3 like any other; NeMo instead fires without reset when V passes its
+ceiling (``overUnderflowCheck``), a case the paper does not spell out.
 
 Bit widths (validated on construction): weights s and leak lambda are 9-bit signed
 (|s| <= 255, so that F(s, rho) compares against an 8-bit rho; the comparison is ``>=`` as
