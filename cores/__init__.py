@@ -14,6 +14,7 @@ from cores.cost import (
     update_cycles,
 )
 from cores.counts import NeuronCounts
+from cores.crossbar import CrossbarCores, CrossbarCounts
 from cores.dense import dense_step
 from cores.egru import EgruParams, egru_step, make_egru_inputs
 from cores.event_synapses import (
@@ -25,11 +26,33 @@ from cores.event_synapses import (
 from cores.lif import LifParams, LifState, lif_params, lif_step, to_fixed
 from cores.params import CoreKind, CoreParams, CycleCosts, NeuronModel
 from cores.ring_buffer import make_ring_buffers, ring_buffer_bytes, slot_of
+from cores.rng import RngStream, draws
 from cores.sram import Sram, SramOverflowError, SramRegion
 from cores.synapse_lookup import LookupCounts, PacketWork, process_packets
 from cores.synaptic_matrix import SynapticMatrix, build_synaptic_matrix, pack_words, unpack_words
+from cores.truenorth import (
+    V_MAX,
+    V_MIN,
+    ResetMode,
+    TrueNorthNeuronCounts,
+    TrueNorthNeurons,
+    update_neurons,
+)
+from cores.truenorth_core import TickCounts, TrueNorthCoreBatch
 
 __all__ = [
+    "V_MAX",
+    "V_MIN",
+    "CrossbarCores",
+    "CrossbarCounts",
+    "ResetMode",
+    "RngStream",
+    "TickCounts",
+    "TrueNorthCoreBatch",
+    "TrueNorthNeuronCounts",
+    "TrueNorthNeurons",
+    "draws",
+    "update_neurons",
     "CoreKind",
     "CoreParams",
     "CycleCosts",

@@ -81,7 +81,7 @@ class ResetMode(IntEnum):
     """V unchanged."""
 
 
-class NeuronCounts(NamedTuple):
+class TrueNorthNeuronCounts(NamedTuple):
     """Event counts of one update call, for the energy model."""
 
     updates: int
@@ -236,7 +236,7 @@ def update_neurons(
     draws: np.ndarray | None = None,
     v_range: tuple[int, int] = (V_MIN, V_MAX),
     core_counts: np.ndarray | None = None,
-) -> NeuronCounts:
+) -> TrueNorthNeuronCounts:
     """Advance every neuron of a batch of cores by one tick (steps 1-3 of the module doc).
 
     Parameters
@@ -257,7 +257,7 @@ def update_neurons(
 
     Returns
     -------
-    NeuronCounts, totals over the batch.
+    TrueNorthNeuronCounts, totals over the batch.
     """
     core_ids = check_core_ids(core_ids)
     arrays = {
@@ -280,4 +280,4 @@ def update_neurons(
         draws, use_draws, int(v_range[0]), int(v_range[1]), spikes,
         core_counts_array(core_counts, core_ids.shape[0]),
     )  # fmt: skip
-    return NeuronCounts(*counts)
+    return TrueNorthNeuronCounts(*counts)

@@ -27,9 +27,7 @@ class PeMap:
 def pe_map(topology: TopologyParams) -> PeMap:
     """The PEs of a chip topology, in PE order."""
     unpopulated = {y * topology.width + x for x, y in topology.unpopulated}
-    routers = np.array(
-        [r for r in range(topology.routers) if r not in unpopulated], dtype=np.int32
-    )
+    routers = np.array([r for r in range(topology.routers) if r not in unpopulated], dtype=np.int32)
     ppr = topology.pes_per_router
     router = np.repeat(routers, ppr)
     port = np.tile(np.arange(ppr, dtype=np.int32), len(routers))

@@ -85,7 +85,9 @@ class Receivers:
             if group is None or not group.receives:
                 misses += hi - lo
                 continue
-            counts, work = group.receive(int(self.position_of_pe[pe]), key[idx], int(sorted_tick[lo]))
+            counts, work = group.receive(
+                int(self.position_of_pe[pe]), key[idx], int(sorted_tick[lo])
+            )
             steps[idx], words[idx], dram[idx] = work.steps, work.words, work.dram_bytes
             misses += counts.misses
         return Received(steps, words, dram, misses)

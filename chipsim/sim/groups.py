@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from chipsim.rng import Stream, counter_rng
 from cores import (
     LifParams,
     LifState,
@@ -22,7 +23,6 @@ from cores import (
     make_ring_buffers,
     process_packets,
 )
-from chipsim.rng import Stream, counter_rng
 
 
 @dataclass(frozen=True)
