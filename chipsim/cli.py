@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from chipsim.cli_run import run
 from chipsim.config import load_config
 from chipsim.errors import UserError
 from chipsim.info import ChipSummary, summarise
@@ -51,6 +52,9 @@ def info(config: Path, overrides: tuple[str, ...], as_json: bool) -> None:
         click.echo(json.dumps(summary.as_dict(), indent=2))
     else:
         Console().print(_summary_table(summary))
+
+
+cli.add_command(run)
 
 
 def _summary_table(s: ChipSummary) -> Table:

@@ -132,7 +132,7 @@ def _lif_group(net, slices, layout, population, conns, order, bounds, dt_s, sram
         matrix, held = _synaptic_matrix(net, slices, s, rows, conns, shifts, sram, pe_of_slice)
         matrices.append(matrix)
         used += held
-    return LifGroup(layout, params, matrices), used
+    return LifGroup(layout, population.model, params, matrices), used
 
 
 def _lif_params(population: NeuronPopulation, n: int, dt_s: float, shifts: list[int]):
