@@ -120,3 +120,35 @@ def _check_routes(mesh: Mesh, router: np.ndarray, route: np.ndarray) -> None:
                 f"routing entry {i}: route {route[i]:#x} sends through direction {d} of "
                 f"router {router[i]} {mesh.coords(int(router[i]))}, which has no link there"
             )
+
+
+def xy_tree_entries(
+    mesh: Mesh, src_node: int, dest_endpoints: np.ndarray, elide_default: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """Table entries that multicast one key from ``src_node`` to ``dest_endpoints`` along the
+    union of their XY paths (a tree that respects the XY order, so it cannot deadlock).
+
+    Returns (router int64[k], route uint32[k]) for entries with mask 0xFFFFFFFF. With
+    ``elide_default`` a router the packet crosses straight through, with no other branch, gets
+    no entry (default routing does the job), as SpiNNaker's table compression does.
+    """
+    routes: dict[int, int] = {}
+    came_from: dict[int, int] = {}
+    for dest in np.asarray(dest_endpoints, dtype=np.int64):
+        node = src_node
+        while True:
+            out = mesh.xy_output(node, int(dest))
+            routes[node] = routes.get(node, 0) | 1 << out
+            if out >= DIRECTIONS:
+                break
+            nxt = int(mesh.neighbours[node, out])
+            came_from[nxt] = (out + 2) % DIRECTIONS
+            node = nxt
+    nodes = [
+        n
+        for n in sorted(routes)
+        if not (
+            elide_default and n != src_node and routes[n] == 1 << (came_from[n] + 2) % DIRECTIONS
+        )
+    ]
+    return np.array(nodes, dtype=np.int64), np.array([routes[n] for n in nodes], dtype=np.uint32)
