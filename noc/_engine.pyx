@@ -47,6 +47,14 @@ assert COUNTER_NAMES == ROUTER_COUNTERS
 assert ENDPOINT_COUNTERS == ("injected_packets", "ejected_flits", "source_wait_cycles")
 
 
+def _grown(old, n):
+    """A copy of array ``old`` extended with zeros to length ``n``."""
+    old = np.asarray(old)
+    grown = np.zeros(n, dtype=old.dtype)
+    grown[: len(old)] = old
+    return grown
+
+
 cdef inline int opp(int d) noexcept nogil:
     return (d + 2) % NDIR
 
@@ -197,11 +205,11 @@ cdef class EngineCore:
     def _grow_packets(self, need):
         n = self.n_pk
         new_n = max(2 * n, n + need)
-        for name in ("pk_cycle", "pk_src", "pk_live", "pk_next", "pk_key"):
-            old = np.asarray(getattr(self, name))
-            grown = np.zeros(new_n, dtype=old.dtype)
-            grown[:n] = old
-            setattr(self, name, grown)
+        self.pk_cycle = _grown(self.pk_cycle, new_n)
+        self.pk_src = _grown(self.pk_src, new_n)
+        self.pk_live = _grown(self.pk_live, new_n)
+        self.pk_next = _grown(self.pk_next, new_n)
+        self.pk_key = _grown(self.pk_key, new_n)
         free = np.empty(new_n, dtype=np.int32)
         free[: self.n_free] = np.asarray(self.free_ids)[: self.n_free]
         free[self.n_free : self.n_free + new_n - n] = np.arange(new_n - 1, n - 1, -1)

@@ -13,7 +13,8 @@ A packet of ``F`` flits injected at cycle ``t`` that crosses ``H`` links, with r
     arrival_cycle = t + H * (R + Lk) + R + (F - 1)
 
 (``H + 1`` routers of ``R`` cycles, ``H`` links, and ``F - 1`` cycles of serialisation for the
-body flits; see ``tests/noc/test_zero_load.py``).
+body flits; see ``tests/noc/test_zero_load.py``), provided the body flits never wait for a
+credit: ``buffer_depth >= 2 * Lk + R`` (the credit round trip) or ``F <= buffer_depth``.
 """
 
 from __future__ import annotations
