@@ -8,7 +8,7 @@ import pytest
 from noc.engine import NocEngine
 from noc.params import NocParams
 from noc.routing import MulticastTables
-from noc.topology import E, N, S, W, Mesh
+from noc.topology import E, Mesh, N, S, W
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ def test_every_unicast_packet_delivered_exactly_once(scenario, seed):
     engine = NocEngine(sc.mesh, sc.params)
     engine.inject(sc.cycle, sc.src, sc.dest_or_key)
     parts = drain(engine)
-    sent = Counter(zip(sc.cycle.tolist(), sc.src.tolist(), sc.dest_or_key.tolist()))
+    sent = Counter(zip(sc.cycle.tolist(), sc.src.tolist(), sc.dest_or_key.tolist(), strict=True))
     assert rows(parts, "inject_cycle", "src_endpoint", "dest_endpoint") == sent
     assert engine.stats.drops == 0
 
@@ -50,7 +50,7 @@ def test_dropped_plus_delivered_is_injected(scenario, seed):
     engine.inject(sc.cycle, sc.src, sc.dest_or_key)
     parts = drain(engine)
     delivered = rows(parts, "inject_cycle", "src_endpoint", "dest_endpoint")
-    sent = Counter(zip(sc.cycle.tolist(), sc.src.tolist(), sc.dest_or_key.tolist()))
+    sent = Counter(zip(sc.cycle.tolist(), sc.src.tolist(), sc.dest_or_key.tolist(), strict=True))
     assert not delivered - sent
     assert delivered.total() + engine.stats.drops == len(sc.cycle)
     assert engine.stats.injected_packets.sum() == len(sc.cycle)
