@@ -96,8 +96,9 @@ def test_table_over_capacity_names_router_need_and_capacity():
     mesh = Mesh(3, 3, 1)
     router = np.array([4, 4, 4, 1])
     with pytest.raises(ValueError, match=r"router 4 \(1, 1\) needs 3 .* capacity .* is 2"):
-        MulticastTables.from_arrays(mesh, router, np.arange(4), np.full(4, 0xFFFF),
-                                    np.full(4, 1 << 4), capacity=2)  # fmt: skip
+        MulticastTables.from_arrays(
+            mesh, router, np.arange(4), np.full(4, 0xFFFF), np.full(4, 1 << 4), capacity=2
+        )
 
 
 def test_route_through_missing_link_is_refused():

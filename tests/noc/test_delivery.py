@@ -102,14 +102,20 @@ def test_xy_under_saturation_never_deadlocks(vcs, depth, bits):
     """Far past saturation (every node offers a packet every cycle), everything drains."""
     mesh = Mesh(5, 4, 2)
     params = NocParams(
-        clock_hz=1e6, virtual_channels=vcs, buffer_depth=depth, packet_bits=bits,
+        clock_hz=1e6,
+        virtual_channels=vcs,
+        buffer_depth=depth,
+        packet_bits=bits,
         injection_queue_packets=2,
-    )  # fmt: skip
+    )
     rng = np.random.default_rng(vcs * 10 + depth)
     n = 6000
     engine = NocEngine(mesh, params)
-    engine.inject(rng.integers(0, 300, n), rng.integers(0, mesh.endpoints, n),
-                  rng.integers(0, mesh.endpoints, n))  # fmt: skip
+    engine.inject(
+        rng.integers(0, 300, n),
+        rng.integers(0, mesh.endpoints, n),
+        rng.integers(0, mesh.endpoints, n),
+    )
     parts = drain(engine)
     assert sum(len(d) for d in parts) == n
     assert engine.stats.source_wait_cycles.sum() > 0  # the sources really were pushed back

@@ -57,9 +57,13 @@ def test_multicast_zero_load_latency_per_destination():
     """Every branch of a lone multicast packet arrives after the closed form for its hops."""
     mesh = Mesh(6, 5, 2)
     params = NocParams(
-        clock_hz=1e6, routing="multicast_table", packet_bits=96, buffer_depth=3,
-        router_pipeline_cycles=2, link_latency_cycles=3,
-    )  # fmt: skip
+        clock_hz=1e6,
+        routing="multicast_table",
+        packet_bits=96,
+        buffer_depth=3,
+        router_pipeline_cycles=2,
+        link_latency_cycles=3,
+    )
     dests = np.array([0, 7, 33, 45, 59, 22])
     src = 2 * mesh.node(2, 3)
     router, route = xy_tree_entries(mesh, src // 2, dests)
