@@ -165,6 +165,11 @@ def _check_setup(mesh: Mesh, params: NocParams, tables: MulticastTables | None) 
                 f"multicast needs a whole packet to fit in an input buffer (deadlock freedom): "
                 f"buffer_depth {params.buffer_depth} < packet_flits {params.packet_flits}"
             )
+    if mesh.ports * params.virtual_channels > 64:
+        raise ValueError(
+            f"ports x virtual_channels must be at most 64 (VC bit masks), got {mesh.ports} x "
+            f"{params.virtual_channels}"
+        )
     if mesh.torus and params.virtual_channels < 2:
         raise ValueError(
             "a torus needs virtual_channels >= 2 (dateline VC classes avoid deadlock on the "
