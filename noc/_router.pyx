@@ -31,12 +31,12 @@ cdef void router_cycle(Core* c, int r) noexcept nogil:
         m &= m - 1
     if not m:
         return
+    c.dropped_now = 0
     route_compute(c, r)
     if c.drop:
         drop_blocked(c, r)
     vc_allocate(c, r)
-    switch_allocate(c, r)
-    switch_traverse(c, r)
+    switch_traverse(c, r, switch_allocate(c, r))
     pop_flits(c, r)
     c.rc[r * NC + C_BLOCKED] += popcount64(c.wanting & ~c.moved)
 
@@ -48,7 +48,7 @@ cdef inline int opp(int d) noexcept nogil:
 cdef void route_compute(Core* c, int r) noexcept nogil:
     """RC: route each packet whose head flit has become ready at the head of its VC."""
     cdef uint64_t m = c.occ[r]
-    cdef int i, g, o, pid, route
+    cdef int i, g, o, pid, route, b
     while m:
         i = ctz64(m)
         m &= m - 1
@@ -62,7 +62,10 @@ cdef void route_compute(Core* c, int r) noexcept nogil:
         c.pend_va[g] = route
         c.alloc[g] = 0
         c.dropped[g] = 0
-        for o in range(c.P):
+        b = route
+        while b:
+            o = ctz64(b)
+            b &= b - 1
             c.b_sent[g * c.P + o] = 0
         if route == 0:
             c.rc[r * NC + C_UNROUTED] += 1
@@ -131,6 +134,7 @@ cdef void drop_blocked(Core* c, int r) noexcept nogil:
                 c.owner[(r * c.P + o) * c.V + c.b_ovc[g * c.P + o]] = -1
                 c.b_ovc[g * c.P + o] = -1
             c.dropped[g] |= 1 << o
+            c.dropped_now |= <uint64_t>1 << i
             c.act_br[g] &= ~(1 << o)
             c.pend_va[g] &= ~(1 << o)
             c.alloc[g] &= ~(1 << o)
@@ -218,18 +222,19 @@ cdef int ready_branches(Core* c, int r, int i) noexcept nogil:
     return mask
 
 
-cdef void switch_allocate(Core* c, int r) noexcept nogil:
+cdef int switch_allocate(Core* c, int r) noexcept nogil:
     """SA, separable input-first: each input port picks one VC with ready branches (round
-    robin), then each output port grants one requesting input port (round robin)."""
-    cdef uint64_t vcs, cand
-    cdef int p, v, o, nv, mask, rb = r * c.P, outs = 0
+    robin), then each output port grants one requesting input port (round robin). Returns
+    the mask of granted output ports (grant_in[o] holds the input port)."""
+    cdef uint64_t vcs, cand, occ = c.occ[r], vmask = (<uint64_t>1 << c.V) - 1
+    cdef int p, v, o, mask, rb = r * c.P, outs = 0, granted
     cdef uint64_t out_req[32]
     cdef int vc_mask[64]
     c.wanting = 0
     for p in range(c.P):
-        nv = c.V if p < NDIR else 1
-        vcs = (c.occ[r] >> (p * c.V)) & ((<uint64_t>1 << nv) - 1)
-        c.port_mask[p] = 0
+        vcs = (occ >> (p * c.V)) & (vmask if p < NDIR else 1)
+        if not vcs:
+            continue
         cand = 0
         while vcs:
             v = ctz64(vcs)
@@ -241,19 +246,16 @@ cdef void switch_allocate(Core* c, int r) noexcept nogil:
         if cand:
             v = first_from(cand, c.rr_in[rb + p])
             c.port_vc[p] = v
-            c.port_mask[p] = vc_mask[v]
+            mask = vc_mask[v]
             c.rc[r * NC + C_SW_IN_ARB] += 1
-    for o in range(c.P):
-        out_req[o] = 0
-    for p in range(c.P):
-        mask = c.port_mask[p]
-        outs |= mask
-        while mask:
-            o = ctz64(mask)
-            mask &= mask - 1
-            out_req[o] |= <uint64_t>1 << p
-    for o in range(c.P):
-        c.grant_in[o] = -1
+            while mask:
+                o = ctz64(mask)
+                mask &= mask - 1
+                if not (outs >> o & 1):
+                    outs |= 1 << o
+                    out_req[o] = 0
+                out_req[o] |= <uint64_t>1 << p
+    granted = outs
     while outs:
         o = ctz64(outs)
         outs &= outs - 1
@@ -261,19 +263,19 @@ cdef void switch_allocate(Core* c, int r) noexcept nogil:
         c.grant_in[o] = p
         c.rr_out[rb + o] = p + 1 if p + 1 < c.P else 0
         c.rc[r * NC + C_SW_OUT_ARB] += 1
-        nv = c.V if p < NDIR else 1
-        c.rr_in[rb + p] = c.port_vc[p] + 1 if c.port_vc[p] + 1 < nv else 0
+        c.rr_in[rb + p] = c.port_vc[p] + 1 if c.port_vc[p] + 1 < (c.V if p < NDIR else 1) else 0
+    return granted
 
 
-cdef void switch_traverse(Core* c, int r) noexcept nogil:
+cdef void switch_traverse(Core* c, int r, int granted) noexcept nogil:
     """ST: move each granted flit through the crossbar onto its link or local port."""
     cdef int o, p, i, g, k, w
     cdef int64_t s
     c.moved = 0
-    for o in range(c.P):
+    while granted:
+        o = ctz64(granted)
+        granted &= granted - 1
         p = c.grant_in[o]
-        if p < 0:
-            continue
         i = p * c.V + c.port_vc[p]
         g = r * c.NI + i
         k = c.b_sent[g * c.P + o]
@@ -323,7 +325,10 @@ cdef void eject(Core* c, int r, int port, int k, int64_t s) noexcept nogil:
 
 
 cdef void pop_flits(Core* c, int r) noexcept nogil:
-    """Free buffer slots whose flit every live branch has sent; credits go upstream."""
+    """Free buffer slots whose flit every live branch has sent; credits go upstream.
+
+    Only a VC that sent a flit this cycle, lost branches to a drop this cycle, or has no live
+    branch left can have a flit to free (perf: the others are not looked at)."""
     cdef uint64_t m = c.occ[r]
     cdef int i, g, p, b, o, h, k
     cdef bint done
@@ -331,6 +336,8 @@ cdef void pop_flits(Core* c, int r) noexcept nogil:
         i = ctz64(m)
         m &= m - 1
         g = r * c.NI + i
+        if not ((c.moved | c.dropped_now) >> i & 1) and c.act_br[g] != 0:
+            continue
         while c.route[g] >= 0 and ready_slot(c, g, c.popped[g], c.now) >= 0:
             done = True
             b = c.act_br[g]

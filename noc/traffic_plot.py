@@ -19,25 +19,25 @@ def plot_latency_curves(
     curves: dict[str, list[TrafficResult]], path: str | Path, title: str
 ) -> Path:
     """Mean packet latency (NoC cycles) against offered load (flits/node/cycle), one line per
-    curve; each curve's saturation rate (noc.traffic.saturation_rate) is marked. Writes PNG."""
+    curve; each curve's saturation rate (noc.traffic.saturation_rate) is marked by a dashed
+    line and given in the legend. Writes PNG."""
     fig, ax = plt.subplots(figsize=(7, 4.5), dpi=120)
     lowest = []
     for label, results in curves.items():
         rates = [r.offered_rate for r in results]
         latency = [r.mean_latency_cycles for r in results]
-        (line,) = ax.plot(rates, latency, marker="o", markersize=3, label=label)
-        lowest.append(latency[0])
         saturation = saturation_rate(results)
-        if saturation is not None and saturation > 0:
+        marked = saturation is not None and saturation > 0
+        if saturation is None:
+            name = f"{label} (not saturated up to {rates[-1]:.2f})"
+        elif saturation == 0:
+            name = f"{label} (saturated below {rates[0]:.2f})"
+        else:
+            name = f"{label} (saturation {saturation:.2f})"
+        (line,) = ax.plot(rates, latency, marker="o", markersize=3, label=name)
+        lowest.append(latency[0])
+        if marked:
             ax.axvline(saturation, color=line.get_color(), linestyle="--", linewidth=0.8)
-            ax.annotate(
-                f"sat. {saturation:.2f}",
-                (saturation, latency[rates.index(saturation)]),
-                textcoords="offset points",
-                xytext=(4, 6),
-                fontsize=8,
-                color=line.get_color(),
-            )
     ax.set_ylim(0, Y_LIMIT_FACTOR * max(lowest))
     ax.set_xlim(left=0)
     ax.set_xlabel("offered load (flits/node/cycle)")

@@ -74,12 +74,13 @@ def figures() -> list[Path]:
     paths = []
     for k, measure in ((4, 4000), (8, 4000), (16, 2000)):
         mesh = Mesh(k, k, 1)
+        rates = RATES if k < 16 else np.round(np.arange(0.01, 0.61, 0.01), 3)
         curves = {
             name: sweep(
                 mesh,
                 PARAMS,
                 name,
-                RATES,
+                rates,
                 warmup_cycles=500,
                 measure_cycles=measure,
                 drain_cycles=5000,
