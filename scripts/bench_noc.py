@@ -74,7 +74,9 @@ def figures() -> list[Path]:
     paths = []
     for k, measure in ((4, 4000), (8, 4000), (16, 2000)):
         mesh = Mesh(k, k, 1)
-        rates = RATES if k < 16 else np.round(np.arange(0.01, 0.61, 0.01), 3)
+        rates = {4: np.round(np.arange(0.02, 1.0, 0.02), 3), 8: RATES}.get(
+            k, np.round(np.arange(0.01, 0.61, 0.01), 3)
+        )
         curves = {
             name: sweep(
                 mesh,
