@@ -18,7 +18,6 @@ from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
 
 cdef extern from *:
     int ctz64 "__builtin_ctzll"(uint64_t) nogil
-    int popcount64 "__builtin_popcountll"(uint64_t) nogil
 
 
 cdef enum:
@@ -112,6 +111,16 @@ ctypedef struct Core:
     int n_out
 
 
+cdef inline int bit_count(uint64_t mask) noexcept nogil:
+    """Set bits of ``mask`` (a loop: the masks counted hold 0 or 1 bit as a rule, and the
+    builtin is a library call without -mpopcnt)."""
+    cdef int n = 0
+    while mask:
+        mask &= mask - 1
+        n += 1
+    return n
+
+
 cdef inline int first_from(uint64_t mask, int start) noexcept nogil:
     """Round robin: the first set bit of a non-zero ``mask`` at or after ``start``, cyclically
     (the bit i minimising (i - start) mod width)."""
@@ -143,14 +152,19 @@ cdef inline void push_flit(
     activate(c, r)
 
 
+cdef inline int64_t slot_of(Core* c, int g, int k) noexcept nogil:
+    """Slot of the k-th flit (0 = head) held by input VC g, k < cnt[g]."""
+    k += c.head[g]
+    if k >= c.cap[g]:
+        k -= c.cap[g]
+    return c.base[g] + k
+
+
 cdef inline int64_t ready_slot(Core* c, int g, int index, int64_t now) noexcept nogil:
     """Slot of flit ``index`` of g's head packet if it is in the buffer and ready, else -1."""
     cdef int k = index - c.popped[g]
     cdef int64_t s
     if k >= c.cnt[g]:
         return -1
-    k += c.head[g]
-    if k >= c.cap[g]:
-        k -= c.cap[g]
-    s = c.base[g] + k
+    s = slot_of(c, g, k)
     return s if c.slot_ready[s] <= now else -1
