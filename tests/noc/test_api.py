@@ -137,3 +137,26 @@ def test_multicast_needs_tables_and_whole_packet_buffers():
     deep = NocParams(clock_hz=1e6, routing="multicast_table", packet_bits=128, buffer_depth=2)
     with pytest.raises(ValueError, match="buffer_depth 2 < packet_flits 4"):
         NocEngine(mesh, deep, tables)
+
+
+def test_engine_limits_are_explained():
+    """A torus needs two VC classes; ports x VCs must fit the 64-bit masks."""
+    with pytest.raises(ValueError, match="torus needs virtual_channels >= 2"):
+        NocEngine(Mesh(4, 4, 1, torus=True), NocParams(clock_hz=1e6))
+    with pytest.raises(ValueError, match="at most 64"):
+        NocEngine(Mesh(2, 2, 9), NocParams(clock_hz=1e6, virtual_channels=5))
+    with pytest.raises(ValueError, match="ports_per_router must be at most 27"):
+        Mesh(2, 2, 28)
+
+
+def test_stats_count_link_flits_and_records():
+    """A lone packet over 3 links: 3 link flits on its path, one record with its hops."""
+    engine = NocEngine(Mesh(4, 1, 1), NocParams(clock_hz=1e6, packet_bits=64))
+    engine.inject(np.array([0]), np.array([0]), np.array([3]))
+    engine.advance(100)
+    stats = engine.stats
+    assert stats.link_flits[:, E].tolist() == [2, 2, 2, 0] and stats.flit_hops == 6
+    assert stats.crossbar_traversals.tolist() == [2, 2, 2, 2]
+    assert stats.buffer_writes.tolist() == stats.buffer_reads.tolist() == [2, 2, 2, 2]
+    assert stats.packets.hops.tolist() == [3] and stats.packets.latency_cycles.tolist() == [8]
+    assert stats.max_buffer_occupancy_flits.tolist() == [0, 2, 2, 2]
