@@ -75,7 +75,11 @@ def noc(
     plot: Path | None,
     as_json: bool,
 ) -> None:
-    """Run TRAFFIC on the NoC of CONFIG (a chip YAML) at --rate or over --rates."""
+    """Run TRAFFIC on the NoC of CONFIG (a chip YAML) at --rate or over --rates.
+
+    Every endpoint (local port) of the mesh is a traffic node, unpopulated routers included;
+    packets are routed XY whatever routing the config names. Latencies are NoC cycles.
+    """
     if (rate is None) == (rates is None):
         raise UserError("give exactly one of --rate R or --rates START:STOP:STEP")
     if plot is not None and rates is None:

@@ -126,6 +126,18 @@ flits/node/cycle, below the bisection bound 4/k = 0.5. Timed run at half of it (
 
 The machine's 2 cores were shared with other jobs while this ran: wall time includes waiting
 for a core; CPU time is what the engine itself took.
+
+Where the time goes (perf, 8x8 at 0.17): the profile is flat over the stages. Each flit-hop
+costs a route computation, a VC allocation, a switch allocation, a crossbar and link
+traversal and a buffer pop with its credit (1-flit packets: every flit is a head), about
+400 CPU cycles in all; idle routers and cycles cost next to nothing. The issue's floor needs
+about 3x fewer, the design budget about 12x: more than tuning the present layout gives
+(the tuning so far, noted `# perf:` in noc/_router.pyx, gave 1.6x over the first version:
+3.7 -> 5.9 M/s CPU on the same run).
+
+Latency curves: `python scripts/bench_noc.py --figures` writes
+docs/figures/noc_latency_4x4.png, noc_latency_8x8.png and noc_latency_16x16.png (uniform,
+transpose, bit-complement, hotspot, nearest-neighbour; saturation marked).
 """
     print(section)
     if not args.no_docs:
