@@ -90,7 +90,7 @@ ctypedef struct Core:
     int32_t* port_vc
     int32_t* port_mask
     int32_t* grant_in
-    uint64_t wanting, moved, dropped_now
+    uint64_t ready, wanting, moved, dropped_now
     # packets
     int64_t* pk_cycle
     int32_t* pk_src
