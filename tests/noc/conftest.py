@@ -94,3 +94,9 @@ def random_scenario(
 def scenario():
     """The random_scenario factory."""
     return random_scenario
+
+
+@pytest.fixture
+def make_groups():
+    """The multicast_groups factory."""
+    return multicast_groups
