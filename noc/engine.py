@@ -160,6 +160,13 @@ def _check_setup(mesh: Mesh, params: NocParams, tables: MulticastTables | None) 
             raise ValueError(
                 f"tables cover {len(tables.start) - 1} routers, the mesh has {mesh.routers}"
             )
+        sizes = np.diff(tables.start)
+        if sizes.size and sizes.max() > params.routing_table_entries:
+            worst = int(np.argmax(sizes))
+            raise ValueError(
+                f"router {worst} {mesh.coords(worst)} needs {sizes[worst]} routing table entries "
+                f"but its capacity (routing_table_entries) is {params.routing_table_entries}"
+            )
         if params.buffer_depth < params.packet_flits:
             raise ValueError(
                 f"multicast needs a whole packet to fit in an input buffer (deadlock freedom): "

@@ -101,6 +101,14 @@ def test_table_over_capacity_names_router_need_and_capacity():
         )
 
 
+def test_engine_refuses_tables_beyond_the_configured_capacity():
+    mesh = Mesh(2, 1, 1)
+    tables = MulticastTables.from_arrays(mesh, [1, 1], [1, 2], [3, 3], [16, 16], capacity=8)
+    params = NocParams(clock_hz=1e6, routing="multicast_table", routing_table_entries=1)
+    with pytest.raises(ValueError, match=r"router 1 \(1, 0\) needs 2 .* is 1"):
+        NocEngine(mesh, params, tables)
+
+
 def test_route_through_missing_link_is_refused():
     mesh = Mesh(3, 3, 1)
     with pytest.raises(ValueError, match="no link there"):
