@@ -83,6 +83,11 @@ def _summary_table(s: ChipSummary) -> Table:
     return table
 
 
+from chipsim.noc_cli import noc  # noqa: E402  (needs the decorators above)
+
+cli.add_command(noc)
+
+
 def main() -> None:
     """Entry point: run the CLI; a UserError becomes its message and exit code 2."""
     try:
