@@ -98,9 +98,11 @@ def bisect_onto_mesh(coords: np.ndarray, pe_xy: np.ndarray, pes: np.ndarray) -> 
     stack = [(np.arange(n), np.asarray(pes))]
     while stack:
         slices, region = stack.pop()
+        if len(slices) == 0:
+            continue
         xy = pe_xy[region]
         extent = np.ptp(xy, axis=0)
-        if len(slices) == 0 or extent.max() == 0:
+        if extent.max() == 0:
             pe_of[slices] = region[: len(slices)]
             continue
         axis = 0 if extent[0] >= extent[1] else 1

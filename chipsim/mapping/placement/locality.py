@@ -70,6 +70,8 @@ class LocalityPlacer:
         self, traffic: TrafficEdges, n_slices: int, pe_xy: np.ndarray, seed: int
     ) -> np.ndarray:
         """PE index of each slice, int32 (n_slices,), all distinct."""
+        if n_slices == 0:
+            return np.zeros(0, dtype=np.int32)
         rng = counter_rng(seed, Stream.PLACEMENT, _LOCALITY_STREAM_INDEX)
         graph = symmetric_graph(traffic, n_slices)
         coords = spectral_coordinates(graph, rng)
