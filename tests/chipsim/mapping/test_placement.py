@@ -128,20 +128,23 @@ def test_symmetric_graph_sums_repeated_and_opposite_edges():
 
 
 def test_swap_delta_equals_recomputed_cost():
-    """The incremental cost change of a swap (or move to an empty PE) equals the difference
-    of full recomputations, including swaps of two connected slices and same-router moves."""
+    """The incremental cost change of a swap (or move to an empty PE), batched and single,
+    equals the difference of full recomputations, including swaps of two connected slices and
+    same-router moves."""
     pe_xy = _mesh(4, 3, 2).astype(np.int64)
     graph = symmetric_graph(as_edges(_random_traffic(18, 120, seed=5), 18), 18)
     rng = np.random.default_rng(7)
     start = rng.permutation(len(pe_xy))[:18]
     for a in range(18):
         pes = np.setdiff1d(np.arange(len(pe_xy)), start[a])
-        predicted = _Layout(graph, pe_xy, start, window=1).swap_delta(a, pes)
+        initial = _Layout(graph, pe_xy, start, window=1)
+        predicted = initial.swap_delta(a, pes)
         for pe, delta in zip(pes, predicted, strict=True):
             layout = _Layout(graph, pe_xy, start, window=1)
             before = layout.cost()
             layout._swap(a, int(pe))
             assert delta == pytest.approx(layout.cost() - before, abs=1e-9)
+            assert initial.pair_delta(a, int(pe)) == pytest.approx(delta, abs=1e-9)
 
 
 def test_spectral_coordinate_orders_a_chain():
