@@ -1,0 +1,94 @@
+"""Wall time and hop-weighted traffic of each placer on chip-sized synthetic traffic graphs.
+
+Cases (seeded, built here; slice labels shuffled so that PE order carries no hint):
+
+* ``truenorth``: 4096 slices on a 64 x 64 mesh (1 PE per router). Each slice has a hidden home
+  router and sends to 256 slices whose homes lie at a random offset (|dx|, |dy| geometric, mean
+  about 4 hops, clipped to the mesh): about 1 M edges, weights uniform in [0.5, 1.5) packets per
+  tick. The hidden layout is a good reference placement (not necessarily optimal).
+* ``spinnaker2_layered``: 152 slices as 19 feed-forward layers of 8, each slice sending to every
+  slice of the next layer, on an 8 x 5 mesh with 4 PEs per router (160 PEs).
+* ``spinnaker2_uniform``: 152 slices, each sending to 100 random others (no structure: no
+  placement can gain much).
+
+Usage: ``python scripts/bench_placement.py [--cases truenorth,...] [--seed 0]``. Prints one line
+per case and placer: wall time (s) and hop-weighted traffic (packet-hops per tick), and the
+ratio random / placer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+from chipsim.mapping.placement import PLACERS, hop_weighted_traffic, place
+
+
+def mesh_pes(width: int, height: int, pes_per_router: int) -> np.ndarray:
+    """PE positions of a full mesh, router-major (router ``y * width + x``), int32 (n, 2)."""
+    x, y = np.meshgrid(np.arange(width), np.arange(height))
+    routers = np.stack([x.ravel(), y.ravel()], axis=1)
+    return np.repeat(routers, pes_per_router, axis=0).astype(np.int32)
+
+
+def truenorth_case(rng: np.random.Generator):
+    """~1 M local edges between 4096 slices with hidden homes on a 64 x 64 mesh."""
+    side, fanout = 64, 256
+    n = side * side
+    home = np.stack(np.divmod(np.arange(n), side), axis=1)
+    src = np.repeat(np.arange(n), fanout)
+    step = rng.geometric(0.2, size=(src.size, 2)) - 1
+    step *= rng.choice([-1, 1], size=step.shape)
+    target = np.clip(home[src] + step, 0, side - 1)
+    dst = target[:, 0] * side + target[:, 1]
+    label = rng.permutation(n)
+    traffic = (label[src], label[dst], rng.uniform(0.5, 1.5, src.size))
+    hidden = np.empty(n, dtype=np.int64)
+    hidden[label] = home[:, 1] * side + home[:, 0]  # PE index of each home (router-major)
+    return traffic, n, mesh_pes(side, side, 1), hidden
+
+
+def layered_case(rng: np.random.Generator, layers: int = 19, width: int = 8):
+    """Feed-forward layers, all-to-all between consecutive layers, on an 8 x 5 x 4 chip."""
+    pre = np.arange((layers - 1) * width)
+    src = np.repeat(pre, width)
+    dst = (pre // width + 1).repeat(width) * width + np.tile(np.arange(width), pre.size)
+    label = rng.permutation(layers * width)
+    return (label[src], label[dst], np.ones(src.size)), layers * width, mesh_pes(8, 5, 4), None
+
+
+def uniform_case(rng: np.random.Generator, n: int = 152, fanout: int = 100):
+    """Random traffic without structure on an 8 x 5 x 4 chip."""
+    src = np.repeat(np.arange(n), fanout)
+    dst = rng.integers(n, size=src.size)
+    return (src, dst, rng.uniform(0.5, 1.5, src.size)), n, mesh_pes(8, 5, 4), None
+
+
+CASES = {"truenorth": truenorth_case, "spinnaker2_layered": layered_case}
+CASES["spinnaker2_uniform"] = uniform_case
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", default=",".join(CASES))
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    for case in args.cases.split(","):
+        traffic, n, pe_xy, hidden = CASES[case](np.random.default_rng(args.seed))
+        costs = {}
+        if hidden is not None:
+            costs["hidden"] = hop_weighted_traffic(traffic, hidden, pe_xy)
+            print(f"{case:20s} {'hidden layout':14s} {'':>8s}  cost {costs['hidden']:.4g}")
+        for name in PLACERS:
+            start = time.perf_counter()
+            pe_of = place(name, traffic, n, pe_xy, args.seed)
+            wall = time.perf_counter() - start
+            costs[name] = hop_weighted_traffic(traffic, pe_of, pe_xy)
+            print(f"{case:20s} {name:14s} {wall:7.2f}s  cost {costs[name]:.4g}")
+        print(f"{case:20s} random / locality = {costs['random'] / costs['locality']:.3f}")
+
+
+if __name__ == "__main__":
+    main()
