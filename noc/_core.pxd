@@ -96,6 +96,7 @@ ctypedef struct Core:
     int32_t* pk_src
     int32_t* pk_live
     uint32_t* pk_key
+    int64_t* pk_tag
     int32_t* free_ids
     int n_free
     # counters and delivery records
@@ -108,6 +109,7 @@ ctypedef struct Core:
     int32_t* o_src
     int32_t* o_hops
     uint32_t* o_key
+    int64_t* o_tag
     int n_out
 
 

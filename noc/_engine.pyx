@@ -127,6 +127,7 @@ cdef class EngineCore:
         self._set("pk_src", np.zeros(n, dtype=np.int32))
         self._set("pk_live", np.zeros(n, dtype=np.int32))
         self._set("pk_key", np.zeros(n, dtype=np.uint32))
+        self._set("pk_tag", np.zeros(n, dtype=np.int64))
         self._set("free_ids", np.arange(n - 1, -1, -1, dtype=np.int32))
         self.pk_next = np.zeros(n, dtype=np.int32)
         self.c.n_free, self.n_pk = n, n
@@ -136,7 +137,7 @@ cdef class EngineCore:
     def _grow_packets(self, need):
         n = self.n_pk
         new_n = max(2 * n, n + need)
-        for name in ("pk_cycle", "pk_src", "pk_live", "pk_key"):
+        for name in ("pk_cycle", "pk_src", "pk_live", "pk_key", "pk_tag"):
             self._set(name, _grown(self.arrays[name], new_n))
         self.pk_next = _grown(np.asarray(self.pk_next), new_n)
         free = np.empty(new_n, dtype=np.int32)
@@ -173,8 +174,9 @@ cdef class EngineCore:
     def endpoint_counters(self):
         return self.arrays["ec"]
 
-    def push(self, cycle, src, key):
-        """Take packets (int64 cycle, int32 src, uint32 key); queue them by cycle, stably."""
+    def push(self, cycle, src, key, tag):
+        """Take packets (int64 cycle, int32 src, uint32 key, int64 tag); queue them by cycle,
+        stably."""
         n = len(cycle)
         if n > self.c.n_free:
             self._grow_packets(n - self.c.n_free)
@@ -183,6 +185,7 @@ cdef class EngineCore:
         self.arrays["pk_cycle"][ids] = cycle
         self.arrays["pk_src"][ids] = src
         self.arrays["pk_key"][ids] = key
+        self.arrays["pk_tag"][ids] = tag
         self.arrays["pk_live"][ids] = 1
         np.asarray(self.pk_next)[ids] = -1
         waiting = np.concatenate([np.asarray(self.fut)[self.fut_pos :], ids])
@@ -214,7 +217,7 @@ cdef class EngineCore:
                 self._run(until)
 
     def take_output(self):
-        """Delivery records since the last call: (arrival, dest, key, src, inject, hops)."""
+        """Delivery records since the last call: (arrival, dest, key, src, inject, hops, tag)."""
         n = self.c.n_out
         self.c.n_out = 0
         return tuple(self.arrays[name][:n].copy() for name in _OUTPUT_FIELDS)
@@ -295,7 +298,7 @@ cdef class EngineCore:
 
 include "_pointers.pxi"
 
-_OUTPUT_FIELDS = ("o_arr", "o_dest", "o_key", "o_src", "o_inj", "o_hops")
+_OUTPUT_FIELDS = ("o_arr", "o_dest", "o_key", "o_src", "o_inj", "o_hops", "o_tag")
 
 
 def _grown(old, n):

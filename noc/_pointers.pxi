@@ -52,6 +52,7 @@ cdef dict _pointer_offsets():
         "pk_src": <size_t>&c.pk_src - b,
         "pk_live": <size_t>&c.pk_live - b,
         "pk_key": <size_t>&c.pk_key - b,
+        "pk_tag": <size_t>&c.pk_tag - b,
         "free_ids": <size_t>&c.free_ids - b,
         "rc": <size_t>&c.rc - b,
         "lf": <size_t>&c.lf - b,
@@ -62,6 +63,7 @@ cdef dict _pointer_offsets():
         "o_src": <size_t>&c.o_src - b,
         "o_hops": <size_t>&c.o_hops - b,
         "o_key": <size_t>&c.o_key - b,
+        "o_tag": <size_t>&c.o_tag - b,
     }
 
 

@@ -327,6 +327,7 @@ cdef void eject(Core* c, int r, int port, int k, int64_t s) noexcept nogil:
         c.o_src[n] = c.pk_src[pid]
         c.o_inj[n] = c.pk_cycle[pid]
         c.o_hops[n] = c.slot_hops[s]
+        c.o_tag[n] = c.pk_tag[pid]
         c.n_out = n + 1
         finish_copy(c, pid)
 

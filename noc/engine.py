@@ -19,6 +19,8 @@ credit: ``buffer_depth >= 2 * Lk + R`` (the credit round trip) or ``F <= buffer_
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import numpy as np
 
 from noc.params import NocParams, Routing
@@ -90,7 +92,13 @@ class NocEngine:
         cycle = int(self._core.next_future_cycle)
         return max(cycle, self.now) if cycle >= 0 else None
 
-    def inject(self, cycle: np.ndarray, src_endpoint: np.ndarray, dest_or_key: np.ndarray) -> None:
+    def inject(
+        self,
+        cycle: np.ndarray,
+        src_endpoint: np.ndarray,
+        dest_or_key: np.ndarray,
+        tag: np.ndarray | None = None,
+    ) -> None:
         """Offer packets to their source's injection queue.
 
         Parameters
@@ -101,11 +109,16 @@ class NocEngine:
             Source endpoint of each packet.
         dest_or_key : uint32[n]
             Destination endpoint (XY routing) or 32-bit multicast key (table routing).
+        tag : int64[n], optional
+            The caller's label of each packet (e.g. what the packet carries), returned
+            unchanged with every delivery of it; zeros when not given.
 
         Packets are queued per source in (cycle, call, array) order; a packet that does not
         fit in the injection queue waits at the source (counted in ``source_wait_cycles``).
         """
-        cycle, src, dest = _as_packets(cycle, src_endpoint, dest_or_key)
+        if tag is None:
+            tag = np.zeros(np.shape(cycle), dtype=np.int64)
+        cycle, src, dest, tag = _as_packets(cycle, src_endpoint, dest_or_key, tag)
         if cycle.size == 0:
             return
         if cycle.min() < self.now:
@@ -113,7 +126,7 @@ class NocEngine:
         _check_ids("src_endpoint", src, self.mesh.endpoints)
         if not self._multicast:
             _check_ids("dest_or_key (destination endpoint)", dest, self.mesh.endpoints)
-        self._core.push(cycle, src.astype(np.int32), dest.astype(np.uint32))
+        self._core.push(cycle, src.astype(np.int32), dest.astype(np.uint32), tag)
 
     def advance(self, until_cycle: int) -> Deliveries:
         """Simulate cycles ``now .. until_cycle - 1``; return packets that arrived in them.
@@ -185,18 +198,19 @@ def _check_setup(mesh: Mesh, params: NocParams, tables: MulticastTables | None) 
 
 
 def _as_packets(
-    cycle: np.ndarray, src: np.ndarray, dest: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    arrays = [np.asarray(a) for a in (cycle, src, dest)]
+    cycle: np.ndarray, src: np.ndarray, dest: np.ndarray, tag: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    names = ("cycle", "src_endpoint", "dest_or_key", "tag")
+    arrays = [np.asarray(a) for a in (cycle, src, dest, tag)]
     if any(a.ndim != 1 for a in arrays) or len({a.size for a in arrays}) != 1:
-        raise ValueError("inject: cycle, src_endpoint and dest_or_key must be 1-D, equal length")
-    for name, a in zip(("cycle", "src_endpoint", "dest_or_key"), arrays, strict=True):
+        raise ValueError(f"inject: {', '.join(names)} must be 1-D, equal length")
+    for name, a in zip(names, arrays, strict=True):
         if a.size and not np.issubdtype(a.dtype, np.integer):
             raise ValueError(f"inject: {name} must hold integers, got dtype {a.dtype}")
-    cycle, src, dest = (a.astype(np.int64) for a in arrays)
+    cycle, src, dest, tag = (a.astype(np.int64) for a in arrays)
     if dest.size and (dest.min() < 0 or dest.max() > 0xFFFFFFFF):
         raise ValueError("inject: dest_or_key must fit in 32 unsigned bits")
-    return cycle, src, dest
+    return cycle, src, dest, tag
 
 
 def _check_ids(name: str, values: np.ndarray, count: int) -> None:
@@ -206,7 +220,7 @@ def _check_ids(name: str, values: np.ndarray, count: int) -> None:
 
 
 def _columns(d: Deliveries) -> tuple[np.ndarray, ...]:
-    return (d.arrival_cycle, d.dest_endpoint, d.dest_or_key, d.src_endpoint, d.inject_cycle, d.hops)
+    return tuple(getattr(d, f.name) for f in fields(d))
 
 
 def _sorted(d: Deliveries) -> Deliveries:

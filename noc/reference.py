@@ -27,6 +27,7 @@ class Packet:
     cycle: int
     src: int
     key: int
+    tag: int = 0
     live: int = 1  # copies of the packet still in the network
 
 
@@ -111,8 +112,11 @@ class ReferenceCore:
         self.output: list[tuple] = []
 
     # --- interface used by NocEngine -------------------------------------------------------
-    def push(self, cycle: np.ndarray, src: np.ndarray, key: np.ndarray) -> None:
-        new = [Packet(int(c), int(s), int(k)) for c, s, k in zip(cycle, src, key, strict=True)]
+    def push(self, cycle: np.ndarray, src: np.ndarray, key: np.ndarray, tag: np.ndarray) -> None:
+        new = [
+            Packet(int(c), int(s), int(k), int(t))
+            for c, s, k, t in zip(cycle, src, key, tag, strict=True)
+        ]
         self.future = sorted(self.future + new, key=lambda p: p.cycle)  # stable: old first
         self.unfinished += len(new)
 
@@ -136,7 +140,7 @@ class ReferenceCore:
             self.now += 1
 
     def take_output(self) -> tuple[np.ndarray, ...]:
-        columns = list(zip(*self.output, strict=True)) or [()] * 6
+        columns = list(zip(*self.output, strict=True)) or [()] * len(DELIVERY_DTYPES)
         self.output = []
         return tuple(np.array(c, dtype=dt) for c, dt in zip(columns, DELIVERY_DTYPES, strict=True))
 
@@ -321,7 +325,7 @@ class ReferenceCore:
             self.eject_ready[r, port] = now + self.E
         if k == self.F - 1:
             pk = flit.packet
-            self.output.append((now + 1, endpoint, pk.key, pk.src, pk.cycle, flit.hops))
+            self.output.append((now + 1, endpoint, pk.key, pk.src, pk.cycle, flit.hops, pk.tag))
             self.finish_copy(pk)
 
     def pop_flits(self, r: int, now: int) -> None:

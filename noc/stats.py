@@ -42,6 +42,7 @@ class Deliveries:
     src_endpoint: np.ndarray  # int32
     inject_cycle: np.ndarray  # int64: cycle given to inject()
     hops: np.ndarray  # int32: router-to-router links crossed
+    tag: np.ndarray  # int64: the caller's tag given to inject(), carried unchanged
 
     def __len__(self) -> int:
         return int(self.arrival_cycle.size)
@@ -59,7 +60,7 @@ class Deliveries:
         return cls(*(np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(cls)))
 
 
-DELIVERY_DTYPES = (np.int64, np.int32, np.uint32, np.int32, np.int64, np.int32)
+DELIVERY_DTYPES = (np.int64, np.int32, np.uint32, np.int32, np.int64, np.int32, np.int64)
 
 
 def empty_deliveries() -> Deliveries:

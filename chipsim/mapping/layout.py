@@ -187,7 +187,7 @@ def _synaptic_matrix(net, slices, s, rows, conns: Connections, shifts, sram, pe_
     matrix = build_synaptic_matrix(
         keys, post, units, delay, syn_type, n_neurons=count, sram_budget_bytes=memory.free_bytes
     )
-    memory.allocate("synaptic_rows", matrix.sram_bytes)
+    memory.allocate("synaptic_rows", matrix.sram_bytes())
     return matrix, [memory]
 
 

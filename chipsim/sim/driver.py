@@ -26,8 +26,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import simpy
-from noc.routing import MulticastTables
-from noc.topology import Mesh
 
 from chipsim.config import LatePacketPolicy
 from chipsim.mapping.mapper import Mapping
@@ -37,6 +35,8 @@ from chipsim.sim.recorder import RunRecorder
 from chipsim.timebase import ClockDomain
 from cores import emission_cycles_by_core, update_cycles
 from noc import NocEngine, Routing
+from noc.routing import MulticastTables
+from noc.topology import Mesh
 
 MAX_DRAIN_TICKS = 1000
 """Ticks the NoC may run after the last update to deliver packets still in flight."""
@@ -100,16 +100,20 @@ class ChipSimulation:
         c = self.clocks.cycles_per_tick
         for tick in range(ticks):
             self._receive(tick * c, arrival_tick=tick - 1)
+            if tick > 0:
+                self.recorder.end_tick(tick - 1, self.timeline, self._pe_cycle(tick * c))
             self._update(tick)
-            self.recorder.end_tick(tick, self.timeline, self._pe_cycle((tick + 1) * c))
             on_tick(1)
             yield self.env.timeout(c)
+        self._receive(ticks * c, arrival_tick=ticks - 1)
+        self.recorder.end_tick(ticks - 1, self.timeline, self._pe_cycle(ticks * c))
         # drain: deliver what is still in flight (no more updates), so every packet is counted
-        for extra in range(MAX_DRAIN_TICKS):
-            self._receive((ticks + extra) * c, arrival_tick=ticks + extra - 1)
+        self.timeline.busy[:] = 0
+        for extra in range(1, MAX_DRAIN_TICKS + 1):
             if self.engine.in_flight == 0:
                 break
-        self.recorder.finish(self.engine)
+            self._receive((ticks + extra) * c, arrival_tick=ticks + extra - 1)
+        self.recorder.finish(self.engine, drain_busy=self.timeline.busy)
 
     def _pe_cycle(self, reference_cycle: int) -> int:
         return int(self.clocks.pe.from_reference(reference_cycle))

@@ -157,7 +157,9 @@ class RunRecorder:
         )  # fmt: skip
         self._reset_tick()
 
-    def finish(self, engine) -> None:
+    def finish(self, engine, drain_busy: np.ndarray) -> None:
+        """The run is over; ``drain_busy``: PE cycles spent on packets delivered after it."""
+        self.pe["busy_cycles"] += drain_busy
         self.noc_stats = engine.stats
         self.in_flight_at_end = engine.in_flight
         for stream in (self.spike_stream, self.tick_stream, self.pe_tick_stream):

@@ -14,6 +14,10 @@ from chipsim.sim.ideal import simulate_ideal
 CONFIGS = Path(__file__).resolve().parents[3] / "configs"
 
 
+FAST_TINY = ["chip.clock_hz=4e6", "chip.operating_points.0.frequency_hz=4e6", "noc.clock_hz=4e6"]
+"""tiny.yaml at 4 MHz: its PEs keep up with the test networks (at 1 MHz they overrun)."""
+
+
 def spikes_of(result) -> tuple[np.ndarray, np.ndarray]:
     table = result.recorder.spike_stream.table()
     tick, neuron = table.column("tick").to_numpy(), table.column("neuron").to_numpy()
@@ -21,22 +25,24 @@ def spikes_of(result) -> tuple[np.ndarray, np.ndarray]:
     return tick[order], neuron[order]
 
 
-def balanced(n: int, seed_model: str = "lif_fixed") -> Network:
+def balanced(n: int, model: str = "lif_fixed", rate_hz: float = 50.0) -> Network:
+    """A random balanced network driven hard enough to fire (about 20-30 Hz)."""
     return generate(
         "random_balanced",
-        {"n_neurons": n, "fanin": 20, "inputs": 40, "input_fanin": 5, "rate_hz": 50.0,
-         "input_weight": 4.0, "weight": 0.5, "delay_max": 3, "model": seed_model},
+        {"n_neurons": n, "fanin": 20, "inputs": 40, "input_fanin": 5, "rate_hz": rate_hz,
+         "input_weight": 4.0, "weight": 0.5, "delay_max": 3, "model": model},
     )  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    ("config", "n", "model"),
-    [("tiny.yaml", 200, "lif_fixed"), ("tiny.yaml", 400, "lif_float"),
-     ("spinnaker2.yaml", 3000, "lif_fixed")],
+    ("config", "n", "model", "overrides"),
+    [("tiny.yaml", 150, "lif_fixed", FAST_TINY), ("tiny.yaml", 300, "lif_float", FAST_TINY),
+     ("tiny.yaml", 400, "lif_fixed", [*FAST_TINY, "noc.routing=xy"]),
+     ("spinnaker2.yaml", 3000, "lif_fixed", [])],
 )  # fmt: skip
-def test_run_equals_ideal_when_nothing_is_late(config, n, model) -> None:
+def test_run_equals_ideal_when_nothing_is_late(config, n, model, overrides) -> None:
     """With no late or dropped packet, a chip run gives exactly the ideal simulation's spikes."""
-    chip = load_config(CONFIGS / config)
+    chip = load_config(CONFIGS / config, overrides)
     network = balanced(n, model)
     result = run_network(chip, network, ticks=40, seed=3)
     assert result.summary["late_packets"] == 0
@@ -64,9 +70,7 @@ def test_every_packet_copy_is_delivered_or_counted() -> None:
 
 def test_overrunning_network_runs_to_the_end_and_counts_overruns() -> None:
     """A network too busy for its tick still runs every tick; overruns are counted per PE."""
-    chip = load_config(
-        CONFIGS / "tiny.yaml", ["pe.cycle_costs.synaptic_event_cycles=400"]
-    )
+    chip = load_config(CONFIGS / "tiny.yaml", ["pe.cycle_costs.synaptic_event_cycles=400"])
     result = run_network(chip, balanced(400), ticks=20, seed=1)
     assert result.summary["ticks"] == 20
     assert result.summary["overrun_pe_ticks"] > 0
