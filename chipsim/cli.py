@@ -10,7 +10,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from chipsim.cli_run import run
+from chipsim.cli_run import replay, run
 from chipsim.config import load_config
 from chipsim.errors import UserError
 from chipsim.info import ChipSummary, summarise
@@ -55,6 +55,7 @@ def info(config: Path, overrides: tuple[str, ...], as_json: bool) -> None:
 
 
 cli.add_command(run)
+cli.add_command(replay)
 
 
 def _summary_table(s: ChipSummary) -> Table:

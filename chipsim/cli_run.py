@@ -14,6 +14,7 @@ from chipsim.config import load_config
 from chipsim.errors import UserError
 from chipsim.network import Network, generate, load_network, load_workload
 from chipsim.run import run_network
+from chipsim.traces import read_trace
 
 DEFAULT_WORKLOAD = "experiments/{stem}_default.yaml"
 """Where a chip config's default workload lives, relative to the config's folder."""
@@ -84,6 +85,38 @@ def run(config, network, generator, params, workload, ticks, seed, placer, out, 
     out = out or Path("runs") / f"{chip.chip.name}-{datetime.now():%Y%m%d-%H%M%S}"
     result = run_network(chip, net, ticks, seed, out, placer, progress=not quiet,
                          overwrite=overwrite)  # fmt: skip
+    Console().print(summary_table(result.summary))
+    click.echo(f"results: {out}")
+
+
+@click.command()
+@click.argument("config", type=click.Path(path_type=Path))
+@click.option("--network", type=click.Path(path_type=Path), required=True,
+              help="Network YAML file (a run folder's network.yaml).")  # fmt: skip
+@click.option("--trace", type=click.Path(path_type=Path), required=True,
+              help="Spike trace: Parquet, CSV or NPZ (a run folder's spikes.parquet).")  # fmt: skip
+@click.option("--ticks", type=click.IntRange(min=1), help="Ticks [last tick of the trace + 1].")
+@click.option("--seed", type=click.IntRange(min=0),
+              help="Seed the network was expanded with [workload.yaml beside it, or 0].")  # fmt: skip
+@click.option("--placer", default="sequential", show_default=True, help="Placement algorithm.")
+@click.option("--out", type=click.Path(path_type=Path), help="Run folder [runs/CHIP-replay-TIME].")
+@click.option("--overwrite", is_flag=True, help="Replace an existing run folder.")
+@click.option("-s", "--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
+              help="Override a chip config value (repeatable).")  # fmt: skip
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def replay(config, network, trace, ticks, seed, placer, out, overwrite, overrides, quiet) -> None:
+    """Replay a spike TRACE through the chip CONFIG describes: the trace's spikes replace the
+    neuron dynamics; packets, NoC and synaptic processing are simulated as in a run."""
+    chip = load_config(config, overrides)
+    net = load_network(network)
+    beside = network.parent / "workload.yaml"
+    if seed is None:
+        seed = int(yaml.safe_load(beside.read_text()).get("seed", 0)) if beside.is_file() else 0
+    spikes = read_trace(trace, n_neurons=sum(g.size for g in net.populations))
+    ticks = ticks or (int(spikes.tick.max()) + 1 if len(spikes) else 1)
+    out = out or Path("runs") / f"{chip.chip.name}-replay-{datetime.now():%Y%m%d-%H%M%S}"
+    result = run_network(chip, net, ticks, seed, out, placer, progress=not quiet,
+                         overwrite=overwrite, replay=spikes)  # fmt: skip
     Console().print(summary_table(result.summary))
     click.echo(f"results: {out}")
 

@@ -24,6 +24,7 @@ from chipsim.rundir import RunDirectory, provenance
 from chipsim.sim.driver import ChipSimulation
 from chipsim.sim.recorder import RunRecorder
 from chipsim.summary import run_summary
+from chipsim.traces import SpikeTrace, read_trace
 
 
 @dataclass(frozen=True)
@@ -43,14 +44,21 @@ def run_network(
     placer: str = "sequential",
     progress: bool = False,
     overwrite: bool = False,
+    replay: Path | SpikeTrace | None = None,
 ) -> RunResult:
-    """Map ``network`` on ``config``, simulate ``ticks`` ticks; write ``out`` if given."""
+    """Map ``network`` on ``config``, simulate ``ticks`` ticks; write ``out`` if given.
+
+    With ``replay`` (a trace or its file), the trace's spikes replace the neuron dynamics.
+    """
     started = time.time()
-    mapping = map_network(config, expand(network, seed), seed, placer)
+    net = expand(network, seed)
+    if isinstance(replay, Path):
+        replay = read_trace(replay, n_neurons=net.n_neurons)
+    mapping = map_network(config, net, seed, placer)
     if out is None:
-        return _simulate(mapping, ticks, None, progress, started)
+        return _simulate(mapping, ticks, None, progress, started, replay)
     with RunDirectory(out, overwrite=overwrite) as run:
-        result = _simulate(mapping, ticks, run.path, progress, started)
+        result = _simulate(mapping, ticks, run.path, progress, started, replay)
         run.write_yaml("config.yaml", config.model_dump(mode="json"))
         run.write_yaml("network.yaml", network.model_dump(mode="json", exclude_defaults=True))
         run.write_yaml("workload.yaml", {"ticks": ticks, "seed": seed, "placer": placer})
@@ -61,10 +69,15 @@ def run_network(
 
 
 def _simulate(
-    mapping: Mapping, ticks: int, folder: Path | None, progress: bool, started: float
+    mapping: Mapping,
+    ticks: int,
+    folder: Path | None,
+    progress: bool,
+    started: float,
+    replay: SpikeTrace | None,
 ) -> RunResult:
     recorder = RunRecorder(len(mapping.pes), folder)
-    simulation = ChipSimulation(mapping, recorder)
+    simulation = ChipSimulation(mapping, recorder, replay)
     with tqdm(total=ticks, unit="tick", disable=not progress, leave=False) as bar:
         simulation.run(ticks, on_tick=bar.update)
     summary = run_summary(mapping.config, recorder, ticks, time.time() - started)

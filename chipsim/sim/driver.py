@@ -32,7 +32,9 @@ from chipsim.mapping.mapper import Mapping
 from chipsim.sim.delivery import Receivers, fan_out, packets_of
 from chipsim.sim.pe_timeline import PeTimeline
 from chipsim.sim.recorder import RunRecorder
+from chipsim.sim.replay import Replay, ReplayGroup
 from chipsim.timebase import ClockDomain
+from chipsim.traces import SpikeTrace
 from cores import emission_cycles_by_core, update_cycles
 from noc import NocEngine, Routing
 from noc.routing import MulticastTables
@@ -56,10 +58,18 @@ class Clocks:
 class ChipSimulation:
     """Runs a :class:`Mapping` for ``ticks`` ticks; results go to ``recorder``."""
 
-    def __init__(self, mapping: Mapping, recorder: RunRecorder) -> None:
+    def __init__(
+        self, mapping: Mapping, recorder: RunRecorder, replay: SpikeTrace | None = None
+    ) -> None:
         config = mapping.config
         self.mapping = mapping
         self.program = mapping.program
+        self.replay = Replay(replay) if replay is not None else None
+        self.groups = (
+            [ReplayGroup(g, self.replay) for g in self.program.groups]
+            if self.replay is not None
+            else self.program.groups
+        )
         self.recorder = recorder
         self.costs = config.pe.cycle_costs
         reference = config.chip.clock_hz
@@ -140,8 +150,8 @@ class ChipSimulation:
     def _update(self, tick: int) -> None:
         c = self.clocks.cycles_per_tick
         start = self.timeline.start_tick(self._pe_cycle(tick * c))
-        spikes_pe, spikes_neuron, spikes_cycle = [], [], []
-        for group in self.program.groups:
+        spikes_neuron, spikes_cycle = [], []
+        for group in self.groups:
             layout = group.layout
             pes = self.program.pe_of_slice[layout.slices]
             flat = group.update(tick)
@@ -157,11 +167,12 @@ class ChipSimulation:
                 pes, start[pes], cost + fired * self.costs.spike_send_cycles
             )
             self.recorder.updated(pes, counts, fired, model is not None)
-            spikes_pe.append(pes[layout.slice_of(flat)])
             spikes_neuron.append(layout.first_id + flat)
             spikes_cycle.append(cycle)
         neuron = np.concatenate(spikes_neuron)
         emitted = self.clocks.pe.to_reference(np.concatenate(spikes_cycle))
+        if self.replay is not None and self.replay.has_cycles:
+            emitted = self.replay.cycles(tick, neuron)
         self.recorder.spikes(tick, neuron, emitted)
         self._inject(tick, neuron, np.asarray(emitted, dtype=np.int64))
 
