@@ -96,8 +96,11 @@ def run(config, network, generator, params, workload, ticks, seed, placer, out, 
 @click.option("--trace", type=click.Path(path_type=Path), required=True,
               help="Spike trace: Parquet, CSV or NPZ (a run folder's spikes.parquet).")  # fmt: skip
 @click.option("--ticks", type=click.IntRange(min=1), help="Ticks [last tick of the trace + 1].")
-@click.option("--seed", type=click.IntRange(min=0),
-              help="Seed the network was expanded with [workload.yaml beside it, or 0].")  # fmt: skip
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    help="Seed the network was expanded with [workload.yaml beside it, or 0].",
+)
 @click.option("--placer", default="sequential", show_default=True, help="Placement algorithm.")
 @click.option("--out", type=click.Path(path_type=Path), help="Run folder [runs/CHIP-replay-TIME].")
 @click.option("--overwrite", is_flag=True, help="Replace an existing run folder.")
