@@ -30,6 +30,7 @@ import simpy
 from chipsim.config import LatePacketPolicy
 from chipsim.mapping.mapper import Mapping
 from chipsim.sim.delivery import Receivers, fan_out, packets_of
+from chipsim.sim.dram import DramChannel
 from chipsim.sim.pe_timeline import PeTimeline
 from chipsim.sim.recorder import RunRecorder
 from chipsim.sim.replay import Replay, ReplayGroup
@@ -84,6 +85,7 @@ class ChipSimulation:
         self.pe_of_endpoint = np.full(int(mapping.pes.endpoint.max()) + 1, -1, dtype=np.int64)
         self.pe_of_endpoint[mapping.pes.endpoint] = np.arange(n_pes)
         self.engine = self._engine()
+        self.dram = DramChannel(reference, config.memory.dram_bandwidth_bytes_per_s)
         self.drop_late = config.chip.late_packet_policy is LatePacketPolicy.DROP
         self.env = simpy.Environment()
 
@@ -135,17 +137,23 @@ class ChipSimulation:
         emit_tick = (d.tag >> TAG_TICK_SHIFT).astype(np.int64)
         late = arrival_tick > emit_tick
         keep = ~late if self.drop_late else np.ones(len(d), dtype=bool)
+        dropped_late = int((late & ~keep).sum())
         pe = self.pe_of_endpoint[d.dest_endpoint[keep]]
-        arrival = self.clocks.pe.from_reference(self.clocks.noc.to_reference(d.arrival_cycle[keep]))
+        arrival = self.clocks.noc.to_reference(d.arrival_cycle[keep])
         order = np.lexsort((arrival, pe))
-        pe, arrival = pe[order], arrival[order]
+        pe, arrival, late = pe[order], arrival[order], late[keep][order]
         neuron = (d.tag[keep][order] & NEURON_MASK).astype(np.int64)
         key = self.program.keys(self.program.slices.of_neurons(neuron), neuron)
         work = self.receivers.process(pe, key, np.full(len(pe), arrival_tick, dtype=np.int64))
-        self.timeline.serve_packets(pe, arrival, work.steps, work.words, work.dram_bytes)
-        self.recorder.received(
-            d, pe, late[keep][order], work, dropped_late=int((late & ~keep).sum())
-        )
+        in_dram = work.dram_bytes > 0
+        if in_dram.any():  # the row is ready when its DMA transfer ends
+            arrival = arrival.copy()
+            arrival[in_dram] = self.dram.fetch(arrival[in_dram], work.dram_bytes[in_dram])
+            order = np.lexsort((arrival, pe))
+            pe, arrival, late, work = pe[order], arrival[order], late[order], work.take(order)
+        ready = self.clocks.pe.from_reference(arrival)
+        self.timeline.serve_packets(pe, ready, work.steps, work.words, work.dram_bytes)
+        self.recorder.received(d, pe, late, work, dropped_late=dropped_late)
 
     def _update(self, tick: int) -> None:
         c = self.clocks.cycles_per_tick
