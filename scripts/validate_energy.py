@@ -87,16 +87,27 @@ def truenorth_check() -> list[str]:
             lines.append(row(volts, "20 Hz, 128 syn", f"{mw:.1f}", f"{ref:.0f}", f"{mw / ref:.2f}"))
         else:
             lines.append(row(volts, "20 Hz, 128 syn", f"{mw:.1f}", "72 (fit, no check)", "-"))
-    config = truenorth("nominal")
-    at_zero = power_mw(config, spiking_counts(config, 0.0, TN_SYNAPSES, TN_HOPS))
-    at_fit = power_mw(config, spiking_counts(config, TN_RATE_HZ, TN_SYNAPSES, TN_HOPS))
-    rate_65 = TN_RATE_HZ * (65.0 - at_zero) / (at_fit - at_zero)
     lines += [
         "",
-        f"65 mW real time at 0.775 V: the model draws 65 mW at a mean rate of {rate_65:.1f} Hz "
-        f"(128 synapses, 21.3 hops); it draws {at_zero:.1f} mW with no spikes.",
+        row("published", "supply", "mean rate the model needs (128 syn, 21.3 hops)"),
+        row("---", "---", "---"),
     ]
+    for mw, point, label in (
+        (42.0, "low", "42 mW"),
+        (65.0, "nominal", "65 mW real time"),
+        (323.0, "high", "323 mW"),
+    ):
+        config = truenorth(point)
+        volts = f"{config.chip.operating_point.voltage_v:.3f} V"
+        lines.append(row(label, volts, f"{rate_for_power(config, mw):.1f} Hz"))
     return lines
+
+
+def rate_for_power(config: ChipConfig, target_mw: float) -> float:
+    """Mean rate at which the model draws ``target_mw`` (power is linear in the rate)."""
+    at_zero = power_mw(config, spiking_counts(config, 0.0, TN_SYNAPSES, TN_HOPS))
+    at_fit = power_mw(config, spiking_counts(config, TN_RATE_HZ, TN_SYNAPSES, TN_HOPS))
+    return TN_RATE_HZ * (target_mw - at_zero) / (at_fit - at_zero)
 
 
 def spinnaker2(point: str) -> ChipConfig:
