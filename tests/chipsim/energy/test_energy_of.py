@@ -163,3 +163,14 @@ def test_router_shares_must_add_up_to_one() -> None:
     config = load_config(TINY, ["energy.router_crossbar_share=0.5"])
     with pytest.raises(ValueError, match="router_crossbar_share.*must add up to 1, got 1.1"):
         energy_of(config, EventCounts.zeros(8, 4))
+
+
+def test_energy_of_summed_spans_is_the_sum_of_their_energies() -> None:
+    """Adding two ticks' counts, then pricing them, equals pricing each and adding."""
+    config = load_config(TINY)
+    a = hand_counts()
+    b = EventCounts.zeros(8, 4).replace(synaptic_events=7, link_flits=2, duration_s=1e-3)
+    summed = energy_of(config, a + b)
+    assert summed.total_pj == pytest.approx(
+        energy_of(config, a).total_pj + energy_of(config, b).total_pj, rel=1e-12
+    )
