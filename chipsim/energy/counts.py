@@ -7,6 +7,7 @@ knows energies: counts only.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -132,6 +133,32 @@ class EventCounts:
             link_flits=np.zeros((n_routers, LINK_DIRECTIONS), dtype=np.int64),
             duration_s=0.0,
         )
+
+    @classmethod
+    def from_run(
+        cls,
+        pe_counters: Mapping[str, np.ndarray],
+        noc_stats: object,
+        duration_s: float,
+        operating_point: np.ndarray | int = 0,
+    ) -> EventCounts:
+        """Counts from a run's per-PE counters and its :class:`noc.stats.NocStats`.
+
+        ``pe_counters`` maps :data:`PE_COUNTS` names to per-PE arrays (other names are
+        ignored; a missing one counts zero); ``noc_stats`` needs the :data:`ROUTER_COUNTS`
+        arrays and ``link_flits``. Every PE is taken as powered.
+        """
+        n_routers = len(noc_stats.buffer_writes)
+        n_pes = len(next(iter(pe_counters.values())))
+        counts = cls.zeros(n_pes, n_routers)
+        values = {
+            n: np.asarray(v, dtype=np.int64) for n, v in pe_counters.items() if n in PE_COUNTS
+        }
+        values |= {
+            n: np.asarray(getattr(noc_stats, n), dtype=np.int64)
+            for n in (*ROUTER_COUNTS, "link_flits")
+        }
+        return counts.replace(**values, operating_point=operating_point, duration_s=duration_s)
 
     def replace(self, **changes: object) -> EventCounts:
         """A copy with some fields replaced (scalars broadcast to the field's shape)."""

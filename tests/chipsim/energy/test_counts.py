@@ -1,5 +1,7 @@
 """EventCounts: zeros, addition of spans, and clear errors for malformed counts."""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -54,3 +56,19 @@ def test_unknown_field_in_replace_is_refused() -> None:
     """replace() names an unknown field."""
     with pytest.raises(ValueError, match="no field 'spikes'"):
         EventCounts.zeros(2, 1).replace(spikes=[1, 1])
+
+
+def test_from_run_takes_recorder_counters_and_noc_stats() -> None:
+    """PE counters by name (extras ignored, missing zero) and NocStats-like router arrays."""
+    stats = SimpleNamespace(
+        **{name: np.array([1, 2]) for name in ROUTER_COUNTS},
+        link_flits=np.ones((2, 4), dtype=np.int64),
+    )
+    pe = {"neuron_updates": np.array([5, 6, 7]), "spikes": np.array([1, 0, 0])}
+    counts = EventCounts.from_run(pe, stats, duration_s=0.01, operating_point=1)
+    assert counts.neuron_updates.tolist() == [5, 6, 7]
+    assert counts.sram_read_bytes.tolist() == [0, 0, 0]
+    assert counts.vc_arbitrations.tolist() == [1, 2]
+    assert counts.link_flits.sum() == 8
+    assert counts.operating_point.tolist() == [1, 1, 1]
+    assert counts.duration_s == 0.01
