@@ -52,8 +52,11 @@ class FeedforwardParams(_GeneratorParams):
 class RandomBalancedParams(_GeneratorParams):
     """Excitatory and inhibitory populations with fixed in-degree, driven by Poisson input."""
 
-    n_neurons: PositiveInt = 1000
-    fanin: PositiveInt = Field(default=100, description="Recurrent synapses per neuron.")
+    n_neurons: int = Field(default=1000, ge=2, description="Excitatory + inhibitory neurons.")
+    fanin: PositiveInt = Field(
+        default=100,
+        description="Recurrent synapses per neuron (fewer where a population is smaller).",
+    )
     exc_fraction: float = Field(default=0.8, gt=0.0, lt=1.0)
     g: float = Field(default=4.0, ge=0.0, description="Inhibitory / excitatory weight ratio.")
     weight: float = Field(default=0.1, description="Excitatory weight, model input units.")
@@ -116,28 +119,36 @@ def feedforward(p: FeedforwardParams) -> Network:
 
 
 def random_balanced(p: RandomBalancedParams) -> Network:
-    n_exc = max(1, round(p.n_neurons * p.exc_fraction))
-    n_inh = max(1, p.n_neurons - n_exc)
-    k_exc = max(1, round(p.fanin * p.exc_fraction))
-    k_inh = max(1, p.fanin - k_exc)
+    """Populations "input" (Poisson), "exc" and "inh"; in-degrees from each, no self-synapses.
+
+    ``n_exc = round(n_neurons * exc_fraction)`` (kept within 1 .. n_neurons - 1), ``n_inh`` the
+    rest; of the ``fanin`` recurrent synapses of a neuron, ``round(fanin * exc_fraction)`` (at
+    least 1) come from "exc" and the rest from "inh", each capped by the neurons available.
+    """
+    n_exc = min(max(1, round(p.n_neurons * p.exc_fraction)), p.n_neurons - 1)
+    n_inh = p.n_neurons - n_exc
+    k_exc = min(max(1, round(p.fanin * p.exc_fraction)), p.fanin)
+    k_inh = p.fanin - k_exc
     delay = {"low": 1, "high": p.delay_max} if p.delay_max > 1 else 1
     populations = [
         {"name": "input", "size": p.inputs, "model": "poisson", "rate_hz": p.rate_hz},
         {"name": "exc", "size": n_exc, "model": p.model},
         {"name": "inh", "size": n_inh, "model": p.model},
     ]
+    sizes = {"exc": n_exc, "inh": n_inh}
     projections = []
     for post in ("exc", "inh"):
-        projections += [
+        projections.append(
             {"pre": "input", "post": post, "weight": p.input_weight, "delay": 1,
-             "connector": {"kind": "fixed_in_degree", "n": min(p.input_fanin, p.inputs)}},
-            {"pre": "exc", "post": post, "weight": p.weight, "delay": delay,
-             "connector": {"kind": "fixed_in_degree", "n": min(k_exc, n_exc - (post == "exc")),
-                           "allow_self": False}},
-            {"pre": "inh", "post": post, "weight": -p.g * p.weight, "delay": delay,
-             "connector": {"kind": "fixed_in_degree", "n": min(k_inh, n_inh - (post == "inh")),
-                           "allow_self": False}},
-        ]  # fmt: skip
+             "connector": {"kind": "fixed_in_degree", "n": min(p.input_fanin, p.inputs)}}
+        )  # fmt: skip
+        for pre, k, weight in (("exc", k_exc, p.weight), ("inh", k_inh, -p.g * p.weight)):
+            n = min(k, sizes[pre] - (pre == post))
+            if n > 0:
+                projections.append(
+                    {"pre": pre, "post": post, "weight": weight, "delay": delay,
+                     "connector": {"kind": "fixed_in_degree", "n": n, "allow_self": False}}
+                )  # fmt: skip
     return Network.model_validate(
         {"name": "random_balanced", "populations": populations, "projections": projections}
     )
