@@ -24,6 +24,11 @@ from chipsim.network.description import (
 from chipsim.rng import Stream, counter_rng
 
 
+KEYS_PER_BLOCK = 2**22
+"""Random keys drawn at once by dense fixed_in_degree (32 MiB); the result does not depend on it:
+the keys come from one stream, row after row."""
+
+
 @dataclass(frozen=True)
 class Connections:
     """One row per synapse: global pre and post ids, weight, delay (ticks), projection index."""
@@ -169,7 +174,7 @@ def _fixed_in_degree(
             draw[bad] = rng.integers(0, n_pre, n_bad)
         choice[:] = draw
     else:
-        block = max(1, 2**22 // n_pre)  # 32 MiB of keys per block
+        block = max(1, KEYS_PER_BLOCK // n_pre)
         for start in range(0, n_post, block):
             keys = rng.random((min(block, n_post - start), n_pre))
             if exclude_self:

@@ -50,7 +50,12 @@ class FeedforwardParams(_GeneratorParams):
 
 
 class RandomBalancedParams(_GeneratorParams):
-    """Excitatory and inhibitory populations with fixed in-degree, driven by Poisson input."""
+    """Excitatory and inhibitory populations with fixed in-degree, driven by Poisson input.
+
+    With the LIF defaults the default parameters give about 20 Hz (1000 or 4000 neurons, 200
+    ticks, seed 0, ``simulate_ideal``); the old defaults (weight 0.1, input_weight 0.5) were
+    silent.
+    """
 
     n_neurons: int = Field(default=1000, ge=2, description="Excitatory + inhibitory neurons.")
     fanin: PositiveInt = Field(
@@ -59,10 +64,10 @@ class RandomBalancedParams(_GeneratorParams):
     )
     exc_fraction: float = Field(default=0.8, gt=0.0, lt=1.0)
     g: float = Field(default=4.0, ge=0.0, description="Inhibitory / excitatory weight ratio.")
-    weight: float = Field(default=0.1, description="Excitatory weight, model input units.")
+    weight: float = Field(default=0.2, description="Excitatory weight, model input units.")
     inputs: PositiveInt = 100
     input_fanin: PositiveInt = 10
-    input_weight: float = 0.5
+    input_weight: float = Field(default=1.5, description="Input weight, model input units.")
     rate_hz: float = Field(default=10.0, ge=0.0, description="Input Poisson rate, Hz.")
     delay_max: PositiveInt = Field(default=1, description="Delays uniform in 1..delay_max.")
 

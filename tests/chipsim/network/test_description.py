@@ -1,0 +1,230 @@
+"""Network description: every kind of bad YAML names file, key and line; valid files round-trip."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+import yaml
+
+from chipsim.errors import UserError
+from chipsim.network import Network, NetworkError, load_network
+
+ROOT = Path(__file__).resolve().parents[3]
+EXAMPLE = ROOT / "configs" / "networks" / "example.yaml"
+
+VALID = """\
+name: small
+populations:
+  - {name: inp, model: poisson, size: 4, rate_hz: 10.0}
+  - {name: exc, model: lif_fixed, size: 4, params: {tau_m_ms: 10.0}}
+projections:
+  - {pre: inp, post: exc, connector: {kind: one_to_one}, weight: 2.0}
+"""
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "net.yaml"
+    path.write_text(dedent(text))
+    return path
+
+
+def _error(tmp_path: Path, text: str) -> str:
+    path = _write(tmp_path, text)
+    with pytest.raises(NetworkError) as info:
+        load_network(path)
+    assert str(path) in str(info.value)
+    return str(info.value)
+
+
+BAD = {
+    "unknown key in a source": (
+        """\
+        populations:
+          - name: inp
+            model: poisson
+            size: 4
+            rate_hz: 10.0
+            colour: red
+        """,
+        "populations.0.colour (line 6): unknown key; expected one of: name, size, model, rate_hz",
+    ),
+    "unknown key at the top": (
+        "populations: [{name: a, model: lif_float, size: 1}]\nprojection: []\n",
+        "projection (line 2): unknown key; expected one of: name, populations, projections",
+    ),
+    "unknown key in a connector": (
+        VALID.replace("{kind: one_to_one}", "{kind: one_to_one, p: 0.5}"),
+        "projections.0.connector.p (line 6): unknown key; expected one of: kind",
+    ),
+    "unknown connector kind": (
+        VALID.replace("one_to_one", "one_to_some"),
+        "projections.0.connector.kind (line 6): unknown kind; expected all_to_all",
+    ),
+    "unknown model": (
+        VALID.replace("lif_fixed", "lif"),
+        "populations.1.model (line 4): unknown model; expected a neuron model (lif_float",
+    ),
+    "missing model": (
+        "populations: [{name: a, size: 1}]\n",
+        "populations.0.model (line 1): missing required key",
+    ),
+    "unknown LIF parameter": (
+        VALID.replace("tau_m_ms", "tau_membrane"),
+        "populations.1.params.tau_membrane (line 4): unknown lif_fixed parameter; known: tau_m_ms",
+    ),
+    "wrong type of size": (
+        VALID.replace("size: 4, rate_hz", "size: four, rate_hz"),
+        "populations.0.size (line 3): Input should be a valid integer",
+    ),
+    "wrong type of weight": (
+        VALID.replace("weight: 2.0", "weight: strong"),
+        "projections.0.weight (line 6): expected a number or a list of numbers (got 'strong')",
+    ),
+    "zero delay": (
+        VALID.replace("weight: 2.0", "weight: 2.0, delay: 0"),
+        "projections.0.delay (line 6): expected a whole number of ticks >= 1",
+    ),
+    "uniform delay upside down": (
+        VALID.replace("weight: 2.0", "weight: 2.0, delay: {low: 3, high: 2}"),
+        "projections.0.delay.high (line 6): high < low (3) (got 2)",
+    ),
+    "negative rate": (
+        VALID.replace("rate_hz: 10.0", "rate_hz: -1"),
+        "populations.0.rate_hz (line 3): Input should be greater than or equal to 0",
+    ),
+    "bad reference in pre": (
+        VALID.replace("pre: inp", "pre: input"),
+        "projections.0.pre (line 6): no population of that name; known: inp, exc (got 'input')",
+    ),
+    "bad reference in post": (
+        VALID.replace("post: exc", "post: ex"),
+        "projections.0.post (line 6): no population of that name; known: inp, exc (got 'ex')",
+    ),
+    "post is a source": (
+        VALID.replace("post: exc", "post: inp"),
+        "projections.0.post (line 6): is a spike source, not neurons (got 'inp')",
+    ),
+    "one_to_one size mismatch": (
+        VALID.replace("size: 4, params", "size: 5, params"),
+        "projections.0.connector.kind (line 6): one_to_one needs equal sizes; pre has 4 neurons, "
+        "post 5",
+    ),
+    "from_list index out of range": (
+        VALID.replace("{kind: one_to_one}", "{kind: from_list, connections: [[0, 1], [4, 0]]}"),
+        "projections.0.connector.connections.1 (line 6): (4, 0) outside 4 pre x 4 post",
+    ),
+    "from_list negative index": (
+        VALID.replace("{kind: one_to_one}", "{kind: from_list, connections: [[0, -1]]}"),
+        "projections.0.connector.connections.0.1 (line 6): Input should be greater than or equal",
+    ),
+    "weight list length mismatch": (
+        VALID.replace(
+            "{kind: one_to_one}, weight: 2.0",
+            "{kind: from_list, connections: [[0, 1], [1, 0]]}, weight: [1.0, 2.0, 3.0]",
+        ),
+        "projections.0.weight (line 6): 3 weights for 2 connections",
+    ),  # fmt: skip
+    "weight list without from_list": (
+        VALID.replace("weight: 2.0", "weight: [2.0, 2.0, 2.0, 2.0]"),
+        "projections.0.weight (line 6): a list of weights needs a from_list connector",
+    ),
+    "duplicate names": (
+        VALID.replace("name: exc", "name: inp"),
+        "populations.1.name (line 4): repeated name (got 'inp')",
+    ),
+    "fixed_in_degree larger than pre": (
+        VALID.replace("{kind: one_to_one}", "{kind: fixed_in_degree, n: 5}"),
+        "projections.0.connector.n (line 6): exceeds the 4 possible pre neurons (got 5)",
+    ),
+    "fixed_in_degree without self needs one more": (
+        VALID.replace("pre: inp", "pre: exc").replace(
+            "{kind: one_to_one}", "{kind: fixed_in_degree, n: 4, allow_self: false}"
+        ),
+        "projections.0.connector.n (line 6): exceeds the 3 possible pre neurons (got 4)",
+    ),
+    "per-neuron parameter of the wrong length": (
+        VALID.replace("tau_m_ms: 10.0", "tau_m_ms: [10.0, 20.0]"),
+        "populations.1.params.tau_m_ms (line 4): 2 values for 4 neurons",
+    ),
+    "spike array index out of range": (
+        "populations: [{name: s, model: spike_array, size: 2, spikes: [[0, 0], [3, 2]]}]\n",
+        "populations.0.spikes.1 (line 1): index 2 outside 0..1 (got 2)",
+    ),
+    "spike array negative tick": (
+        "populations: [{name: s, model: spike_array, size: 2, spikes: [[-1, 0]]}]\n",
+        "populations.0.spikes.0.0 (line 1): Input should be greater than or equal to 0",
+    ),
+    "event camera polarities": (
+        "populations: [{name: c, model: event_camera, path: x.npy, width: 2, height: 2, "
+        "polarities: 3}]\n",
+        "populations.0.polarities (line 1): Input should be 1 or 2",
+    ),
+    "no populations": ("populations: []\n", "populations (line 1): List should have at least 1"),
+    "YAML syntax": ("populations: [\n", "YAML syntax error"),
+}
+
+
+@pytest.mark.parametrize("text, expected", BAD.values(), ids=BAD.keys())
+def test_bad_network_names_file_key_and_line(tmp_path: Path, text: str, expected: str) -> None:
+    """Each kind of bad network file is refused with a NetworkError naming file, key and line."""
+    assert expected in _error(tmp_path, text)
+
+
+def test_network_error_is_a_user_error(tmp_path: Path) -> None:
+    """NetworkError is a UserError, so the CLI exits with code 2."""
+    with pytest.raises(UserError):
+        load_network(tmp_path / "missing.yaml")
+
+
+def test_missing_data_file_names_the_key(tmp_path: Path) -> None:
+    """A trace source whose file does not exist (relative to the network file) is refused."""
+    text = "populations: [{name: t, model: trace, size: 2, path: spikes.csv}]\n"
+    message = _error(tmp_path, text)
+    assert "populations.0.path: no such file" in message
+    assert str(tmp_path / "spikes.csv") in message
+
+
+def test_all_problems_of_a_stage_are_reported_together(tmp_path: Path) -> None:
+    """Two bad references give two lines, one per key."""
+    message = _error(tmp_path, VALID.replace("pre: inp", "pre: a").replace("post: exc", "post: b"))
+    assert re.search(r"projections\.0\.pre .*\n.*projections\.0\.post", message)
+
+
+def test_valid_network_loads(tmp_path: Path) -> None:
+    """A valid file gives the populations, in order, with their parameters."""
+    network = load_network(_write(tmp_path, VALID))
+    assert [g.name for g in network.populations] == ["inp", "exc"]
+    assert network.group("exc").params == {"tau_m_ms": 10.0}
+    assert network.projections[0].connector.kind == "one_to_one"
+    assert network.projections[0].delay == 1
+
+
+def test_relative_data_paths_are_relative_to_the_file() -> None:
+    """The example's trace and event-camera paths resolve next to the repository's traces/."""
+    network = load_network(EXAMPLE)
+    assert network.group("replay").path.resolve() == ROOT / "traces" / "example_spikes.csv"
+    assert network.group("camera").path.resolve() == ROOT / "traces" / "example_events.npy"
+
+
+def test_unknown_group_name_raises_key_error() -> None:
+    """Network.group names the known populations when asked for an unknown one."""
+    network = load_network(EXAMPLE)
+    with pytest.raises(KeyError, match="known: .*poisson_in"):
+        network.group("nope")
+
+
+@pytest.mark.parametrize("source", [VALID, EXAMPLE], ids=["small", "example"])
+def test_yaml_round_trip(tmp_path: Path, source: str | Path) -> None:
+    """model_dump -> YAML -> load gives an equal Network."""
+    network = load_network(source if isinstance(source, Path) else _write(tmp_path, source))
+    path = tmp_path / "dumped.yaml"
+    path.write_text(yaml.safe_dump(network.model_dump(mode="json"), sort_keys=False))
+    assert load_network(path) == network
+
+
+def test_python_construction_equals_yaml(tmp_path: Path) -> None:
+    """Network.model_validate of the parsed dict equals the loaded file."""
+    assert Network.model_validate(yaml.safe_load(VALID)) == load_network(_write(tmp_path, VALID))
