@@ -19,9 +19,7 @@ EVENT_DTYPE = np.dtype([("x", "<i2"), ("y", "<i2"), ("t", "<i8"), ("p", "?")])
 
 
 def spike_trace() -> str:
-    rows = [
-        (tick, neuron) for neuron in range(8) for tick in range(neuron, 50, 4 + neuron)
-    ]
+    rows = [(tick, neuron) for neuron in range(8) for tick in range(neuron, 50, 4 + neuron)]
     rows.sort()
     return "tick,neuron\n" + "".join(f"{t},{n}\n" for t, n in rows)
 

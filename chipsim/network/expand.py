@@ -23,7 +23,6 @@ from chipsim.network.description import (
 )
 from chipsim.rng import Stream, counter_rng
 
-
 KEYS_PER_BLOCK = 2**22
 """Random keys drawn at once by dense fixed_in_degree (32 MiB); the result does not depend on it:
 the keys come from one stream, row after row."""
