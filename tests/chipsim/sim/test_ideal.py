@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from chipsim.events import bin_events
+from chipsim.mapping.errors import MappingError
 from chipsim.network import Network, expand, generate, load_network
 from chipsim.sim.ideal import simulate_ideal
 from chipsim.traces import read_trace
@@ -188,8 +189,18 @@ def _arrivals(trace, net, n_ticks: int) -> tuple[np.ndarray, np.ndarray]:
     return arrival[keep], post[keep]
 
 
-@pytest.mark.parametrize("model, k", [("lif_float", 1), ("lif_fixed", 1), ("lif_fixed", 3)])
-def test_feedforward_layer_rate_is_dead_time_modified_poisson(model: str, k: int) -> None:
+@pytest.mark.parametrize(
+    "model, k, n_out, ticks",
+    [
+        ("lif_float", 1, 200, 1000),
+        ("lif_fixed", 1, 200, 1000),
+        ("lif_fixed", 3, 200, 1000),
+        ("lif_float", 1, 2500, 150),  # more than 2048 neurons: the layer spans two slices
+    ],
+)
+def test_feedforward_layer_rate_is_dead_time_modified_poisson(
+    model: str, k: int, n_out: int, ticks: int
+) -> None:
     """A layer driven by k Poisson inputs per neuron fires at r_out = r / (1 + r t_dead).
 
     Set-up: Poisson inputs at rate r (p = r dt per tick), each layer neuron gets k distinct
@@ -211,7 +222,7 @@ def test_feedforward_layer_rate_is_dead_time_modified_poisson(model: str, k: int
     Beyond the rate, every output spike must be exactly where a dead-time filter of the
     recorded input puts it.
     """
-    n_out, ticks, rate_hz = 200, 1000, 100.0
+    rate_hz = 100.0
     net = expand(_layer(model, n_out * k, n_out, k, rate_hz), 0)
     trace = simulate_ideal(net, ticks, seed=31)
     out_tick, out_post = _spikes_of(trace, net, "layer")
@@ -236,6 +247,20 @@ def test_dead_time_rate_differs_from_neighbours() -> None:
     mean = n_out * _expected_count(p, T_REFRACT, n)
     for other in (0, T_REFRACT - 1, T_REFRACT + 1):
         assert abs(n_out * _expected_count(p, other, n) - mean) > 2 * sd
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=MappingError,
+    reason="simulate_ideal lays the network out on programmable-PE ring buffers of 16 slots "
+    "(chipsim/mapping/layout.py), so delays above 15 ticks are refused, although the ideal "
+    "simulation's docstring says no hardware limits apply and the description allows them",
+)
+def test_synfire_delay_beyond_ring_buffer() -> None:
+    """A 20-tick delay is delivered exactly (g1 fires at tick 21)."""
+    net = expand(generate("synfire", {"groups": 2, "group_size": 4, "delay": 20}), 0)
+    tick, _ = _spikes_of(simulate_ideal(net, 30, seed=0), net, "g1")
+    assert np.all(tick == 21) and len(tick) == 4
 
 
 # --- sources from data files --------------------------------------------------------------------
