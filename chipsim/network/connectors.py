@@ -16,20 +16,20 @@ from chipsim.network._validate import Spec, fail, issue, parse_member
 class AllToAll(Spec):
     """Every pre neuron onto every post neuron."""
 
-    kind: Literal["all_to_all"]
+    kind: Literal["all_to_all"] = "all_to_all"
     allow_self: bool = Field(default=True, description="Keep i -> i when pre is post.")
 
 
 class OneToOne(Spec):
     """Pre neuron i onto post neuron i (equal sizes)."""
 
-    kind: Literal["one_to_one"]
+    kind: Literal["one_to_one"] = "one_to_one"
 
 
 class FixedProbability(Spec):
     """Each (pre, post) pair independently with probability ``p``."""
 
-    kind: Literal["fixed_probability"]
+    kind: Literal["fixed_probability"] = "fixed_probability"
     p: float = Field(gt=0.0, le=1.0, description="Probability of each (pre, post) pair.")
     allow_self: bool = Field(default=True, description="Keep i -> i when pre is post.")
 
@@ -37,7 +37,7 @@ class FixedProbability(Spec):
 class FixedInDegree(Spec):
     """``n`` distinct pre neurons, drawn uniformly, onto each post neuron."""
 
-    kind: Literal["fixed_in_degree"]
+    kind: Literal["fixed_in_degree"] = "fixed_in_degree"
     n: PositiveInt = Field(description="Distinct pre-synaptic neurons per post neuron.")
     allow_self: bool = Field(default=True, description="May draw i -> i when pre is post.")
 
@@ -45,7 +45,7 @@ class FixedInDegree(Spec):
 class FromList(Spec):
     """Explicit [pre index, post index] pairs (indices within the populations)."""
 
-    kind: Literal["from_list"]
+    kind: Literal["from_list"] = "from_list"
     connections: list[tuple[NonNegativeInt, NonNegativeInt]] = Field(
         description="(pre index, post index) pairs."
     )

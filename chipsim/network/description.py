@@ -132,7 +132,7 @@ class PoissonSource(Spec):
 
     name: str = Field(min_length=1)
     size: PositiveInt
-    model: Literal["poisson"]
+    model: Literal["poisson"] = "poisson"
     rate_hz: NonNegativeFloat
 
 
@@ -141,7 +141,7 @@ class SpikeArraySource(Spec):
 
     name: str = Field(min_length=1)
     size: PositiveInt
-    model: Literal["spike_array"]
+    model: Literal["spike_array"] = "spike_array"
     spikes: list[tuple[NonNegativeInt, NonNegativeInt]]
 
     @model_validator(mode="after")
@@ -165,7 +165,7 @@ class TraceSource(Spec):
 
     name: str = Field(min_length=1)
     size: PositiveInt
-    model: Literal["trace"]
+    model: Literal["trace"] = "trace"
     path: Path
 
 
@@ -177,7 +177,7 @@ class EventCameraSource(Spec):
     """
 
     name: str = Field(min_length=1)
-    model: Literal["event_camera"]
+    model: Literal["event_camera"] = "event_camera"
     path: Path
     width: PositiveInt
     height: PositiveInt

@@ -6,6 +6,8 @@ import importlib
 
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from chipsim.network import Network, expand
 
@@ -200,3 +202,28 @@ def test_empty_projection_list() -> None:
     assert net.n_neurons == 5 and list(net.ids("s")) == [3, 4]
     with pytest.raises(KeyError, match="known"):
         net.ids("x")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n_pre=st.integers(1, 80),
+    n_post=st.integers(1, 80),
+    fraction=st.floats(0.0, 1.0),
+    same=st.booleans(),
+    allow_self=st.booleans(),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_fixed_in_degree_invariants(n_pre, n_post, fraction, same, allow_self, seed) -> None:
+    """Any sizes, in-degree and seed: exact in-degree, distinct pres, no self when excluded."""
+    if same:
+        n_post = n_pre
+    available = n_pre - (1 if same and not allow_self else 0)
+    assume(available >= 1)
+    n = max(1, round(fraction * available))
+    connector = {"kind": "fixed_in_degree", "n": n, "allow_self": allow_self}
+    pre, post = _local(_network(n_pre, n_post, connector, same), seed=seed)
+    assert np.array_equal(np.bincount(post, minlength=n_post), np.full(n_post, n))
+    assert len(np.unique(pre * n_post + post)) == len(pre)
+    assert pre.min() >= 0 and pre.max() < n_pre
+    if same and not allow_self:
+        assert not np.any(pre == post)

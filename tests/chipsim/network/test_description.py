@@ -8,9 +8,19 @@ from textwrap import dedent
 
 import pytest
 import yaml
+from pydantic import ValidationError
 
 from chipsim.errors import UserError
-from chipsim.network import Network, NetworkError, load_network
+from chipsim.network import (
+    AllToAll,
+    Network,
+    NetworkError,
+    NeuronPopulation,
+    OneToOne,
+    PoissonSource,
+    Projection,
+    load_network,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "configs" / "networks" / "example.yaml"
@@ -228,3 +238,25 @@ def test_yaml_round_trip(tmp_path: Path, source: str | Path) -> None:
 def test_python_construction_equals_yaml(tmp_path: Path) -> None:
     """Network.model_validate of the parsed dict equals the loaded file."""
     assert Network.model_validate(yaml.safe_load(VALID)) == load_network(_write(tmp_path, VALID))
+
+
+def test_python_api_equals_yaml(tmp_path: Path) -> None:
+    """The same network built from the model classes equals the loaded file."""
+    network = Network(
+        name="small",
+        populations=[
+            PoissonSource(name="inp", size=4, rate_hz=10.0),
+            NeuronPopulation(name="exc", size=4, model="lif_fixed", params={"tau_m_ms": 10.0}),
+        ],
+        projections=[Projection(pre="inp", post="exc", connector=OneToOne(), weight=2.0)],
+    )
+    assert network == load_network(_write(tmp_path, VALID))
+
+
+def test_python_api_errors_name_the_key() -> None:
+    """Built in Python, a bad reference is a ValidationError at the projection's key."""
+    with pytest.raises(ValidationError, match=r"projections\.0\.pre\n.*no population"):
+        Network(
+            populations=[NeuronPopulation(name="a", size=2, model="lif_float")],
+            projections=[Projection(pre="b", post="a", connector=AllToAll(), weight=1.0)],
+        )
