@@ -263,6 +263,38 @@ def test_synfire_delay_beyond_ring_buffer() -> None:
     assert np.all(tick == 21) and len(tick) == 4
 
 
+# --- per-neuron parameters ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", LIF)
+def test_per_neuron_offset_currents_fire_at_analytic_times(model: str) -> None:
+    """A list of i_offset_na gives each neuron its own regular firing, as the LIF solution says.
+
+    With no input, V after m integrated ticks from V_reset = V_rest is
+    alpha - (alpha - V_rest) exp(-m dt / tau_m), alpha = V_rest + R I (exact per-tick update of
+    cores/lif.py). The neuron fires at the first m* with V >= V_thresh, i.e.
+    m* = ceil(tau_m / dt ln(R I / (R I - (V_thresh - V_rest)))); tick 0 is the first integrated
+    tick, so spikes fall at m* - 1 + k (m* + T), T = 2 refractory ticks (tau_refrac 2 ms).
+    Currents are chosen with V at least 0.01 mV away from threshold at m* - 1 and m*, well above
+    float32 and s16.15 rounding.
+    """
+    currents = np.array([0.8, 1.0, 1.5, 2.0, 3.0])  # nA; rheobase is 15 mV / 20 MOhm = 0.75 nA
+    network = Network.model_validate({
+        "populations": [{"name": "n", "model": model, "size": len(currents),
+                         "params": {"i_offset_na": currents.tolist()}}],
+    })  # fmt: skip
+    net = expand(network, 0)
+    ticks, t_ref, tau_m, r_m, gap = 300, 2, 20.0, 20.0, 15.0
+    trace = simulate_ideal(net, ticks, seed=0)
+    for j, current in enumerate(currents):
+        drive = r_m * current
+        m_star = int(np.ceil(tau_m * np.log(drive / (drive - gap))))
+        v = [drive * (1 - np.exp(-m / tau_m)) - gap for m in (m_star - 1, m_star)]
+        assert v[0] < -0.01 and v[1] > 0.01  # distance from threshold, mV
+        expected = np.arange(m_star - 1, ticks, m_star + t_ref)
+        assert np.array_equal(trace.tick[trace.neuron == j], expected), current
+
+
 # --- sources from data files --------------------------------------------------------------------
 
 
