@@ -124,3 +124,14 @@ def test_inline_network_workload_equals_network_file(tmp_path: Path) -> None:
     network = load_network(_write(tmp_path, text, "n.yaml"))
     inline = Workload.model_validate({"network": yaml.safe_load(text)})
     assert inline.resolve() == network
+
+
+def test_inline_network_data_paths_relative_to_workload(tmp_path: Path) -> None:
+    """A trace path in an inline network is read relative to the workload file; missing: named."""
+    (tmp_path / "spikes.csv").write_text("tick,neuron\n0,1\n")
+    text = "network:\n  populations: [{name: t, model: trace, size: 2, path: spikes.csv}]\n"
+    workload = load_workload(_write(tmp_path, text))
+    assert workload.resolve().group("t").path == tmp_path / "spikes.csv"
+    (tmp_path / "spikes.csv").unlink()
+    with pytest.raises(NetworkError, match=r"network\.populations\.0\.path: no such file"):
+        load_workload(tmp_path / "workload.yaml")
