@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError
 
 from chipsim.errors import UserError
-from chipsim.network.description import Network
+from chipsim.network.description import LIF_MODELS, Network
 from cores.params import NeuronModel
 
 
@@ -85,8 +85,12 @@ group fires exactly one volley per stimulus."""
 
 
 def synfire(p: SynfireParams) -> Network:
+    """A "stimulus" spike array (all of it at tick 0), then groups "g0", "g1", ...
+
+    The stimulus drives g0 one to one (40 nA, delay 1), so g_i fires at tick 1 + i * delay.
+    """
     weight = 40.0 / p.group_size if p.weight is None else p.weight
-    params = SYNFIRE_LIF_PARAMS if p.model in (NeuronModel.LIF_FLOAT, NeuronModel.LIF_FIXED) else {}
+    params = SYNFIRE_LIF_PARAMS if p.model in LIF_MODELS else {}
     groups = [
         {"name": f"g{i}", "size": p.group_size, "model": p.model, "params": params}
         for i in range(p.groups)
@@ -113,6 +117,7 @@ def synfire(p: SynfireParams) -> Network:
 
 
 def feedforward(p: FeedforwardParams) -> Network:
+    """A Poisson "input", then "layer0", "layer1", ... each fed by the one before."""
     names = ["input"] + [f"layer{i}" for i in range(len(p.layers))]
     populations = [{"name": "input", "size": p.inputs, "model": "poisson", "rate_hz": p.rate_hz}]
     populations += [
