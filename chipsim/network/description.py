@@ -16,6 +16,7 @@ import inspect
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import numpy as np
 from pydantic import (
     BaseModel,
     Discriminator,
@@ -146,14 +147,11 @@ class SpikeArraySource(Spec):
 
     @model_validator(mode="after")
     def _in_range(self) -> SpikeArraySource:
-        fail(
-            "SpikeArraySource",
-            [
-                issue(("spikes", i), f"index {index} outside 0..{self.size - 1}", index)
-                for i, (_, index) in enumerate(self.spikes)
-                if index >= self.size
-            ],
-        )
+        index = np.asarray(self.spikes, dtype=np.int64).reshape(-1, 2)[:, 1]
+        bad = np.flatnonzero(index >= self.size)
+        if bad.size:
+            message = f"index outside 0..{self.size - 1}" + _more(bad.size)
+            fail("SpikeArraySource", [issue(("spikes", int(bad[0])), message, int(index[bad[0]]))])
         return self
 
 
@@ -311,6 +309,11 @@ class Network(Spec):
         raise KeyError(f"no population {name!r}; known: {[g.name for g in self.populations]}")
 
 
+def _more(count: int) -> str:
+    """Suffix for the first of ``count`` bad entries of a list (only the first is reported)."""
+    return f" (and {count - 1} more entries)" if count > 1 else ""
+
+
 def _duplicate_names(groups: list) -> list:
     seen: set[str] = set()
     problems = []
@@ -354,12 +357,15 @@ def _connector_problems(where: tuple, proj: Projection, n_pre: int, n_post: int,
         if c.n > available:
             return [issue((*at, "n"), f"exceeds the {available} possible pre neurons", c.n)]
     if isinstance(c, FromList):
+        pairs = np.asarray(c.connections, dtype=np.int64).reshape(-1, 2)
+        bad = np.flatnonzero((pairs[:, 0] >= n_pre) | (pairs[:, 1] >= n_post))
         problems = [
             issue(
-                (*at, "connections", k), f"({a}, {b}) outside {n_pre} pre x {n_post} post", [a, b]
+                (*at, "connections", k),
+                f"({a}, {b}) outside {n_pre} pre x {n_post} post" + _more(bad.size),
+                [a, b],
             )
-            for k, (a, b) in enumerate(c.connections)
-            if a >= n_pre or b >= n_post
+            for k, (a, b) in zip(bad[:1].tolist(), pairs[bad[:1]].tolist(), strict=True)
         ]
         if isinstance(proj.weight, list) and len(proj.weight) != len(c.connections):
             message = f"{len(proj.weight)} weights for {len(c.connections)} connections"

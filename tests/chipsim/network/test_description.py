@@ -126,6 +126,11 @@ BAD = {
         VALID.replace("{kind: one_to_one}", "{kind: from_list, connections: [[0, 1], [4, 0]]}"),
         "projections.0.connector.connections.1 (line 6): (4, 0) outside 4 pre x 4 post",
     ),
+    "from_list several out of range": (
+        VALID.replace("{kind: one_to_one}", "{kind: from_list, connections: [[9, 1], [4, 0]]}"),
+        "projections.0.connector.connections.0 (line 6): (9, 1) outside 4 pre x 4 post (and 1 "
+        "more entries)",
+    ),
     "from_list negative index": (
         VALID.replace("{kind: one_to_one}", "{kind: from_list, connections: [[0, -1]]}"),
         "projections.0.connector.connections.0.1 (line 6): Input should be greater than or equal",
@@ -161,7 +166,7 @@ BAD = {
     ),
     "spike array index out of range": (
         "populations: [{name: s, model: spike_array, size: 2, spikes: [[0, 0], [3, 2]]}]\n",
-        "populations.0.spikes.1 (line 1): index 2 outside 0..1 (got 2)",
+        "populations.0.spikes.1 (line 1): index outside 0..1 (got 2)",
     ),
     "spike array negative tick": (
         "populations: [{name: s, model: spike_array, size: 2, spikes: [[-1, 0]]}]\n",
