@@ -9,6 +9,7 @@ are the keys as written (pydantic prefixes the location of the enclosing field).
 
 from __future__ import annotations
 
+import math
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -21,12 +22,12 @@ M = TypeVar("M", bound=BaseModel)
 class Spec(BaseModel):
     """Base of every description model: unknown keys refused, instances immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def is_number(value: Any) -> bool:
-    """True for an int or float (not a bool)."""
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """True for a finite int or float (not a bool, inf or nan)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def issue(loc: Loc, message: str, value: Any, kind: str = "invalid_network") -> InitErrorDetails:

@@ -99,7 +99,7 @@ class NeuronPopulation(Spec):
         if not isinstance(params, dict):
             return params
         problems = [
-            issue((key,), "expected a number or a list of numbers", value)
+            issue((key,), "expected a finite number or a list of finite numbers", value)
             for key, value in params.items()
             if not (is_number(value) or isinstance(value, list) and all(map(is_number, value)))
         ]
@@ -259,7 +259,7 @@ class Projection(Spec):
     def _weight(cls, value: Any) -> Any:
         if is_number(value) or isinstance(value, list) and all(map(is_number, value)):
             return value
-        raise ValueError("expected a number or a list of numbers")
+        raise ValueError("expected a finite number or a list of finite numbers")
 
     @field_validator("delay", mode="before")
     @classmethod

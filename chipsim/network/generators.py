@@ -19,7 +19,7 @@ from cores.params import NeuronModel
 
 
 class _GeneratorParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     model: NeuronModel = Field(default=NeuronModel.LIF_FIXED, description="Neuron model.")
 

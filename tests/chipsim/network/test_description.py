@@ -91,7 +91,20 @@ BAD = {
     ),
     "wrong type of weight": (
         VALID.replace("weight: 2.0", "weight: strong"),
-        "projections.0.weight (line 6): expected a number or a list of numbers (got 'strong')",
+        "projections.0.weight (line 6): expected a finite number or a list of finite numbers "
+        "(got 'strong')",
+    ),
+    "infinite weight": (
+        VALID.replace("weight: 2.0", "weight: .inf"),
+        "projections.0.weight (line 6): expected a finite number",
+    ),
+    "nan parameter": (
+        VALID.replace("tau_m_ms: 10.0", "tau_m_ms: .nan"),
+        "populations.1.params.tau_m_ms (line 4): expected a finite number",
+    ),
+    "infinite rate": (
+        VALID.replace("rate_hz: 10.0", "rate_hz: .inf"),
+        "populations.0.rate_hz (line 3): Input should be a finite number",
     ),
     "zero delay": (
         VALID.replace("weight: 2.0", "weight: 2.0, delay: 0"),
