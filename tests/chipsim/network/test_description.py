@@ -8,6 +8,8 @@ from textwrap import dedent
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from chipsim.errors import UserError
@@ -278,3 +280,61 @@ def test_python_api_errors_name_the_key() -> None:
             populations=[NeuronPopulation(name="a", size=2, model="lif_float")],
             projections=[Projection(pre="b", post="a", connector=AllToAll(), weight=1.0)],
         )
+
+
+@st.composite
+def _networks(draw) -> dict:
+    """Small random valid networks in YAML form: every group and connector kind."""
+    finite = {"allow_nan": False, "allow_infinity": False}
+    groups = []
+    for i in range(draw(st.integers(1, 4))):
+        model = draw(st.sampled_from(["lif_float", "lif_fixed", "poisson", "spike_array"]))
+        size = draw(st.integers(1, 6))
+        group = {"name": f"p{i}", "model": model, "size": size}
+        if model == "poisson":
+            group["rate_hz"] = draw(st.floats(0, 1000, **finite))
+        elif model == "spike_array":
+            pair = st.tuples(st.integers(0, 99), st.integers(0, size - 1))
+            group["spikes"] = [list(p) for p in draw(st.lists(pair, max_size=4))]
+        else:
+            value = st.floats(1, 50, **finite)
+            group["params"] = draw(st.one_of(st.just({}), st.fixed_dictionaries(
+                {"tau_m_ms": st.one_of(value, st.lists(value, min_size=size, max_size=size))}
+            )))  # fmt: skip
+        groups.append(group)
+    neurons = [g for g in groups if g["model"].startswith("lif")]
+    projections = []
+    for _ in range(draw(st.integers(0, 4)) if neurons else 0):
+        pre, post = draw(st.sampled_from(groups)), draw(st.sampled_from(neurons))
+        projections.append(_projection(draw, pre, post))
+    return {"name": "random", "populations": groups, "projections": projections}
+
+
+def _projection(draw, pre: dict, post: dict) -> dict:
+    kinds = ["all_to_all", "fixed_probability", "fixed_in_degree", "from_list"]
+    kinds += ["one_to_one"] * (pre["size"] == post["size"])
+    connector = {"kind": draw(st.sampled_from(kinds))}
+    weight = draw(st.floats(-10, 10, allow_nan=False))
+    if connector["kind"] == "fixed_probability":
+        connector["p"] = draw(st.floats(0.01, 1.0))
+    elif connector["kind"] == "fixed_in_degree":
+        connector["n"] = draw(st.integers(1, pre["size"]))
+    elif connector["kind"] == "from_list":
+        pair = st.tuples(st.integers(0, pre["size"] - 1), st.integers(0, post["size"] - 1))
+        pairs = draw(st.lists(pair, max_size=5))
+        connector["connections"] = [list(p) for p in pairs]
+        weight = draw(st.one_of(st.just(weight), st.just([weight] * len(pairs))))
+    low = draw(st.integers(1, 15))
+    delay = draw(st.one_of(st.just(low), st.builds(lambda h: {"low": low, "high": h},
+                                                   st.integers(low, 15))))  # fmt: skip
+    return {"pre": pre["name"], "post": post["name"], "connector": connector,
+            "weight": weight, "delay": delay}  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None)
+@given(_networks())
+def test_random_networks_round_trip(data: dict) -> None:
+    """Any valid network: YAML text -> Network -> model_dump -> YAML -> an equal Network."""
+    network = Network.model_validate(yaml.safe_load(yaml.safe_dump(data)))
+    dumped = yaml.safe_dump(network.model_dump(mode="json"))
+    assert Network.model_validate(yaml.safe_load(dumped)) == network
