@@ -60,7 +60,7 @@ def run_network(
     with RunDirectory(out, overwrite=overwrite) as run:
         result = _simulate(mapping, ticks, run.path, progress, started, replay)
         run.write_yaml("config.yaml", config.model_dump(mode="json"))
-        run.write_yaml("network.yaml", network.model_dump(mode="json", exclude_defaults=True))
+        run.write_yaml("network.yaml", network.model_dump(mode="json"))
         run.write_yaml("workload.yaml", {"ticks": ticks, "seed": seed, "placer": placer})
         run.write_json("provenance.json", provenance(seed, started))
         run.write_json("summary.json", result.summary)
