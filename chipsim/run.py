@@ -18,6 +18,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from chipsim.config import ChipConfig
+from chipsim.energy import EnergyReport, EventCounts, energy_of
 from chipsim.mapping.mapper import Mapping, map_network
 from chipsim.network import Network, expand
 from chipsim.rundir import RunDirectory, provenance
@@ -33,6 +34,7 @@ class RunResult:
     out: Path | None
     mapping: Mapping
     recorder: RunRecorder
+    energy: EnergyReport
 
 
 def run_network(
@@ -64,8 +66,10 @@ def run_network(
         run.write_yaml("workload.yaml", {"ticks": ticks, "seed": seed, "placer": placer})
         run.write_json("provenance.json", provenance(seed, started))
         run.write_json("summary.json", result.summary)
+        run.write_json("energy.json", result.energy.as_dict())
+        result.energy.as_frame().to_parquet(run.path / "energy.parquet", index=False)
         _write_tables(run.path, result)
-    return RunResult(result.summary, out, mapping, result.recorder)
+    return RunResult(result.summary, out, mapping, result.recorder, result.energy)
 
 
 def _simulate(
@@ -80,8 +84,21 @@ def _simulate(
     simulation = ChipSimulation(mapping, recorder, replay)
     with tqdm(total=ticks, unit="tick", disable=not progress, leave=False) as bar:
         simulation.run(ticks, on_tick=bar.update)
-    summary = run_summary(mapping.config, recorder, ticks, time.time() - started)
-    return RunResult(summary, None, mapping, recorder)
+    energy = run_energy(mapping.config, recorder, ticks)
+    summary = run_summary(mapping.config, recorder, ticks, time.time() - started, energy)
+    return RunResult(summary, None, mapping, recorder, energy)
+
+
+def run_energy(config: ChipConfig, recorder: RunRecorder, ticks: int) -> EnergyReport:
+    """Energy of a run from its counts, every PE at the default operating point."""
+    names = [p.name for p in config.chip.operating_points]
+    counts = EventCounts.from_run(
+        recorder.pe,
+        recorder.noc_stats,
+        duration_s=ticks * config.chip.tick_s,
+        operating_point=names.index(config.chip.default_operating_point),
+    )
+    return energy_of(config, counts)
 
 
 def _write_tables(folder: Path, result: RunResult) -> None:
