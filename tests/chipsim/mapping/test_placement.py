@@ -184,6 +184,16 @@ def test_locality_nearly_unfolds_chain_and_ring(ring, optimum):
     assert optimum <= cost <= 1.25 * optimum
 
 
+def test_locality_keeps_few_slices_together_on_a_large_chip():
+    """4 slices talking all-to-all on a 16 x 16 mesh end up on a 2 x 2 block of routers, the
+    optimum: 4 sides of 1 hop and 2 diagonals of 2 hops, 1 packet/tick each way: 16."""
+    src, dst = np.nonzero(~np.eye(4, dtype=bool))
+    traffic = (src, dst, np.ones(src.size))
+    mesh = _mesh(16, 16)
+    pe_of = place("locality", traffic, 4, mesh, seed=0)
+    assert hop_weighted_traffic(traffic, pe_of, mesh) == 16
+
+
 @pytest.mark.parametrize("n_slices", [0, 1, 5])
 def test_locality_without_traffic_still_places(n_slices):
     """No edges (or only self-loops): still a valid one-to-one placement."""
