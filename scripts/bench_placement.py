@@ -33,20 +33,21 @@ def mesh_pes(width: int, height: int, pes_per_router: int) -> np.ndarray:
     return np.repeat(routers, pes_per_router, axis=0).astype(np.int32)
 
 
-def truenorth_case(rng: np.random.Generator):
-    """~1 M local edges between 4096 slices with hidden homes on a 64 x 64 mesh."""
+def truenorth_case(rng: np.random.Generator, shuffle: bool = True):
+    """~1 M local edges between 4096 slices with hidden homes on a 64 x 64 mesh (the home of
+    slice ``i`` is PE ``i`` unless ``shuffle``)."""
     side, fanout = 64, 256
     n = side * side
-    home = np.stack(np.divmod(np.arange(n), side), axis=1)
+    home = np.stack([np.arange(n) % side, np.arange(n) // side], axis=1)  # (x, y) of PE i
     src = np.repeat(np.arange(n), fanout)
     step = rng.geometric(0.2, size=(src.size, 2)) - 1
     step *= rng.choice([-1, 1], size=step.shape)
     target = np.clip(home[src] + step, 0, side - 1)
-    dst = target[:, 0] * side + target[:, 1]
-    label = rng.permutation(n)
+    dst = target[:, 1] * side + target[:, 0]
+    label = rng.permutation(n) if shuffle else np.arange(n)
     traffic = (label[src], label[dst], rng.uniform(0.5, 1.5, src.size))
     hidden = np.empty(n, dtype=np.int64)
-    hidden[label] = home[:, 1] * side + home[:, 0]  # PE index of each home (router-major)
+    hidden[label] = np.arange(n)  # slice label[i] lives at home i, on PE i
     return traffic, n, mesh_pes(side, side, 1), hidden
 
 
@@ -66,8 +67,12 @@ def uniform_case(rng: np.random.Generator, n: int = 152, fanout: int = 100):
     return (src, dst, rng.uniform(0.5, 1.5, src.size)), n, mesh_pes(8, 5, 4), None
 
 
-CASES = {"truenorth": truenorth_case, "spinnaker2_layered": layered_case}
-CASES["spinnaker2_uniform"] = uniform_case
+CASES = {
+    "truenorth": truenorth_case,
+    "truenorth_ordered": lambda rng: truenorth_case(rng, shuffle=False),
+    "spinnaker2_layered": layered_case,
+    "spinnaker2_uniform": uniform_case,
+}
 
 
 def main() -> None:

@@ -4,7 +4,9 @@ Three steps:
 
 1. Global: a spectral embedding of the traffic graph laid onto the mesh by recursive
    coordinate bisection (:mod:`chipsim.mapping.placement._bisection`), on the PEs nearest the
-   mesh centre when there are more PEs than slices.
+   mesh centre when there are more PEs than slices. The sequential placement competes as a
+   second start (the caller's order often carries locality already, e.g. a network generated
+   core by core), and the cheaper of the two is refined.
 2. Local: greedy median moves. Manhattan cost separates into x and y, so with all other slices
    fixed the best router for slice ``a`` is the weighted median of its neighbours' x and y. Each
    pass visits every slice (seeded order), evaluates swapping it with the occupant of every PE
@@ -19,6 +21,8 @@ Three steps:
    temperature is relative to the median traffic of a slice (the cost of moving a typical slice
    one hop); ``anneal_moves_per_slice`` moves per slice, at most ``max_anneal_moves`` in all
    (each move costs tens of microseconds in NumPy, so the cap bounds the time on large chips).
+   If the anneal and the descent after it end above the cost before the anneal, the placement
+   from before is kept. So the result never costs more than the sequential placement.
 
 Everything is deterministic for a seed (the Lanczos start vector and the visiting order come
 from the ``PLACEMENT`` stream).
@@ -74,18 +78,28 @@ class LocalityPlacer:
             return np.zeros(0, dtype=np.int32)
         rng = counter_rng(seed, Stream.PLACEMENT, _LOCALITY_STREAM_INDEX)
         graph = symmetric_graph(traffic, n_slices)
-        coords = spectral_coordinates(graph, rng)
-        pe_of = bisect_onto_mesh(coords, pe_xy, compact_pes(pe_xy, n_slices))
-        layout = _Layout(graph, pe_xy, pe_of, self.window)
+        spread = bisect_onto_mesh(
+            spectral_coordinates(graph, rng), pe_xy, compact_pes(pe_xy, n_slices)
+        )
+        starts = (
+            _Layout(graph, pe_xy, pe_of, self.window) for pe_of in (spread, np.arange(n_slices))
+        )
+        layout = min(starts, key=_Layout.cost)
         self._descend(layout, rng)
-        strength = np.bincount(graph.rows, weights=graph.weights, minlength=n_slices)
-        if strength.any():
-            typical = float(np.median(strength[strength > 0]))
-            t_start, t_end = (typical * t for t in self.anneal_temperature)
-            moves = min(self.anneal_moves_per_slice * n_slices, self.max_anneal_moves)
-            layout.anneal(rng, moves, t_start, t_end)
-            self._descend(layout, rng)
-        return layout.pe_of.astype(np.int32)
+        best, best_cost = layout.pe_of.copy(), layout.cost()
+        self._anneal(layout, rng)
+        self._descend(layout, rng)
+        return (layout.pe_of if layout.cost() < best_cost else best).astype(np.int32)
+
+    def _anneal(self, layout: _Layout, rng: np.random.Generator) -> None:
+        """Anneal with temperatures relative to the median per-slice traffic."""
+        strength = np.bincount(layout.graph.rows, weights=layout.graph.weights)
+        if not strength.any():
+            return
+        typical = float(np.median(strength[strength > 0]))
+        t_start, t_end = (typical * t for t in self.anneal_temperature)
+        moves = min(self.anneal_moves_per_slice * len(layout.pe_of), self.max_anneal_moves)
+        layout.anneal(rng, moves, t_start, t_end)
 
     def _descend(self, layout: _Layout, rng: np.random.Generator) -> None:
         """Greedy median-move passes until one gains less than ``min_pass_gain``."""

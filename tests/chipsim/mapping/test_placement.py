@@ -184,6 +184,16 @@ def test_locality_nearly_unfolds_chain_and_ring(ring, optimum):
     assert optimum <= cost <= 1.25 * optimum
 
 
+def test_locality_keeps_an_already_optimal_order():
+    """An 8 x 8 grid graph numbered like the PEs: sequential is optimal (112 links of 1 hop);
+    locality must not lose it (its spectral start alone measured 168-180 on seeds 0-2)."""
+    i = np.arange(64)
+    right, up = i[i % 8 < 7], i[i < 56]
+    traffic = (np.concatenate([right, up]), np.concatenate([right + 1, up + 8]), np.ones(112))
+    assert _cost("sequential", traffic, _mesh(8, 8), seed=0) == 112
+    assert _cost("locality", traffic, _mesh(8, 8), seed=0) == 112
+
+
 def test_locality_keeps_few_slices_together_on_a_large_chip():
     """4 slices talking all-to-all on a 16 x 16 mesh end up on a 2 x 2 block of routers, the
     optimum: 4 sides of 1 hop and 2 diagonals of 2 hops, 1 packet/tick each way: 16."""
