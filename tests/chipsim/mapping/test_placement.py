@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chipsim.mapping.placement import PLACERS, PlacementError, hop_weighted_traffic, place
 from chipsim.mapping.placement._bisection import bisect_onto_mesh, spectral_coordinates
@@ -54,6 +56,32 @@ def test_each_slice_gets_its_own_pe(placer):
     assert pe_of.dtype == np.int32 and pe_of.shape == (30,)
     assert len(np.unique(pe_of)) == 30
     assert pe_of.min() >= 0 and pe_of.max() < len(pe_xy)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    width=st.integers(1, 6),
+    height=st.integers(1, 6),
+    per_router=st.integers(1, 4),
+    data=st.data(),
+)
+def test_locality_placement_is_one_to_one_on_any_mesh(width, height, per_router, data):
+    """Random meshes (some PEs missing), slice counts and traffic: a valid placement that costs
+    no more than the sequential one."""
+    pe_xy = _mesh(width, height, per_router)
+    keep = data.draw(st.lists(st.booleans(), min_size=len(pe_xy), max_size=len(pe_xy)))
+    pe_xy = pe_xy[np.array(keep, dtype=bool)]
+    n = data.draw(st.integers(0, len(pe_xy)))
+    traffic = _random_traffic(max(n, 1), data.draw(st.integers(0, 60)), seed=n)
+    if n == 0:
+        traffic = ([], [], [])
+    pe_of = place("locality", traffic, n, pe_xy, seed=data.draw(st.integers(0, 2**32 - 1)))
+    assert pe_of.shape == (n,) and len(np.unique(pe_of)) == n
+    assert n == 0 or 0 <= pe_of.min() <= pe_of.max() < len(pe_xy)
+    assert (
+        hop_weighted_traffic(traffic, pe_of, pe_xy)
+        <= hop_weighted_traffic(traffic, np.arange(n), pe_xy) + 1e-9
+    )
 
 
 @pytest.mark.parametrize("placer", sorted(PLACERS))
