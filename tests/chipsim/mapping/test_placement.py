@@ -120,6 +120,13 @@ def test_more_slices_than_pes_is_refused_naming_both():
         place("locality", _random_traffic(17, 4, 0), 17, _mesh(4, 4), seed=0)
 
 
+@pytest.mark.parametrize("seed", [-1, 2**32, 1.5])
+def test_bad_seed_is_refused(seed):
+    """A seed outside [0, 2**32) or not an integer: the error names the range."""
+    with pytest.raises(PlacementError, match=r"seed must be an integer in \[0, 2\*\*32\)"):
+        place("random", _random_traffic(4, 4, 0), 4, _mesh(2, 2), seed=seed)
+
+
 @pytest.mark.parametrize(
     ("traffic", "message"),
     [
