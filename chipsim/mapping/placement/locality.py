@@ -24,8 +24,9 @@ Three steps:
    If the anneal and the descent after it end above the cost before the anneal, the placement
    from before is kept. So the result never costs more than the sequential placement.
 
-Everything is deterministic for a seed (the Lanczos start vector and the visiting order come
-from the ``PLACEMENT`` stream).
+Everything is deterministic for a seed (the Lanczos start vector, the visiting order and the
+annealing moves come from the ``PLACEMENT`` stream) on one NumPy build; another BLAS may round
+floating-point sums differently and so break near-ties differently.
 """
 
 from __future__ import annotations
@@ -69,6 +70,14 @@ class LocalityPlacer:
     anneal_moves_per_slice: int = 100
     max_anneal_moves: int = 50_000
     anneal_temperature: tuple[float, float] = (0.5, 0.005)
+
+    def __post_init__(self) -> None:
+        t_start, t_end = self.anneal_temperature
+        if self.window < 1 or self.max_passes < 0 or not t_start >= t_end > 0:
+            raise ValueError(
+                f"LocalityPlacer needs window >= 1, max_passes >= 0 and annealing temperatures "
+                f"start >= end > 0, got {self}"
+            )
 
     def place(
         self, traffic: TrafficEdges, n_slices: int, pe_xy: np.ndarray, seed: int
@@ -266,8 +275,8 @@ class _Layout:
         old = _manhattan(there[occupied][segment], where)
         new = _manhattan(self.pos[a], where)
         change = np.bincount(segment, weights=g.weights[entries] * (new - old), minlength=len(b))
-        slot = np.minimum(np.searchsorted(neighbours, b), len(neighbours) - 1)
-        w_ab = np.where(neighbours[slot] == b, w[slot], 0.0)
+        slot = np.minimum(np.searchsorted(neighbours, b), max(len(neighbours) - 1, 0))
+        w_ab = np.where(neighbours[slot] == b, w[slot], 0.0) if len(neighbours) else 0.0
         delta[occupied] = change + 2 * w_ab * _manhattan(self.pos[a], there[occupied])
         return delta
 
