@@ -172,20 +172,27 @@ class _Layout:
         lo, hi = g.indptr[a], g.indptr[a + 1]
         if lo == hi:
             return 0.0
-        where, w = self.pos[g.indices[lo:hi]], g.weights[lo:hi]
-        target = np.array([_weighted_median(where[:, 0], w), _weighted_median(where[:, 1], w)])
+        lines = self._lines(a)
+        target = np.array([line.median() for line in lines])
         if (target == self.pos[a]).all():
             return 0.0
         pes = self._candidates(target)
         pes = pes[pes != self.pe_of[a]]
         if pes.size == 0:
             return 0.0
-        delta = self.swap_delta(a, pes)
+        delta = self.swap_delta(a, pes, lines)
         best = int(np.argmin(delta))
-        if delta[best] >= -1e-9 * w.sum():
+        if delta[best] >= -1e-9 * g.weights[lo:hi].sum():
             return 0.0
         self._swap(a, int(pes[best]))
         return float(-delta[best])
+
+    def _lines(self, a: int) -> tuple[_Line, _Line]:
+        """Slice ``a``'s traffic x hops along x and along y, as functions of its position."""
+        g = self.graph
+        lo, hi = g.indptr[a], g.indptr[a + 1]
+        where = self.pos[g.indices[lo:hi]]
+        return _Line(where[:, 0], g.weights[lo:hi]), _Line(where[:, 1], g.weights[lo:hi])
 
     def anneal(self, rng: np.random.Generator, moves: int, t_start: float, t_end: float) -> None:
         """Simulated annealing with swap moves to a random PE within ``window`` routers.
@@ -243,13 +250,18 @@ class _Layout:
         lo, hi = g.indptr[a], g.indptr[a + 1]
         return _manhattan(places[:, None, :], self.pos[g.indices[lo:hi]]) @ g.weights[lo:hi]
 
-    def swap_delta(self, a: int, pes: np.ndarray) -> np.ndarray:
+    def swap_delta(
+        self, a: int, pes: np.ndarray, lines: tuple[_Line, _Line] | None = None
+    ) -> np.ndarray:
         """Exact cost change (packet-hops per tick) of swapping slice ``a`` with the occupant of
-        each PE in ``pes`` (a plain move for an empty PE); float64 (len(pes),)."""
+        each PE in ``pes`` (a plain move for an empty PE); float64 (len(pes),). ``lines``:
+        :meth:`_lines` of ``a`` if already at hand."""
         g = self.graph
         lo, hi = g.indptr[a], g.indptr[a + 1]
-        there = self.pe_xy[pes]
-        delta = self._cost_at(a, there) - self._cost_at(a, self.pos[a][None, :])
+        line_x, line_y = lines or self._lines(a)
+        there, here = self.pe_xy[pes], self.pos[a]
+        delta = line_x.cost(there[:, 0]) + line_y.cost(there[:, 1])
+        delta -= line_x.cost(here[0]) + line_y.cost(here[1])
         partners = self.slice_at[pes]
         return delta + self._partner_delta(a, g.indices[lo:hi], g.weights[lo:hi], there, partners)
 
@@ -302,9 +314,24 @@ def _manhattan(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     return np.abs(p - q).sum(axis=-1)
 
 
-def _weighted_median(values: np.ndarray, weights: np.ndarray) -> int:
-    """Lowest value at which the cumulative weight reaches half the total (a minimiser of
-    ``sum(weights * |values - m|)``)."""
-    order = np.argsort(values, kind="stable")
-    cumulative = np.cumsum(weights[order])
-    return int(values[order[np.searchsorted(cumulative, cumulative[-1] / 2)]])
+class _Line:
+    """``cost(X) = sum(weights * |X - values|)``, piecewise linear in ``X``, from prefix sums
+    over the sorted values (O(log n) per evaluation)."""
+
+    def __init__(self, values: np.ndarray, weights: np.ndarray) -> None:
+        order = np.argsort(values, kind="stable")
+        self.values = values[order]
+        self.cum_weight = np.concatenate([[0.0], np.cumsum(weights[order])])
+        self.cum_moment = np.concatenate([[0.0], np.cumsum(weights[order] * self.values)])
+
+    def median(self) -> int:
+        """Lowest value at which the cumulative weight reaches half the total (a minimiser)."""
+        half = self.cum_weight[-1] / 2
+        return int(self.values[np.searchsorted(self.cum_weight[1:], half)])
+
+    def cost(self, at):
+        """``sum(weights * |at - values|)`` for a scalar or an array ``at``."""
+        below = np.searchsorted(self.values, at, side="right")
+        weight, moment = self.cum_weight[below], self.cum_moment[below]
+        total_weight, total_moment = self.cum_weight[-1], self.cum_moment[-1]
+        return at * weight - moment + (total_moment - moment) - at * (total_weight - weight)
