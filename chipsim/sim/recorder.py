@@ -87,11 +87,12 @@ class RunRecorder:
         self.spike_stream.append(tick=np.full(len(neuron), tick), neuron=neuron, cycle=cycle)
         self._tick["spikes"] += len(neuron)
 
-    def updated(self, pes: np.ndarray, neurons: np.ndarray, fired: np.ndarray, model) -> None:
-        """A group updated ``neurons`` neurons on each PE of ``pes``, ``fired`` spiked."""
-        name = "neuron_updates" if model else "source_updates"
-        self.pe[name][pes] += neurons
-        self.pe["spikes"][pes] += fired
+    def updated(self, pes, neurons, sources, fired) -> None:
+        """PEs ``pes`` updated ``neurons`` neurons and ``sources`` spike sources; ``fired``
+        spikes left each."""
+        np.add.at(self.pe["neuron_updates"], pes, neurons)
+        np.add.at(self.pe["source_updates"], pes, sources)
+        np.add.at(self.pe["spikes"], pes, fired)
 
     def sent(self, src_pe: np.ndarray) -> None:
         np.add.at(self.pe["packets_sent"], src_pe, 1)
