@@ -83,6 +83,13 @@ class RunRecorder:
 
     # --- events -------------------------------------------------------------------------------
 
+    def _add(self, name: str, pe: np.ndarray, values) -> None:
+        """``self.pe[name][pe] += values``, repeated PEs summed (bincount: np.add.at is slow)."""
+        weights = np.broadcast_to(np.asarray(values, dtype=np.float64), np.shape(pe))
+        self.pe[name] += np.rint(np.bincount(pe, weights=weights, minlength=self.n_pes)).astype(
+            np.int64
+        )
+
     def spikes(self, tick: int, neuron: np.ndarray, cycle: np.ndarray) -> None:
         self.spike_stream.append(tick=np.full(len(neuron), tick), neuron=neuron, cycle=cycle)
         self._tick["spikes"] += len(neuron)
@@ -90,12 +97,12 @@ class RunRecorder:
     def updated(self, pes, neurons, sources, fired) -> None:
         """PEs ``pes`` updated ``neurons`` neurons and ``sources`` spike sources; ``fired``
         spikes left each."""
-        np.add.at(self.pe["neuron_updates"], pes, neurons)
-        np.add.at(self.pe["source_updates"], pes, sources)
-        np.add.at(self.pe["spikes"], pes, fired)
+        for name, values in (("neuron_updates", neurons), ("source_updates", sources),
+                             ("spikes", fired)):  # fmt: skip
+            self._add(name, pes, values)
 
     def sent(self, src_pe: np.ndarray) -> None:
-        np.add.at(self.pe["packets_sent"], src_pe, 1)
+        self._add("packets_sent", src_pe, 1)
         self._tick["packets_sent"] += len(src_pe)
 
     def received(self, deliveries, pe: np.ndarray, late: np.ndarray, work: Received,
@@ -114,7 +121,7 @@ class RunRecorder:
             "late_packets": late,
         }
         for name, values in per_packet.items():
-            np.add.at(self.pe[name], pe, values)
+            self._add(name, pe, values)
         n_late = int(late.sum()) + dropped_late
         self.late += n_late
         self.dropped_late += dropped_late
