@@ -33,7 +33,9 @@ def source_groups(layout: TrueNorthLayout, seed: int, dt_s: float) -> list:
             continue
         ids = net.ids(spec.name)
         cores, first = np.unique(layout.core_of[ids], return_index=True)
-        place = GroupLayout(g, cores.astype(np.int64), first.astype(np.int64), int(ids[0]), len(ids))
+        place = GroupLayout(
+            g, cores.astype(np.int64), first.astype(np.int64), int(ids[0]), ids.size
+        )
         groups.append(_source_group(place, spec, dt_s, seed))
     return groups
 

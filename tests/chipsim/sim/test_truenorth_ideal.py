@@ -33,7 +33,7 @@ def _reference(layout, ticks: int, seed: int, stochastic_draws: bool = False):
     net = layout.net
     n = net.n_neurons
     values = {"threshold": np.full(n, THRESHOLD_MAX)}
-    for g, spec in enumerate(net.network.populations):
+    for spec in net.network.populations:
         if isinstance(spec, NeuronPopulation):
             ids = net.ids(spec.name)
             for name, value in {"threshold": 0, **spec.params}.items():
