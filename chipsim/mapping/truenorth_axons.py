@@ -6,9 +6,9 @@ axon's type G (0..3) selects the post neuron's weight ``s_post[G] = w``.
 
 Types. A post neuron holds at most 4 weights (one per axon type); more distinct incoming
 weights are refused. Type numbers are chosen so that one pre neuron needs as few axons as
-possible: when a core's neurons together receive at most 4 distinct weights, the type of a
-weight is its rank among them (the same on the whole core); otherwise it is the weight's rank
-among the post neuron's own distinct weights.
+possible: a weight's type is its rank among the network's distinct weights when there are at
+most 4 of them; otherwise its rank among the distinct weights a core receives when those are at
+most 4 (the same on the whole core); otherwise its rank among the post neuron's own weights.
 
 Axons. An axon of a core carries one (pre, delay, type): synapses of one pre neuron onto one
 core that need different types or delays get separate axons (and the pre neuron one more target,
@@ -45,9 +45,9 @@ class Synapses:
 class Wiring:
     """Crossbar contents of the network cores and the target axons of every driver."""
 
-    weight_slot: np.ndarray  # int64 (k,): flat slots of post neurons with weight entries
-    weight_type: np.ndarray  # int64 (k,): axon type G of each entry
-    weight_value: np.ndarray  # int64 (k,): s_post[G]
+    weight_slot: np.ndarray  # int64 (n_synapses,): flat slot of each synapse's post neuron
+    weight_type: np.ndarray  # int64: its axon type G
+    weight_value: np.ndarray  # int64: its weight, = s_post[G] (consistent by construction)
     bit_core: np.ndarray  # int64 (n_synapses,): core of each crossbar bit
     bit_axon: np.ndarray  # int64: axon of each crossbar bit
     bit_neuron: np.ndarray  # int64: neuron (0..255) of each crossbar bit
@@ -56,29 +56,46 @@ class Wiring:
 
 
 def _rank_within(owner: np.ndarray, weight: np.ndarray):
-    """Distinct (owner, weight) pairs: their owners, weights, rank within owner, row inverse."""
+    """Distinct (owner, weight) pairs: their owners, rank within owner, and the row inverse."""
     keys, inverse = np.unique(owner * _W_SPAN + (weight + WEIGHT_MAX), return_inverse=True)
     owners = keys // _W_SPAN
-    first = np.searchsorted(owners, owners)
-    return owners, keys % _W_SPAN - WEIGHT_MAX, np.arange(len(keys)) - first, inverse
+    return owners, np.arange(len(keys)) - np.searchsorted(owners, owners), inverse
 
 
 def axon_types(syn: Synapses, describe_neuron: Callable[[int], str]) -> np.ndarray:
-    """Axon type (0..3) of every synapse (module doc); MappingError past 4 weights a neuron."""
-    post, _, rank, inverse = _rank_within(syn.post_slot, syn.weight)
-    if rank.size and rank.max() >= N_AXON_TYPES:
-        worst = int(post[np.argmax(rank)])
-        n = int(np.sum(post == worst))
-        raise MappingError(
-            f"{describe_neuron(worst)} receives {n} distinct weights; a TrueNorth neuron holds "
-            f"at most {N_AXON_TYPES} (one per axon type)"
-        )
-    per_neuron = rank[inverse]
+    """Axon type (0..3) of every synapse (module doc); MappingError past 4 weights a neuron.
+
+    Core-level ranks come from a (core x distinct weight) table, O(n); only the synapses onto
+    cores with more than 4 distinct weights are sorted per neuron.
+    """
+    present = np.bincount(syn.weight + WEIGHT_MAX, minlength=_W_SPAN) > 0
+    index = np.cumsum(present) - 1  # weight -> rank among all distinct weights
+    wi = index[syn.weight + WEIGHT_MAX]
+    if present.sum() <= N_AXON_TYPES:  # at most 4 weights in the whole network
+        return wi
     core = syn.post_slot // 256
-    owners, _, core_rank, core_inverse = _rank_within(core, syn.weight)
-    cores, distinct = np.unique(owners, return_counts=True)
-    fits = (distinct <= N_AXON_TYPES)[np.searchsorted(cores, core)]
-    return np.where(fits, core_rank[core_inverse], per_neuron)
+    n_cores = int(core.max(initial=-1)) + 1
+    table = np.zeros((n_cores, int(present.sum())), dtype=bool)
+    table[core, wi] = True
+    fits = table.sum(axis=1) <= N_AXON_TYPES
+    gtype = (np.cumsum(table, axis=1) - 1)[core, wi]
+    crowded = np.flatnonzero(~fits[core])
+    if crowded.size:
+        post, rank, inverse = _rank_within(syn.post_slot[crowded], syn.weight[crowded])
+        if rank.max() >= N_AXON_TYPES:
+            worst = int(post[np.argmax(rank)])
+            n = int(np.sum(post == worst))
+            raise MappingError(
+                f"{describe_neuron(worst)} receives {n} distinct weights; a TrueNorth neuron "
+                f"holds at most {N_AXON_TYPES} (one per axon type)"
+            )
+        gtype[crowded] = rank[inverse]
+    return gtype
+
+
+_PRE_BITS, _DELAY_BITS, _TYPE_BITS, _NEURON_BITS = 24, 4, 2, 8
+_AXON_SHIFT = _DELAY_BITS + _TYPE_BITS + _NEURON_BITS  # a bit key without its neuron field
+_CORE_SHIFT = _PRE_BITS + _DELAY_BITS + _TYPE_BITS  # in an axon key
 
 
 def wire(
@@ -89,51 +106,56 @@ def wire(
 ) -> Wiring:
     """Types, axons, crossbar bits and target axons of the synapses (module doc).
 
+    One sort of the bit keys (core, pre slot, delay, type, post neuron) gives the axons (runs
+    of equal keys without the neuron field, numbered per core) and the duplicate bits.
     Raises MappingError for a neuron with more than 4 weights, a core needing more than
     ``max_axons`` axons, or two synapses on one crossbar bit.
     """
+    if len(syn.pre_slot) and syn.pre_slot.max() >= 1 << _PRE_BITS:
+        raise MappingError(f"more than {(1 << _PRE_BITS) // 256} cores: beyond this mapper")
     gtype = axon_types(syn, describe_neuron)
     core = syn.post_slot // 256
-    entries = np.unique(syn.post_slot * N_AXON_TYPES + gtype, return_index=True)
-    key = ((core * (1 << 30) + syn.pre_slot) * 16 + syn.delay) * N_AXON_TYPES + gtype
-    axon_keys, inverse = np.unique(key, return_inverse=True)
-    axon_core = axon_keys >> 36
-    first = np.searchsorted(axon_core, axon_core)
-    axon = np.arange(len(axon_keys)) - first
+    key = (core << _CORE_SHIFT) | (syn.pre_slot << 6) | (syn.delay << 2) | gtype
+    bits = (key << _NEURON_BITS) | (syn.post_slot & 255)
+    order = np.argsort(bits)
+    bits = bits[order]
+    same = np.flatnonzero(bits[1:] == bits[:-1])
+    if same.size:
+        _refuse_duplicate(syn, int(order[same[0]]), describe_neuron)
+    new_axon = np.ones(len(bits), dtype=bool)
+    new_axon[1:] = (bits[1:] >> _NEURON_BITS) != (bits[:-1] >> _NEURON_BITS)
+    axon_keys = bits[new_axon] >> _NEURON_BITS
+    axon_core = axon_keys >> _CORE_SHIFT
+    axon = np.arange(len(axon_keys)) - np.searchsorted(axon_core, axon_core)
     if axon.size and axon.max() >= max_axons:
         worst = int(axon_core[np.argmax(axon)])
         raise MappingError(
             f"{describe_core(worst)} needs {int(np.sum(axon_core == worst))} axons, more than "
             f"the {max_axons} of a core (one per pre neuron, delay and axon type)"
         )
-    bit_axon = axon[inverse]
-    _refuse_duplicate_bits(core, bit_axon, syn, describe_neuron)
+    bit_axon = np.empty(len(bits), dtype=np.int64)
+    bit_axon[order] = axon[np.cumsum(new_axon) - 1]
     targets = Targets(
-        driver=(axon_keys >> 6) & ((1 << 30) - 1),
+        driver=(axon_keys >> 6) & ((1 << _PRE_BITS) - 1),
         core=axon_core,
         axon=axon,
         delay=(axon_keys >> 2) & 15,
     )
     return Wiring(
-        weight_slot=entries[0] // N_AXON_TYPES,
-        weight_type=entries[0] % N_AXON_TYPES,
-        weight_value=syn.weight[entries[1]],
+        weight_slot=syn.post_slot,
+        weight_type=gtype,
+        weight_value=syn.weight,
         bit_core=core,
         bit_axon=bit_axon,
         bit_neuron=syn.post_slot % 256,
-        axon_type=axon_keys % N_AXON_TYPES,
+        axon_type=axon_keys & 3,
         targets=targets,
     )
 
 
-def _refuse_duplicate_bits(core, axon, syn: Synapses, describe_neuron) -> None:
-    bit = (core * 256 + axon) * 256 + syn.post_slot % 256
-    order = np.argsort(bit, kind="stable")
-    same = np.flatnonzero(bit[order][1:] == bit[order][:-1])
-    if same.size:
-        row = order[same[0]]
-        raise MappingError(
-            f"two synapses from {describe_neuron(int(syn.pre_slot[row]))} onto "
-            f"{describe_neuron(int(syn.post_slot[row]))} with the same delay and weight: a "
-            "binary crossbar holds one bit per (axon, neuron)"
-        )
+def _refuse_duplicate(syn: Synapses, row: int, describe_neuron) -> None:
+    raise MappingError(
+        f"two synapses from {describe_neuron(int(syn.pre_slot[row]))} onto "
+        f"{describe_neuron(int(syn.post_slot[row]))} with the same delay and weight: a "
+        "binary crossbar holds one bit per (axon, neuron)"
+    )

@@ -81,10 +81,9 @@ def test_every_neuron_placed_once_within_capacity(seed: int, n_pops: int) -> Non
     assert np.array_equal(np.sort(pairs), np.flatnonzero(dense.any(axis=2).ravel()))
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_crossbar_walk_gives_every_synapse_its_weight_and_mapped_delay(seed: int) -> None:
-    """Following each neuron's target through its splitters reaches exactly its synapses."""
-    layout = map_truenorth(CONFIG, expand(_random_network(seed, 4), seed), seed)
+def _walk_matches_synapses(layout) -> None:
+    """Following each neuron's target through its splitters reaches exactly its synapses,
+    each with its weight (via the axon type) and its mapped delay."""
     conns, dense = layout.net.connections, layout.crossbar.to_dense()
     weights = layout.neurons.weights
     found = []
@@ -99,7 +98,38 @@ def test_crossbar_walk_gives_every_synapse_its_weight_and_mapped_delay(seed: int
                         strict=True))  # fmt: skip
     assert sorted(found) == sorted(expected)
     assert np.array_equal(layout.mapped_delay - conns.delay, layout.levels[conns.pre])
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_crossbar_walk_gives_every_synapse_its_weight_and_mapped_delay(seed: int) -> None:
+    """Random networks: the crossbars, types and splitters hold exactly the synapses."""
+    layout = map_truenorth(CONFIG, expand(_random_network(seed, 2 * seed), seed), seed)
+    _walk_matches_synapses(layout)
     assert layout.levels.max() >= 1
+
+
+def test_core_with_many_weights_types_per_neuron() -> None:
+    """Six weights on one core, three per neuron: types are ranked per neuron, and a pre
+    neuron needs an axon per type it uses on the core (and splitters to reach them)."""
+    pairs = [(i, j) for i in range(4) for j in range(10)]
+    network = Network.model_validate({
+        "populations": [
+            {"name": "src", "size": 4, "model": "spike_array", "spikes": []},
+            {"name": "post", "size": 10, "model": "truenorth"},
+        ],
+        "projections": [{
+            "pre": "src", "post": "post", "connector": {"kind": "from_list", "connections": pairs},
+            "weight": [6 - i % 3 if j >= 5 else 1 + i % 3 for i, j in pairs],
+        }],
+    })  # fmt: skip
+    layout = map_truenorth(CONFIG, network)
+    assert set(layout.neurons.weights[layout.slots(np.arange(4, 14)), :3].ravel()) == set(
+        range(1, 7)
+    )
+    # pre 1 sends 2 (rank 1 of 1, 2, 3) and 5 (rank 1 of 4, 5, 6): one axon; the others two
+    assert layout.axons_used[0] == 7
+    assert np.array_equal(layout.levels[:4], [1, 0, 1, 1])
+    _walk_matches_synapses(layout)
 
 
 def test_splitter_neurons_fire_on_their_axon_alone() -> None:
