@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import NamedTuple
 
 import numpy as np
 
@@ -142,20 +143,17 @@ def map_truenorth(
             f"projection {k}: delay {int(conns.delay.max())} ticks exceeds the {MAX_DELAY} "
             "ticks of a TrueNorth axon delay buffer"
         )
-    core_of, slot_of, role = _place(net, max_neurons)
-    slot_neuron = np.full(len(role) * N_NEURONS, EMPTY, dtype=np.int64)
-    slot_neuron[core_of.astype(np.int64) * N_NEURONS + slot_of] = np.arange(net.n_neurons)
-    _check_cores(config, net, len(role), 0)
-    names = _Describe(net, slot_neuron)
-    pre = core_of[conns.pre].astype(np.int64) * N_NEURONS + slot_of[conns.pre]
-    post = core_of[conns.post].astype(np.int64) * N_NEURONS + slot_of[conns.post]
-    wiring = wire(
-        Synapses(pre, post, weight, conns.delay.astype(np.int64)), max_axons, names.neuron,
-        names.core,
-    )  # fmt: skip
-    plan = build_splitters(wiring.targets, len(role), max_neurons, max_axons)
-    _check_cores(config, net, len(role), plan.n_cores)
-    return _assemble(config, net, params, core_of, slot_of, role, slot_neuron, wiring, plan)
+    placed = _place(net, max_neurons)
+    n_base = len(placed.role)
+    _check_cores(config, net, n_base, 0)
+    names = _Describe(net, placed.slot_neuron)
+    synapses = Synapses(
+        placed.slots(conns.pre), placed.slots(conns.post), weight, conns.delay.astype(np.int64)
+    )
+    wiring = wire(synapses, max_axons, names.neuron, names.core)
+    plan = build_splitters(wiring.targets, n_base, max_neurons, max_axons)
+    _check_cores(config, net, n_base, plan.n_cores)
+    return _assemble(config, net, params, placed, wiring, plan)
 
 
 def _capacity(config: ChipConfig) -> tuple[int, int]:
@@ -174,7 +172,19 @@ def _capacity(config: ChipConfig) -> tuple[int, int]:
     return pe.max_neurons, pe.max_axons
 
 
-def _place(net: ExpandedNetwork, max_neurons: int):
+class _Placement(NamedTuple):
+    """Where the network's ids sit on the neuron and input cores (before splitters)."""
+
+    core_of: np.ndarray  # int32 (n_ids,)
+    slot_of: np.ndarray  # int32 (n_ids,)
+    role: np.ndarray  # uint8 (n_cores,)
+    slot_neuron: np.ndarray  # int64 (n_cores * 256,)
+
+    def slots(self, ids: np.ndarray) -> np.ndarray:
+        return self.core_of[ids].astype(np.int64) * N_NEURONS + self.slot_of[ids]
+
+
+def _place(net: ExpandedNetwork, max_neurons: int) -> _Placement:
     """Core and slot of every global id, and the role of every core (module doc, step 1)."""
     slices = partition(net, np.full(len(net.sizes), max_neurons))
     is_neuron = net.is_neuron()[slices.group]
@@ -191,7 +201,9 @@ def _place(net: ExpandedNetwork, max_neurons: int):
             ids = slices.first[s] + np.arange(count)
             core_of[ids], slot_of[ids] = core, used + np.arange(count)
             used += count
-    return core_of, slot_of, np.array(roles, dtype=np.uint8)
+    slot_neuron = np.full(len(roles) * N_NEURONS, EMPTY, dtype=np.int64)
+    slot_neuron[core_of.astype(np.int64) * N_NEURONS + slot_of] = np.arange(net.n_neurons)
+    return _Placement(core_of, slot_of, np.array(roles, dtype=np.uint8), slot_neuron)
 
 
 def _check_cores(config: ChipConfig, net: ExpandedNetwork, n_base: int, n_split: int) -> None:
@@ -224,12 +236,17 @@ class _Describe:
         return f"core {core} (population {', '.join(map(repr, names))})"
 
 
-def _assemble(config, net, params, core_of, slot_of, role, slot_neuron, wiring: Wiring,
-              plan: SplitterPlan) -> TrueNorthLayout:  # fmt: skip
-    n_cores = len(role) + plan.n_cores
+def _assemble(
+    config: ChipConfig, net: ExpandedNetwork, params: dict, placed: _Placement, wiring: Wiring,
+    plan: SplitterPlan,
+) -> TrueNorthLayout:  # fmt: skip
+    """The layout: the placement extended by the splitter cores, parameters, crossbars."""
+    n_cores = len(placed.role) + plan.n_cores
     n_slots = n_cores * N_NEURONS
-    role = np.concatenate([role, np.full(plan.n_cores, CoreRole.SPLITTERS, dtype=np.uint8)])
-    slot_neuron = np.concatenate([slot_neuron, np.full(n_slots - len(slot_neuron), EMPTY)])
+    splitters = np.full(plan.n_cores, CoreRole.SPLITTERS, dtype=np.uint8)
+    role = np.concatenate([placed.role, splitters])
+    extra = np.full(n_slots - len(placed.slot_neuron), EMPTY)
+    slot_neuron = np.concatenate([placed.slot_neuron, extra])
     split_slots, split_axons = _splitter_slots(plan.groups)
     slot_neuron[split_slots] = SPLITTER
     target = np.full((3, n_slots), -1, dtype=np.int32)
@@ -245,8 +262,8 @@ def _assemble(config, net, params, core_of, slot_of, role, slot_neuron, wiring: 
         role=role,
         router=pe_map(config.topology).router[:n_cores].astype(np.int32),
         slot_neuron=slot_neuron,
-        core_of=core_of,
-        slot_of=slot_of,
+        core_of=placed.core_of,
+        slot_of=placed.slot_of,
         neurons=neuron_arrays(net, params, slot_neuron, wiring),
         crossbar=_crossbar(n_cores, wiring, split_slots, split_axons),
         target_core=target[0],

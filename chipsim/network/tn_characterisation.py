@@ -66,7 +66,7 @@ class TnCharacterisationParams(BaseModel):
                 f"cores ({self.cores}) must fill whole mesh rows of {width} cores (mesh_width)"
             )
         if self.rate_hz * self.tick_s > 1.0:
-            raise ValueError(f"rate_hz {self.rate_hz} exceeds one spike per tick of {self.tick_s} s")
+            raise ValueError(f"rate_hz {self.rate_hz} exceeds one spike per {self.tick_s} s tick")
         return self
 
     @property
