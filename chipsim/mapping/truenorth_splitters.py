@@ -29,7 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 
 GROUP_SIZE = 256
-"""Splitter neurons one splitter axon feeds (one crossbar row)."""
+"""Splitter neurons one splitter axon feeds (one crossbar row), at most; fewer where a core
+holds fewer neurons."""
 
 
 @dataclass(frozen=True)
@@ -97,8 +98,10 @@ def build_splitters(
     ----------
     targets : every target axon of every driver, any order
     first_core : core index of the first splitter core
-    max_neurons, max_axons : capacity of a splitter core
+    max_neurons, max_axons : capacity of a splitter core (groups of at most
+        min(256, max_neurons) neurons, so L = ceil(log_g k) levels for group size g)
     """
+    group = min(GROUP_SIZE, max_neurons)
     packer = _NextFit(first_core, max_neurons, max_axons)
     done, groups, split = [targets.take(np.empty(0, dtype=np.int64))], [], []
     pending = targets.take(np.argsort(targets.driver, kind="stable"))
@@ -111,7 +114,9 @@ def build_splitters(
             break
         split.append(drivers[count > 1])
         rank = np.arange(len(pending)) - np.repeat(first, count)
-        chunk = rank[~single] // GROUP_SIZE
+        if group < 2:
+            raise ValueError("splitter trees need cores of at least 2 neurons")
+        chunk = rank[~single] // group
         keys, start, size = np.unique(
             np.stack([multi.driver, chunk], axis=1), axis=0, return_index=True, return_counts=True
         )

@@ -108,6 +108,21 @@ def test_crossbar_walk_gives_every_synapse_its_weight_and_mapped_delay(seed: int
     assert layout.levels.max() >= 1
 
 
+def test_smaller_cores_get_smaller_splitter_groups() -> None:
+    """Cores of 16 neurons: slices of 16, splitter groups of 16, several levels, same synapses."""
+    small = load_config(TRUENORTH, ["pe.max_neurons=16"])
+    network = Network.model_validate({
+        "populations": [{"name": "hub", "size": 2, "model": "spike_array", "spikes": []},
+                        {"name": "x", "size": 300, "model": "truenorth"}],
+        "projections": [{"pre": "hub", "post": "x", "weight": 1, "delay": 3,
+                         "connector": {"kind": "all_to_all"}}],
+    })  # fmt: skip
+    layout = map_truenorth(small, network)
+    per_core = (layout.slot_neuron.reshape(-1, 256) != EMPTY).sum(axis=1)
+    assert per_core.max() <= 16 and np.all(layout.levels[:2] == 2)  # 19 target cores > 16
+    _walk_matches_synapses(layout)
+
+
 def test_core_with_many_weights_types_per_neuron() -> None:
     """Six weights on one core, three per neuron: types are ranked per neuron, and a pre
     neuron needs an axon per type it uses on the core (and splitters to reach them)."""
