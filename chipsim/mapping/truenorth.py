@@ -147,9 +147,7 @@ def map_truenorth(
     n_base = len(placed.role)
     _check_cores(config, net, n_base, 0)
     names = _Describe(net, placed.slot_neuron)
-    synapses = Synapses(
-        placed.slots(conns.pre), placed.slots(conns.post), weight, conns.delay.astype(np.int64)
-    )
+    synapses = Synapses(placed.slots(conns.pre), placed.slots(conns.post), weight, conns.delay)
     wiring = wire(synapses, max_axons, names.neuron, names.core)
     plan = build_splitters(wiring.targets, n_base, max_neurons, max_axons)
     _check_cores(config, net, n_base, plan.n_cores)

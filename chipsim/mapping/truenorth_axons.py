@@ -37,8 +37,8 @@ class Synapses:
 
     pre_slot: np.ndarray  # int64, flat slot of the pre neuron or source
     post_slot: np.ndarray  # int64, flat slot of the post neuron
-    weight: np.ndarray  # int64, in [-255, 255]
-    delay: np.ndarray  # int64, ticks, 1..15
+    weight: np.ndarray  # int16, in [-255, 255]
+    delay: np.ndarray  # int32, ticks, 1..15
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,8 @@ class Wiring:
     """Crossbar contents of the network cores and the target axons of every driver."""
 
     weight_slot: np.ndarray  # int64 (n_synapses,): flat slot of each synapse's post neuron
-    weight_type: np.ndarray  # int64: its axon type G
-    weight_value: np.ndarray  # int64: its weight, = s_post[G] (consistent by construction)
+    weight_type: np.ndarray  # uint8: its axon type G
+    weight_value: np.ndarray  # int16: its weight, = s_post[G] (consistent by construction)
     bit_core: np.ndarray  # int64 (n_synapses,): core of each crossbar bit
     bit_axon: np.ndarray  # int64: axon of each crossbar bit
     bit_neuron: np.ndarray  # int64: neuron (0..255) of each crossbar bit
@@ -72,7 +72,7 @@ def axon_types(syn: Synapses, describe_neuron: Callable[[int], str]) -> np.ndarr
     index = np.cumsum(present) - 1  # weight -> rank among all distinct weights
     wi = index[syn.weight + WEIGHT_MAX]
     if present.sum() <= N_AXON_TYPES:  # at most 4 weights in the whole network
-        return wi
+        return wi.astype(np.uint8)
     core = syn.post_slot // 256
     n_cores = int(core.max(initial=-1)) + 1
     table = np.zeros((n_cores, int(present.sum())), dtype=bool)
@@ -90,12 +90,20 @@ def axon_types(syn: Synapses, describe_neuron: Callable[[int], str]) -> np.ndarr
                 f"holds at most {N_AXON_TYPES} (one per axon type)"
             )
         gtype[crowded] = rank[inverse]
-    return gtype
+    return gtype.astype(np.uint8)
 
 
-_PRE_BITS, _DELAY_BITS, _TYPE_BITS, _NEURON_BITS = 24, 4, 2, 8
-_AXON_SHIFT = _DELAY_BITS + _TYPE_BITS + _NEURON_BITS  # a bit key without its neuron field
-_CORE_SHIFT = _PRE_BITS + _DELAY_BITS + _TYPE_BITS  # in an axon key
+_PRE_BITS, _NEURON_BITS = 24, 8
+_CORE_SHIFT = _PRE_BITS + 6  # axon key: core | pre slot (24 bits) | delay (4) | type (2)
+
+
+def _axon_keys(syn: Synapses, gtype: np.ndarray) -> np.ndarray:
+    """int64 key (core, pre slot, delay, type) of the axon each synapse needs."""
+    key = syn.post_slot >> _NEURON_BITS << _CORE_SHIFT
+    key |= syn.pre_slot << 6
+    key |= syn.delay.astype(np.int64) << 2
+    key |= gtype
+    return key
 
 
 def wire(
@@ -106,25 +114,25 @@ def wire(
 ) -> Wiring:
     """Types, axons, crossbar bits and target axons of the synapses (module doc).
 
-    One sort of the bit keys (core, pre slot, delay, type, post neuron) gives the axons (runs
-    of equal keys without the neuron field, numbered per core) and the duplicate bits.
+    One in-place sort of the bit keys (axon key, post neuron) gives the duplicate bits and the
+    axons (distinct keys, numbered per core); each synapse finds its axon by binary search.
     Raises MappingError for a neuron with more than 4 weights, a core needing more than
     ``max_axons`` axons, or two synapses on one crossbar bit.
     """
     if len(syn.pre_slot) and syn.pre_slot.max() >= 1 << _PRE_BITS:
         raise MappingError(f"more than {(1 << _PRE_BITS) // 256} cores: beyond this mapper")
     gtype = axon_types(syn, describe_neuron)
-    core = syn.post_slot // 256
-    key = (core << _CORE_SHIFT) | (syn.pre_slot << 6) | (syn.delay << 2) | gtype
-    bits = (key << _NEURON_BITS) | (syn.post_slot & 255)
-    order = np.argsort(bits)
-    bits = bits[order]
+    bits = _axon_keys(syn, gtype) << _NEURON_BITS
+    bits |= syn.post_slot & 255
+    bits.sort()
     same = np.flatnonzero(bits[1:] == bits[:-1])
     if same.size:
-        _refuse_duplicate(syn, int(order[same[0]]), describe_neuron)
+        _refuse_duplicate(syn, gtype, int(bits[same[0]]), describe_neuron)
+    bits >>= _NEURON_BITS
     new_axon = np.ones(len(bits), dtype=bool)
-    new_axon[1:] = (bits[1:] >> _NEURON_BITS) != (bits[:-1] >> _NEURON_BITS)
-    axon_keys = bits[new_axon] >> _NEURON_BITS
+    new_axon[1:] = bits[1:] != bits[:-1]
+    axon_keys = bits[new_axon]
+    del bits
     axon_core = axon_keys >> _CORE_SHIFT
     axon = np.arange(len(axon_keys)) - np.searchsorted(axon_core, axon_core)
     if axon.size and axon.max() >= max_axons:
@@ -133,8 +141,7 @@ def wire(
             f"{describe_core(worst)} needs {int(np.sum(axon_core == worst))} axons, more than "
             f"the {max_axons} of a core (one per pre neuron, delay and axon type)"
         )
-    bit_axon = np.empty(len(bits), dtype=np.int64)
-    bit_axon[order] = axon[np.cumsum(new_axon) - 1]
+    bit_axon = axon[np.searchsorted(axon_keys, _axon_keys(syn, gtype))]
     targets = Targets(
         driver=(axon_keys >> 6) & ((1 << _PRE_BITS) - 1),
         core=axon_core,
@@ -145,7 +152,7 @@ def wire(
         weight_slot=syn.post_slot,
         weight_type=gtype,
         weight_value=syn.weight,
-        bit_core=core,
+        bit_core=syn.post_slot >> _NEURON_BITS,
         bit_axon=bit_axon,
         bit_neuron=syn.post_slot % 256,
         axon_type=axon_keys & 3,
@@ -153,7 +160,9 @@ def wire(
     )
 
 
-def _refuse_duplicate(syn: Synapses, row: int, describe_neuron) -> None:
+def _refuse_duplicate(syn: Synapses, gtype: np.ndarray, bit: int, describe_neuron) -> None:
+    keys = (_axon_keys(syn, gtype) << _NEURON_BITS) | (syn.post_slot & 255)
+    row = int(np.flatnonzero(keys == bit)[0])
     raise MappingError(
         f"two synapses from {describe_neuron(int(syn.pre_slot[row]))} onto "
         f"{describe_neuron(int(syn.post_slot[row]))} with the same delay and weight: a "

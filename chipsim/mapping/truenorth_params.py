@@ -68,7 +68,7 @@ def population_params(net: ExpandedNetwork) -> dict[int, dict[str, int]]:
 
 
 def integer_weights(net: ExpandedNetwork) -> np.ndarray:
-    """Synaptic weights as int64; MappingError naming the post population otherwise."""
+    """Synaptic weights as int16; MappingError naming the post population otherwise."""
     weight = net.connections.weight
     bad = (weight != np.rint(weight)) | (np.abs(weight) > WEIGHT_MAX)
     if bad.any():
@@ -79,7 +79,7 @@ def integer_weights(net: ExpandedNetwork) -> np.ndarray:
             f"{float(weight[row])} (projection {int(net.connections.projection[row])}) is not an "
             f"integer in [-{WEIGHT_MAX}, {WEIGHT_MAX}], the signed range of a TrueNorth weight"
         )
-    return np.rint(weight).astype(np.int64)
+    return weight.astype(np.int16)
 
 
 def neuron_arrays(
