@@ -29,10 +29,13 @@ def small():
 
 
 def test_leak_and_threshold_give_the_rate_as_drift_over_threshold() -> None:
-    """20 Hz at 1 ms: lambda 127, alpha 25, so (127 + 1) / (256 * 25) = 0.02 per tick."""
+    """20 Hz at 1 ms: lambda 127, alpha 25, so (127 + 1) / (256 * 25) = 0.02 per tick; other
+    rates within 0.1 %, with a leak probability near 1/2."""
     assert leak_and_threshold(0.02) == (127, 25)
-    leak, alpha = leak_and_threshold(0.0137)
-    assert abs((leak + 1) / (256 * alpha) - 0.0137) < 1e-5
+    for rate in (0.0137, 0.005, 0.05, 0.0031):
+        leak, alpha = leak_and_threshold(rate)
+        assert abs((leak + 1) / (256 * alpha) / rate - 1) <= 1e-3
+        assert 64 <= leak <= 192
 
 
 def test_partners_are_a_permutation_at_the_target_distance() -> None:
@@ -55,15 +58,21 @@ def test_mapped_structure_matches_the_published_setup(small) -> None:
     assert dist.mean() == pytest.approx(mean_distance_cores(p)) == pytest.approx(3.0)
 
 
-def test_achieves_the_target_rate(small) -> None:
-    """Mean rate over ticks 200..999 (seed 4) within 3% of 20 Hz; activity not in lock-step."""
-    p, layout = small
+@pytest.mark.parametrize(("rate_hz", "synapses"), [(20.0, 128), (50.0, 256)])
+def test_achieves_the_target_rate(rate_hz: float, synapses: int) -> None:
+    """Mean rate over ticks 200..999 (seed 4) within 3 % of the target, and not in lock-step:
+    the busiest tick has < 6x the mean spikes (lock-step: 1 / (rate x dt) = 50x or 20x).
+    Measured: 20.07 Hz (2.9x) and 49.94 Hz (3.7x)."""
+    p = TnCharacterisationParams(
+        cores=16, mesh_width=4, mean_distance_cores=3.0, rate_hz=rate_hz, active_synapses=synapses
+    )
+    layout = map_truenorth(SMALL, tn_characterisation(p), seed=4)
     trace = simulate_truenorth_ideal(layout, 1000, seed=4)
     late = trace.tick >= 200
     rate = late.sum() / (16 * 256 * 800 * p.tick_s)
-    assert abs(rate - 20.0) < 0.6, rate
+    assert abs(rate / rate_hz - 1) < 0.03, rate
     per_tick = np.bincount(trace.tick[late] - 200, minlength=800)
-    assert per_tick.max() < 4 * per_tick.mean()  # no synchronous volleys of the whole network
+    assert per_tick.max() < 6 * per_tick.mean()
 
 
 def test_bad_parameters_are_refused() -> None:
