@@ -46,7 +46,11 @@ class Targets:
         return len(self.driver)
 
     def take(self, rows: np.ndarray) -> Targets:
-        return Targets(self.driver[rows], self.core[rows], self.axon[rows], self.delay[rows])
+        return Targets(*(column[rows] for column in _columns(self)))
+
+
+def _columns(t: Targets) -> tuple[np.ndarray, ...]:
+    return t.driver, t.core, t.axon, t.delay
 
 
 @dataclass(frozen=True)
@@ -131,10 +135,8 @@ def build_splitters(
         pending = Targets(
             keys[:, 0], placed[:, 0], placed[:, 1], np.ones(len(keys), dtype=np.int64)
         )
-    final = Targets(*(np.concatenate([getattr(t, f) for t in done]) for f in _FIELDS))
+    columns = zip(*(_columns(t) for t in done), strict=True)
+    final = Targets(*(np.concatenate(column) for column in columns))
     rows = np.concatenate(groups) if groups else np.empty((0, 4), dtype=np.int64)
     levels = np.unique(np.concatenate(split or [np.empty(0, dtype=np.int64)]), return_counts=True)
     return SplitterPlan(final, rows, packer.n_cores, levels)
-
-
-_FIELDS = ("driver", "core", "axon", "delay")
