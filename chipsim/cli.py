@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from chipsim.cli_run import replay, run
 from chipsim.config import load_config
 from chipsim.errors import UserError
 from chipsim.info import ChipSummary, summarise
@@ -53,6 +54,10 @@ def info(config: Path, overrides: tuple[str, ...], as_json: bool) -> None:
         Console().print(_summary_table(summary))
 
 
+cli.add_command(run)
+cli.add_command(replay)
+
+
 def _summary_table(s: ChipSummary) -> Table:
     table = Table(title=f"chip {s.name}", show_header=False)
     table.add_column("figure", style="bold")
@@ -77,6 +82,11 @@ def _summary_table(s: ChipSummary) -> Table:
     for name, value in rows:
         table.add_row(name, value)
     return table
+
+
+from chipsim.noc_cli import noc  # noqa: E402  (needs the decorators above)
+
+cli.add_command(noc)
 
 
 def main() -> None:

@@ -76,15 +76,28 @@ def parse_override(text: str) -> tuple[KeyPath, Any]:
 
 
 def set_by_path(raw: dict, key_path: KeyPath, value: Any, source: str) -> None:
-    """Set ``raw[a][b]... = value``, creating mappings on the way; never descend into values."""
-    node = raw
-    for i, part in enumerate(key_path[:-1]):
-        child = node.setdefault(part, {})
-        if not isinstance(child, dict):
-            where = ".".join(map(str, key_path[: i + 1]))
-            raise UserError(f"{source}: {where} is a value, not a section")
-        node = child
-    node[key_path[-1]] = value
+    """Set ``raw[a][b]... = value``, creating mappings on the way; never descend into values.
+
+    A numeric component indexes a list (``chip.operating_points.0.frequency_hz``).
+    """
+    node: Any = raw
+    for i, part in enumerate(key_path):
+        where = ".".join(map(str, key_path[: i + 1]))
+        last = i == len(key_path) - 1
+        if isinstance(node, list):
+            if not str(part).isdigit() or int(part) >= len(node):
+                raise UserError(f"{source}: {where}: no item {part} in a list of {len(node)}")
+            part = int(part)
+        elif not isinstance(node, dict):
+            raise UserError(
+                f"{source}: {'.'.join(map(str, key_path[:i]))} is a value, not a section"
+            )
+        if last:
+            node[part] = value
+        else:
+            if isinstance(node, dict):
+                node.setdefault(part, {})
+            node = node[part]
 
 
 def explain_validation_error(

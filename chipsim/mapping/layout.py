@@ -33,7 +33,7 @@ from chipsim.sim.groups import GroupLayout, LifGroup, PoissonGroup, ScheduledGro
 from chipsim.traces import read_trace
 from cores import NeuronModel, build_synaptic_matrix, lif_params, to_fixed
 from cores.ring_buffer import N_SLOTS, ring_buffer_bytes
-from cores.sram import Sram
+from cores.sram import Sram, SramOverflowError
 from cores.synaptic_matrix import MAX_NEURONS, TABLE_ENTRY_BYTES, WEIGHT_MAX
 
 KEY_INDEX_BITS = 11
@@ -132,7 +132,7 @@ def _lif_group(net, slices, layout, population, conns, order, bounds, dt_s, sram
         matrix, held = _synaptic_matrix(net, slices, s, rows, conns, shifts, sram, pe_of_slice)
         matrices.append(matrix)
         used += held
-    return LifGroup(layout, params, matrices), used
+    return LifGroup(layout, population.model, params, matrices), used
 
 
 def _lif_params(population: NeuronPopulation, n: int, dt_s: float, shifts: list[int]):
@@ -179,15 +179,19 @@ def _synaptic_matrix(net, slices, s, rows, conns: Connections, shifts, sram, pe_
     post = conns.post[rows] - slices.first[s]
     if sram is None:
         return build_synaptic_matrix(keys, post, units, delay, syn_type, n_neurons=count), []
-    memory = Sram(f"{int(pe_of_slice[s])} (slice {s})", sram.sram_bytes, sram.banks)
-    memory.allocate("neuron_state", sram.neuron_state_bytes * count)
-    memory.allocate("ring_buffers", ring_buffer_bytes(count))
-    n_blocks = len(np.unique(pre_slice))
-    memory.allocate("master_population_table", TABLE_ENTRY_BYTES * n_blocks)
-    matrix = build_synaptic_matrix(
-        keys, post, units, delay, syn_type, n_neurons=count, sram_budget_bytes=memory.free_bytes
-    )
-    memory.allocate("synaptic_rows", matrix.sram_bytes)
+    memory = Sram(f"PE {int(pe_of_slice[s])} (slice {s})", sram.sram_bytes, sram.banks)
+    try:
+        memory.allocate("neuron_state", sram.neuron_state_bytes * count)
+        memory.allocate("ring_buffers", ring_buffer_bytes(count))
+        n_blocks = len(np.unique(pre_slice))
+        memory.allocate("master_population_table", TABLE_ENTRY_BYTES * n_blocks)
+        matrix = build_synaptic_matrix(
+            keys, post, units, delay, syn_type, n_neurons=count,
+            sram_budget_bytes=memory.free_bytes,
+        )  # fmt: skip
+        memory.allocate("synaptic_rows", matrix.sram_bytes())
+    except SramOverflowError as exc:
+        raise MappingError(f"SRAM overflow: {exc}") from None
     return matrix, [memory]
 
 

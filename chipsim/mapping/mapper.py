@@ -21,6 +21,7 @@ from chipsim.mapping.table_minimisation import fit_tables
 from chipsim.network.description import Network
 from chipsim.network.expand import ExpandedNetwork, expand
 from cores import CoreKind
+from cores.ring_buffer import ring_buffer_bytes
 from cores.synaptic_matrix import MAX_NEURONS
 from noc import Routing
 
@@ -53,7 +54,7 @@ def map_network(
         )
     net = network if isinstance(network, ExpandedNetwork) else expand(network, seed)
     pes = pe_map(config.topology)
-    capacity = min(config.pe.max_neurons, MAX_NEURONS)
+    capacity = neurons_per_pe(config)
     slices = partition(net, np.full(len(net.sizes), capacity))
     if len(slices) > len(pes):
         raise MappingError(
@@ -68,6 +69,13 @@ def map_network(
     if config.noc.routing is Routing.MULTICAST_TABLE:
         tables = _routing_tables(config, program, pes)
     return Mapping(config, program, pes, tables)
+
+
+def neurons_per_pe(config: ChipConfig) -> int:
+    """Most neurons one PE can hold: its neuron capacity, the 11-bit neuron field of a row word,
+    and what its SRAM holds when each neuron needs its state and ring buffers there."""
+    per_neuron = config.pe.neuron_state_bytes + ring_buffer_bytes(1)
+    return min(config.pe.max_neurons, MAX_NEURONS, config.pe.sram_bytes // per_neuron)
 
 
 def slice_traffic(net: ExpandedNetwork, slices: Slices) -> tuple[np.ndarray, ...]:

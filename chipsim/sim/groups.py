@@ -17,6 +17,7 @@ from cores import (
     LifParams,
     LifState,
     LookupCounts,
+    NeuronModel,
     PacketWork,
     SynapticMatrix,
     lif_step,
@@ -46,9 +47,14 @@ class LifGroup:
     receives = True
 
     def __init__(
-        self, layout: GroupLayout, params: LifParams, matrices: list[SynapticMatrix]
+        self,
+        layout: GroupLayout,
+        model: NeuronModel,
+        params: LifParams,
+        matrices: list[SynapticMatrix],
     ) -> None:
         self.layout = layout
+        self.model = model
         self.params = params
         self.state = LifState.initial(params)
         self.ring = make_ring_buffers(layout.size)
@@ -78,6 +84,7 @@ class PoissonGroup:
     """
 
     receives = False
+    model = None
 
     def __init__(self, layout: GroupLayout, rate_hz: float, dt_s: float, seed: int) -> None:
         self.layout = layout
@@ -99,6 +106,7 @@ class ScheduledGroup:
     """
 
     receives = False
+    model = None
 
     def __init__(self, layout: GroupLayout, tick: np.ndarray, index: np.ndarray) -> None:
         order = np.lexsort((index, tick))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cores import CycleCosts, packet_batch_cycles, packet_service_cycles
+from cores import CycleCosts, packet_service_cycles
 
 
 class PeTimeline:
@@ -36,35 +36,17 @@ class PeTimeline:
     ) -> np.ndarray:
         """Serve packets (sorted by PE, then arrival) FIFO; return each packet's finish cycle.
 
-        One vectorised pass over all PEs: the recurrence of
-        :func:`cores.packet_batch_cycles` restarts at each PE's first packet.
+        One vectorised pass over all PEs: the recurrence of :func:`cores.packet_batch_cycles`
+        restarts at each PE's first packet (:func:`fifo_finish`).
         """
-        finish = np.empty(len(pe), dtype=np.int64)
         if len(pe) == 0:
-            return finish
-        cuts = np.flatnonzero(np.diff(pe)) + 1
-        starts = np.r_[0, cuts]
-        ends = np.r_[cuts, len(pe)]
-        if len(starts) == 1:
-            p = int(pe[0])
-            cost = packet_batch_cycles(
-                self.costs, arrival, steps, words, dram_bytes > 0, free_at=int(self.free_at[p]),
-                tick_end=0,
-            )  # fmt: skip
-            finish[:] = cost.finish
-        else:
-            finish[:] = _segmented_fifo(
-                arrival,
-                packet_service_cycles(self.costs, steps, words, dram_bytes > 0),
-                self.free_at[pe[starts]],
-                starts,
-                ends,
-            )
-        last = ends - 1
-        self.busy[pe[starts]] += _segment_sums(
-            packet_service_cycles(self.costs, steps, words, dram_bytes > 0), starts
-        )
-        self.free_at[pe[starts]] = finish[last]
+            return np.empty(0, dtype=np.int64)
+        service = packet_service_cycles(self.costs, steps, words, dram_bytes > 0)
+        starts = np.r_[0, np.flatnonzero(np.diff(pe)) + 1]
+        ends = np.r_[starts[1:], len(pe)]
+        finish = fifo_finish(arrival, service, self.free_at[pe[starts]], starts, ends)
+        self.busy[pe[starts]] += np.add.reduceat(service, starts)
+        self.free_at[pe[starts]] = finish[ends - 1]
         return finish
 
     def overrun(self, next_tick_start: int) -> np.ndarray:
@@ -72,30 +54,24 @@ class PeTimeline:
         return np.maximum(self.free_at - next_tick_start, 0)
 
 
-def _segment_sums(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    return np.add.reduceat(values, starts)
-
-
-def _segmented_fifo(
+def fifo_finish(
     arrival: np.ndarray,
     service: np.ndarray,
     free_at: np.ndarray,
     starts: np.ndarray,
     ends: np.ndarray,
 ) -> np.ndarray:
-    """FIFO finish times per segment: finish_k = S_k + max(free, max_{j<=k}(a_j - S_{j-1})).
+    """Finish times of FIFO queues, one per segment ``starts[i]:ends[i]`` (arrival order).
 
-    ``S`` restarts at each segment; the running max restarts by offsetting each segment above
-    every earlier one (segments are independent queues).
+    Within a segment, ``finish_k = S_k + max(free, max_{j<=k}(a_j - S_{j-1}))`` with ``S`` the
+    running sum of services from the segment's start and ``free`` when its server is free
+    (the form of :func:`cores.packet_batch_cycles`). The running max restarts per segment by
+    lifting each segment above all earlier ones before one ``np.maximum.accumulate``.
     """
     done = np.cumsum(service)
     seg = np.repeat(np.arange(len(starts)), ends - starts)
-    base = np.r_[0, done[ends[:-1] - 1]]  # cumulative service before each segment
-    local_done = done - base[seg]
-    slack = arrival - (local_done - service)
-    slack = np.maximum(slack, free_at[seg])  # free_at enters each segment's first max
-    # make segments independent: shift each above everything before it
-    span = int(np.abs(slack).max()) + 1 if len(slack) else 1
-    shifted = slack + seg * (2 * span)
-    running = np.maximum.accumulate(shifted) - seg * (2 * span)
-    return local_done + running
+    before_segment = np.r_[0, done[ends[:-1] - 1]]
+    local_done = done - before_segment[seg]
+    slack = np.maximum(arrival - (local_done - service), free_at[seg])
+    lift = (2 * (int(np.abs(slack).max()) + 1)) * seg
+    return local_done + np.maximum.accumulate(slack + lift) - lift

@@ -158,6 +158,14 @@ def test_override_cannot_descend_into_value(tiny_config_path: Path) -> None:
         load_config(tiny_config_path, ["noc.buffer_depth.x=3"])
 
 
+def test_override_indexes_lists(tiny_config_path: Path) -> None:
+    """A numeric component of a key path picks a list item; a missing item is named."""
+    config = load_config(tiny_config_path, ["chip.operating_points.0.frequency_hz=4e6"])
+    assert config.chip.operating_point.frequency_hz == 4e6
+    with pytest.raises(ConfigError, match=r"operating_points\.2: no item 2 in a list of 1"):
+        load_config(tiny_config_path, ["chip.operating_points.2.voltage_v=1"])
+
+
 def test_drop_policy_needs_timeout(tiny_config_path: Path) -> None:
     """blocked_policy drop without drop_after_cycles is refused."""
     with pytest.raises(ConfigError, match="drop_after_cycles"):

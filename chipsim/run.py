@@ -1,0 +1,128 @@
+"""The main job: map a workload onto a chip, simulate it, write the run directory.
+
+A run directory holds ``config.yaml`` (the resolved chip config), ``network.yaml`` (the network
+as run, loadable with ``--network``), ``workload.yaml``, ``provenance.json``, ``summary.json``,
+``spikes.parquet`` (decision 5), ``ticks.parquet`` and ``pe_ticks.parquet`` (per tick, per PE),
+``pes.parquet`` (per-PE counters), ``routers.parquet`` (per-router NoC counters),
+``latency_histogram.parquet`` and ``packet_sample.parquet``. It is written atomically.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from chipsim.config import ChipConfig
+from chipsim.energy import EnergyReport, EventCounts, energy_of
+from chipsim.mapping.mapper import Mapping, map_network
+from chipsim.network import Network, expand
+from chipsim.rundir import RunDirectory, provenance
+from chipsim.sim.driver import ChipSimulation
+from chipsim.sim.recorder import RunRecorder
+from chipsim.summary import run_summary
+from chipsim.traces import SpikeTrace, read_trace
+
+
+@dataclass(frozen=True)
+class RunResult:
+    summary: dict[str, object]
+    out: Path | None
+    mapping: Mapping
+    recorder: RunRecorder
+    energy: EnergyReport
+
+
+def run_network(
+    config: ChipConfig,
+    network: Network,
+    ticks: int,
+    seed: int = 0,
+    out: Path | None = None,
+    placer: str = "sequential",
+    progress: bool = False,
+    overwrite: bool = False,
+    replay: Path | SpikeTrace | None = None,
+) -> RunResult:
+    """Map ``network`` on ``config``, simulate ``ticks`` ticks; write ``out`` if given.
+
+    With ``replay`` (a trace or its file), the trace's spikes replace the neuron dynamics.
+    """
+    started = time.time()
+    net = expand(network, seed)
+    if isinstance(replay, Path):
+        replay = read_trace(replay, n_neurons=net.n_neurons)
+    mapping = map_network(config, net, seed, placer)
+    if out is None:
+        return _simulate(mapping, ticks, None, progress, started, replay)
+    with RunDirectory(out, overwrite=overwrite) as run:
+        result = _simulate(mapping, ticks, run.path, progress, started, replay)
+        run.write_yaml("config.yaml", config.model_dump(mode="json"))
+        run.write_yaml("network.yaml", network.model_dump(mode="json"))
+        run.write_yaml("workload.yaml", {"ticks": ticks, "seed": seed, "placer": placer})
+        run.write_json("provenance.json", provenance(seed, started))
+        run.write_json("summary.json", result.summary)
+        run.write_json("energy.json", result.energy.as_dict())
+        result.energy.as_frame().to_parquet(run.path / "energy.parquet", index=False)
+        _write_tables(run.path, result)
+    return RunResult(result.summary, out, mapping, result.recorder, result.energy)
+
+
+def _simulate(
+    mapping: Mapping,
+    ticks: int,
+    folder: Path | None,
+    progress: bool,
+    started: float,
+    replay: SpikeTrace | None,
+) -> RunResult:
+    recorder = RunRecorder(len(mapping.pes), folder)
+    simulation = ChipSimulation(mapping, recorder, replay)
+    with tqdm(total=ticks, unit="tick", disable=not progress, leave=False) as bar:
+        simulation.run(ticks, on_tick=bar.update)
+    energy = run_energy(mapping.config, recorder, ticks)
+    summary = run_summary(mapping.config, recorder, ticks, time.time() - started, energy)
+    return RunResult(summary, None, mapping, recorder, energy)
+
+
+def run_energy(config: ChipConfig, recorder: RunRecorder, ticks: int) -> EnergyReport:
+    """Energy of a run from its counts, every PE at the default operating point."""
+    names = [p.name for p in config.chip.operating_points]
+    counts = EventCounts.from_run(
+        recorder.pe,
+        recorder.noc_stats,
+        duration_s=ticks * config.chip.tick_s,
+        operating_point=names.index(config.chip.default_operating_point),
+    )
+    return energy_of(config, counts)
+
+
+def _write_tables(folder: Path, result: RunResult) -> None:
+    recorder, pes = result.recorder, result.mapping.pes
+    frame = pd.DataFrame({"pe": np.arange(len(pes)), "x": pes.xy[:, 0], "y": pes.xy[:, 1],
+                          **recorder.pe})  # fmt: skip
+    frame.to_parquet(folder / "pes.parquet", index=False)
+    stats = recorder.noc_stats
+    routers = {name: getattr(stats, name) for name in (
+        "buffer_writes", "buffer_reads", "crossbar_traversals", "vc_arbitrations",
+        "switch_input_arbitrations", "switch_output_arbitrations", "blocked_cycles",
+        "dropped_packets", "unrouted_packets", "max_buffer_occupancy_flits",
+    )}  # fmt: skip
+    for d, name in enumerate(("north", "east", "south", "west")):
+        routers[f"link_flits_{name}"] = stats.link_flits[:, d]
+    pd.DataFrame(routers).rename_axis("router").reset_index().to_parquet(
+        folder / "routers.parquet", index=False
+    )
+    hist = recorder.latency_histogram
+    nonzero = np.flatnonzero(hist)
+    pd.DataFrame({"latency_cycles": nonzero, "packets": hist[nonzero]}).to_parquet(
+        folder / "latency_histogram.parquet", index=False
+    )
+    pd.DataFrame(
+        recorder.packet_sample,
+        columns=["inject_cycle", "arrival_cycle", "src_endpoint", "dest_endpoint", "hops"],
+    ).to_parquet(folder / "packet_sample.parquet", index=False)

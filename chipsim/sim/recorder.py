@@ -1,0 +1,171 @@
+"""What a chip run records: spikes, per-tick and per-PE tables, counters, NoC statistics.
+
+Models only count; the recorder keeps integer counters per PE (named after the hardware event)
+and streams per-tick rows to Parquet (decision 9). Packet latencies are kept as a histogram of
+NoC cycles plus a bounded sample of per-packet records, so memory does not grow with the run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from chipsim.sim.delivery import Received
+from chipsim.sim.pe_timeline import PeTimeline
+from chipsim.sim.records import TableStream
+from chipsim.traces import schema as trace_schema
+
+LATENCY_BINS = 1 << 16
+"""Latency histogram bins, one per NoC cycle; the last bin holds everything longer."""
+PACKET_SAMPLE = 100_000
+"""Per-packet delivery records kept (the first ones)."""
+
+PE_COUNTERS = (
+    "neuron_updates",
+    "source_updates",
+    "spikes",
+    "packets_sent",
+    "packets_received",
+    "late_packets",
+    "synaptic_events",
+    "search_steps",
+    "dram_bytes",
+    "dma_transfers",
+    "busy_cycles",
+    "overrun_ticks",
+    "overrun_cycles",
+)
+TICK_SCHEMA = pa.schema(
+    [(name, pa.int64()) for name in (
+        "tick", "spikes", "packets_sent", "packets_received", "late_packets",
+        "dropped_late_packets", "synaptic_events", "max_busy_cycles", "overrun_pes",
+    )]
+)  # fmt: skip
+PE_TICK_SCHEMA = pa.schema(
+    [("tick", pa.int32()), ("pe", pa.int32()), ("busy_cycles", pa.int64()),
+     ("overrun_cycles", pa.int64())]
+)  # fmt: skip
+
+
+@dataclass
+class RunRecorder:
+    """Counters and streams of one run; ``out`` is a folder (streams to Parquet) or None."""
+
+    n_pes: int
+    out: Path | None = None
+    pe: dict[str, np.ndarray] = field(init=False)
+    latency_histogram: np.ndarray = field(init=False)
+    dropped_late: int = 0
+    late: int = 0
+    in_flight_at_end: int = 0
+    noc_stats: object = None
+
+    def __post_init__(self) -> None:
+        self.pe = {name: np.zeros(self.n_pes, dtype=np.int64) for name in PE_COUNTERS}
+        self.latency_histogram = np.zeros(LATENCY_BINS, dtype=np.int64)
+        self._sample: list[np.ndarray] = []
+        self._sampled = 0
+        self._tick: dict[str, int] = {}
+        path = (lambda name: self.out / name) if self.out is not None else (lambda name: None)
+        self.spike_stream = TableStream(path("spikes.parquet"), trace_schema(with_cycle=True))
+        self.tick_stream = TableStream(path("ticks.parquet"), TICK_SCHEMA)
+        self.pe_tick_stream = TableStream(path("pe_ticks.parquet"), PE_TICK_SCHEMA)
+        self._reset_tick()
+
+    def _reset_tick(self) -> None:
+        self._tick = dict.fromkeys(
+            ("spikes", "packets_sent", "packets_received", "late_packets",
+             "dropped_late_packets", "synaptic_events"), 0,
+        )  # fmt: skip
+
+    # --- events -------------------------------------------------------------------------------
+
+    def spikes(self, tick: int, neuron: np.ndarray, cycle: np.ndarray) -> None:
+        self.spike_stream.append(tick=np.full(len(neuron), tick), neuron=neuron, cycle=cycle)
+        self._tick["spikes"] += len(neuron)
+
+    def updated(self, pes: np.ndarray, neurons: np.ndarray, fired: np.ndarray, model) -> None:
+        """A group updated ``neurons`` neurons on each PE of ``pes``, ``fired`` spiked."""
+        name = "neuron_updates" if model else "source_updates"
+        self.pe[name][pes] += neurons
+        self.pe["spikes"][pes] += fired
+
+    def sent(self, src_pe: np.ndarray) -> None:
+        np.add.at(self.pe["packets_sent"], src_pe, 1)
+        self._tick["packets_sent"] += len(src_pe)
+
+    def received(self, deliveries, pe: np.ndarray, late: np.ndarray, work: Received,
+                 dropped_late: int) -> None:  # fmt: skip
+        """Packets that arrived; ``pe``, ``late`` and ``work`` describe those handed to PEs
+        (the rest, ``dropped_late``, were late and dropped by the chip's policy)."""
+        latency = np.minimum(deliveries.latency_cycles, LATENCY_BINS - 1)
+        self.latency_histogram += np.bincount(latency, minlength=LATENCY_BINS)
+        self._keep_sample(deliveries)
+        per_packet = {
+            "packets_received": 1,
+            "synaptic_events": work.words,
+            "search_steps": work.steps,
+            "dram_bytes": work.dram_bytes,
+            "dma_transfers": work.dram_bytes > 0,
+            "late_packets": late,
+        }
+        for name, values in per_packet.items():
+            np.add.at(self.pe[name], pe, values)
+        n_late = int(late.sum()) + dropped_late
+        self.late += n_late
+        self.dropped_late += dropped_late
+        self._tick["packets_received"] += len(pe)
+        self._tick["late_packets"] += n_late
+        self._tick["dropped_late_packets"] += dropped_late
+        self._tick["synaptic_events"] += int(work.words.sum())
+
+    def _keep_sample(self, deliveries) -> None:
+        room = PACKET_SAMPLE - self._sampled
+        if room <= 0:
+            return
+        take = min(room, len(deliveries))
+        self._sample.append(
+            np.stack(
+                [
+                    deliveries.inject_cycle[:take],
+                    deliveries.arrival_cycle[:take],
+                    deliveries.src_endpoint[:take],
+                    deliveries.dest_endpoint[:take],
+                    deliveries.hops[:take],
+                ],
+                axis=1,
+            )  # fmt: skip
+        )
+        self._sampled += take
+
+    def end_tick(self, tick: int, timeline: PeTimeline, next_tick_start: int) -> None:
+        overrun = timeline.overrun(next_tick_start)
+        self.pe["busy_cycles"] += timeline.busy
+        self.pe["overrun_ticks"] += overrun > 0
+        self.pe["overrun_cycles"] += overrun
+        self.tick_stream.append(
+            tick=[tick], max_busy_cycles=[int(timeline.busy.max())],
+            overrun_pes=[int((overrun > 0).sum())], **{k: [v] for k, v in self._tick.items()},
+        )  # fmt: skip
+        active = np.flatnonzero(timeline.busy)
+        self.pe_tick_stream.append(
+            tick=np.full(len(active), tick), pe=active, busy_cycles=timeline.busy[active],
+            overrun_cycles=overrun[active],
+        )  # fmt: skip
+        self._reset_tick()
+
+    def finish(self, engine, drain_busy: np.ndarray) -> None:
+        """The run is over; ``drain_busy``: PE cycles spent on packets delivered after it."""
+        self.pe["busy_cycles"] += drain_busy
+        self.noc_stats = engine.stats
+        self.in_flight_at_end = engine.in_flight
+        for stream in (self.spike_stream, self.tick_stream, self.pe_tick_stream):
+            stream.close()
+
+    @property
+    def packet_sample(self) -> np.ndarray:
+        """int64 (n, 5): inject cycle, arrival cycle, src endpoint, dest endpoint, hops."""
+        return np.concatenate(self._sample) if self._sample else np.zeros((0, 5), np.int64)

@@ -1,0 +1,172 @@
+# The state of the Cython NoC engine as one C struct of raw pointers into NumPy arrays that
+# noc/_engine.pyx (EngineCore) owns, plus small inline helpers shared by the stage functions
+# in noc/_router.pyx. Layout (all arrays C-contiguous):
+#
+# - input VC g = (r * P + p) * V + v, router-local index i = p * V + v (local input ports use
+#   v = 0 only): a ring of flit slots slot_*[base[g] .. base[g] + cap[g]), head[g], cnt[g];
+#   occ[r] has bit i set while VC i holds a flit. Head-packet state: route[g] (-1: not routed),
+#   popped[g] (flits of it removed), dropped[g], and branch masks over output ports:
+#   act_br (live, not finished), pend_va (waiting for an output VC), alloc (holding one);
+#   per branch o: b_sent[g * P + o] (flits sent), b_ovc[g * P + o] (output VC, -1 none).
+# - output VC h = (r * P + o) * V + w: owner[h] (input index i, -1 free), credits[h] and a ring
+#   of pending credit returns cr_time[h * D ..] (cr_head, cr_cnt).
+# - packets pk_*[id]; delivery records o_*[n_out]; counters rc[r * NC + c], lf[r * 4 + d],
+#   ec[endpoint * 3 + c] (columns as in noc.stats).
+
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
+
+
+cdef extern from *:
+    int ctz64 "__builtin_ctzll"(uint64_t) nogil
+
+
+cdef enum:
+    NDIR = 4
+    NC = 10  # router counter columns, in noc.stats.ROUTER_COUNTERS order:
+    C_BUF_WRITES = 0
+    C_BUF_READS = 1
+    C_XBAR = 2
+    C_VC_ARB = 3
+    C_SW_IN_ARB = 4
+    C_SW_OUT_ARB = 5
+    C_BLOCKED = 6
+    C_DROPPED = 7
+    C_UNROUTED = 8
+    C_MAX_OCC = 9
+    E_INJECTED = 0  # endpoint counter columns, in noc.stats.ENDPOINT_COUNTERS order
+    E_EJECTED = 1
+    E_WAIT = 2
+
+
+ctypedef struct Core:
+    int R, P, V, L, F, D, Lk, Rp, E, width, height, NI
+    bint multicast, torus, drop
+    int64_t drop_after, now, unfinished
+    # topology, tables
+    int32_t* nbr
+    uint8_t* wraps
+    int32_t* port_of
+    int32_t* node_x
+    int32_t* node_y
+    int32_t* ep_node
+    int32_t* t_start
+    uint32_t* t_key
+    uint32_t* t_mask
+    uint32_t* t_route
+    # input VCs
+    int64_t* base
+    int32_t* cap
+    int32_t* head
+    int32_t* cnt
+    int32_t* route
+    int32_t* popped
+    int32_t* dropped
+    int32_t* act_br
+    int32_t* pend_va
+    int32_t* alloc
+    int32_t* b_sent
+    int32_t* b_ovc
+    int32_t* slot_pkt
+    int32_t* slot_hops
+    int64_t* slot_ready
+    # output VCs, arbiters
+    int32_t* owner
+    int32_t* credits
+    int32_t* cr_head
+    int32_t* cr_cnt
+    int64_t* cr_time
+    int64_t* eject_ready
+    int32_t* rr_va
+    int32_t* rr_in
+    int32_t* rr_out
+    # router activity and per-router scratch
+    int64_t* vc_flits
+    int64_t* buf_flits
+    uint64_t* occ
+    int32_t* act
+    uint8_t* in_act
+    int n_act
+    uint64_t* va_req
+    int32_t* port_vc
+    int32_t* port_mask
+    int32_t* grant_in
+    uint64_t ready, wanting, moved, dropped_now
+    # packets
+    int64_t* pk_cycle
+    int32_t* pk_src
+    int32_t* pk_live
+    uint32_t* pk_key
+    int64_t* pk_tag
+    int32_t* free_ids
+    int n_free
+    # counters and delivery records
+    int64_t* rc
+    int64_t* lf
+    int64_t* ec
+    int64_t* o_arr
+    int64_t* o_inj
+    int32_t* o_dest
+    int32_t* o_src
+    int32_t* o_hops
+    uint32_t* o_key
+    int64_t* o_tag
+    int n_out
+
+
+cdef inline int bit_count(uint64_t mask) noexcept nogil:
+    """Set bits of ``mask`` (a loop: the masks counted hold 0 or 1 bit as a rule, and the
+    builtin is a library call without -mpopcnt)."""
+    cdef int n = 0
+    while mask:
+        mask &= mask - 1
+        n += 1
+    return n
+
+
+cdef inline int first_from(uint64_t mask, int start) noexcept nogil:
+    """Round robin: the first set bit of a non-zero ``mask`` at or after ``start``, cyclically
+    (the bit i minimising (i - start) mod width)."""
+    cdef uint64_t upper = mask & ~((<uint64_t>1 << start) - 1) if start < 64 else 0
+    return ctz64(upper) if upper else ctz64(mask)
+
+
+cdef inline void activate(Core* c, int r) noexcept nogil:
+    if not c.in_act[r]:
+        c.in_act[r] = 1
+        c.act[c.n_act] = r
+        c.n_act += 1
+
+
+cdef inline void push_flit(
+    Core* c, int r, int i, int pid, int64_t ready, int hops
+) noexcept nogil:
+    """Write a flit at the tail of input VC i of router r (its slot was free: credit)."""
+    cdef int g = r * c.NI + i
+    cdef int k = c.head[g] + c.cnt[g]
+    if k >= c.cap[g]:
+        k -= c.cap[g]
+    c.slot_pkt[c.base[g] + k] = pid
+    c.slot_ready[c.base[g] + k] = ready
+    c.slot_hops[c.base[g] + k] = hops
+    c.cnt[g] += 1
+    c.vc_flits[r] += 1
+    c.occ[r] |= <uint64_t>1 << i
+    activate(c, r)
+
+
+cdef inline int64_t slot_of(Core* c, int g, int k) noexcept nogil:
+    """Slot of the k-th flit (0 = head) held by input VC g, k < cnt[g]."""
+    k += c.head[g]
+    if k >= c.cap[g]:
+        k -= c.cap[g]
+    return c.base[g] + k
+
+
+cdef inline int64_t ready_slot(Core* c, int g, int index, int64_t now) noexcept nogil:
+    """Slot of flit ``index`` of g's head packet if it is in the buffer and ready, else -1."""
+    cdef int k = index - c.popped[g]
+    cdef int64_t s
+    if k >= c.cnt[g]:
+        return -1
+    s = slot_of(c, g, k)
+    return s if c.slot_ready[s] <= now else -1

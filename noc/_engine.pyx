@@ -1,0 +1,310 @@
+"""Cycle-level NoC core: input-queued VC routers on flat arrays, no Python per packet or flit.
+
+Twin of :class:`noc.reference.ReferenceCore` (same model, same stage order, same results;
+the model is described in ``noc/README.md``). :class:`EngineCore` owns the NumPy arrays and
+points the C struct of ``noc/_core.pxd`` at them; the cycle loop, packet admission and the
+router stages (``noc/_router.pyx``) run on that struct without the GIL.
+"""
+
+import numpy as np
+
+from libc.stdint cimport int32_t, int64_t, uint8_t
+
+from noc._core cimport (
+    C_BUF_WRITES, C_MAX_OCC, E_INJECTED, E_WAIT, NC, NDIR, Core, push_flit,
+)
+from noc._router cimport router_cycle
+
+from noc.params import BlockedPolicy, Routing
+from noc.stats import DELIVERY_DTYPES, ENDPOINT_COUNTERS, ROUTER_COUNTERS
+
+assert len(ROUTER_COUNTERS) == NC and ROUTER_COUNTERS[C_MAX_OCC] == "max_buffer_occupancy_flits"
+assert ENDPOINT_COUNTERS[E_INJECTED] == "injected_packets" and ENDPOINT_COUNTERS[E_WAIT] == (
+    "source_wait_cycles"
+)
+
+
+cdef class EngineCore:
+    """Cython core with the interface NocEngine uses (see noc/engine.py)."""
+
+    cdef Core c
+    cdef dict arrays  # name -> NumPy array the struct points into (keeps them alive)
+    cdef int32_t[::1] fut, wt_head, wt_tail, wl, pk_next
+    cdef uint8_t[::1] in_wl
+    cdef int fut_pos, n_wl, n_pk, out_cap
+
+    def __init__(self, mesh, params, tables):
+        c = &self.c
+        c.R, c.P, c.L = mesh.routers, mesh.ports, mesh.ports_per_router
+        c.V, c.F, c.D = params.virtual_channels, params.packet_flits, params.buffer_depth
+        c.NI = c.P * c.V
+        c.Lk, c.Rp = params.link_latency_cycles, params.router_pipeline_cycles
+        c.E = params.ejection_cycles_per_packet
+        c.width, c.height, c.torus = mesh.width, mesh.height, mesh.torus
+        c.multicast = params.routing is Routing.MULTICAST_TABLE
+        c.drop = params.blocked_policy is BlockedPolicy.DROP
+        c.drop_after = params.drop_after_cycles or 0
+        c.now = c.unfinished = c.n_act = c.n_out = 0
+        self.arrays = {}
+        self._init_topology(mesh, tables)
+        self._init_vcs(params.injection_queue_packets * c.F)
+        self._init_packets(1024)
+        self._set("rc", np.zeros((c.R, NC), dtype=np.int64))
+        self._set("lf", np.zeros((c.R, NDIR), dtype=np.int64))
+        self._set("ec", np.zeros((c.R * c.L, len(ENDPOINT_COUNTERS)), dtype=np.int64))
+        self._alloc_output(4096)
+
+    cdef _set(self, str name, array):
+        """Keep ``array`` and point the struct field ``name`` at its data."""
+        cdef Core* c = &self.c
+        array = np.ascontiguousarray(array)
+        self.arrays[name] = array
+        cdef size_t offset = _OFFSETS[name]
+        (<void**>(<char*>c + offset))[0] = <void*><size_t>array.ctypes.data
+
+    def _init_topology(self, mesh, tables):
+        cdef Core* c = &self.c
+        self._set("nbr", mesh.neighbours.reshape(-1).astype(np.int32))
+        x, y = np.arange(c.R) % c.width, np.arange(c.R) // c.width
+        edges = np.stack([y == c.height - 1, x == c.width - 1, y == 0, x == 0], axis=1)
+        self._set("wraps", (edges & bool(c.torus)).reshape(-1).astype(np.uint8))
+        self._set("port_of", (np.arange(c.NI) // c.V).astype(np.int32))
+        self._set("node_x", x.astype(np.int32))
+        self._set("node_y", y.astype(np.int32))
+        self._set("ep_node", (np.arange(c.R * c.L) // c.L).astype(np.int32))
+        if tables is None or len(tables.key) == 0:
+            self._set("t_start", np.zeros(c.R + 1, dtype=np.int32))
+            empty = np.zeros(1, dtype=np.uint32)
+            for name in ("t_key", "t_mask", "t_route"):
+                self._set(name, empty)
+        else:
+            self._set("t_start", tables.start.astype(np.int32))
+            self._set("t_key", tables.key.astype(np.uint32))
+            self._set("t_mask", tables.mask.astype(np.uint32))
+            self._set("t_route", tables.route.astype(np.uint32))
+
+    def _init_vcs(self, queue_flits):
+        cdef Core* c = &self.c
+        ng = c.R * c.NI
+        port, vc = (np.arange(ng) // c.V) % c.P, np.arange(ng) % c.V
+        caps = np.where(port < NDIR, c.D, np.where(vc == 0, queue_flits, 0))
+        self._set("cap", caps.astype(np.int32))
+        self._set("base", (np.cumsum(caps) - caps).astype(np.int64))
+        slots = int(caps.sum())
+        self._set("slot_pkt", np.zeros(slots, dtype=np.int32))
+        self._set("slot_hops", np.zeros(slots, dtype=np.int32))
+        self._set("slot_ready", np.zeros(slots, dtype=np.int64))
+        for name in ("head", "cnt", "popped", "dropped", "act_br", "pend_va", "alloc"):
+            self._set(name, np.zeros(ng, dtype=np.int32))
+        self._set("route", np.full(ng, -1, dtype=np.int32))
+        self._set("b_sent", np.zeros(ng * c.P, dtype=np.int32))
+        self._set("b_ovc", np.full(ng * c.P, -1, dtype=np.int32))
+        self._set("owner", np.full(ng, -1, dtype=np.int32))
+        self._set("credits", np.where(port < NDIR, c.D, 0).astype(np.int32))
+        for name in ("cr_head", "cr_cnt", "rr_va"):
+            self._set(name, np.zeros(ng, dtype=np.int32))
+        self._set("cr_time", np.zeros(ng * c.D, dtype=np.int64))
+        self._set("rr_in", np.zeros(c.R * c.P, dtype=np.int32))
+        self._set("rr_out", np.zeros(c.R * c.P, dtype=np.int32))
+        self._set("eject_ready", np.zeros(c.R * c.L, dtype=np.int64))
+        self._set("vc_flits", np.zeros(c.R, dtype=np.int64))
+        self._set("buf_flits", np.zeros(c.R, dtype=np.int64))
+        self._set("occ", np.zeros(c.R, dtype=np.uint64))
+        self._set("act", np.zeros(c.R, dtype=np.int32))
+        self._set("in_act", np.zeros(c.R, dtype=np.uint8))
+        self._set("va_req", np.zeros(c.NI, dtype=np.uint64))
+        for name in ("port_vc", "port_mask", "grant_in"):
+            self._set(name, np.zeros(c.P, dtype=np.int32))
+        ne = c.R * c.L
+        self.wt_head = np.full(ne, -1, dtype=np.int32)
+        self.wt_tail = np.full(ne, -1, dtype=np.int32)
+        self.wl = np.zeros(ne, dtype=np.int32)
+        self.in_wl = np.zeros(ne, dtype=np.uint8)
+        self.n_wl = 0
+
+    def _init_packets(self, n):
+        self._set("pk_cycle", np.zeros(n, dtype=np.int64))
+        self._set("pk_src", np.zeros(n, dtype=np.int32))
+        self._set("pk_live", np.zeros(n, dtype=np.int32))
+        self._set("pk_key", np.zeros(n, dtype=np.uint32))
+        self._set("pk_tag", np.zeros(n, dtype=np.int64))
+        self._set("free_ids", np.arange(n - 1, -1, -1, dtype=np.int32))
+        self.pk_next = np.zeros(n, dtype=np.int32)
+        self.c.n_free, self.n_pk = n, n
+        self.fut = np.zeros(0, dtype=np.int32)
+        self.fut_pos = 0
+
+    def _grow_packets(self, need):
+        n = self.n_pk
+        new_n = max(2 * n, n + need)
+        for name in ("pk_cycle", "pk_src", "pk_live", "pk_key", "pk_tag"):
+            self._set(name, _grown(self.arrays[name], new_n))
+        self.pk_next = _grown(np.asarray(self.pk_next), new_n)
+        free = np.empty(new_n, dtype=np.int32)
+        free[: self.c.n_free] = self.arrays["free_ids"][: self.c.n_free]
+        free[self.c.n_free : self.c.n_free + new_n - n] = np.arange(new_n - 1, n - 1, -1)
+        self._set("free_ids", free)
+        self.c.n_free += new_n - n
+        self.n_pk = new_n
+
+    def _alloc_output(self, n):
+        for name, dtype in zip(_OUTPUT_FIELDS, DELIVERY_DTYPES):
+            self._set(name, np.zeros(n, dtype=dtype))
+        self.out_cap = n
+        self.c.n_out = 0
+
+    # --- interface used by NocEngine -------------------------------------------------------
+    @property
+    def now(self):
+        return self.c.now
+
+    @property
+    def unfinished(self):
+        return self.c.unfinished
+
+    @property
+    def router_counters(self):
+        return self.arrays["rc"]
+
+    @property
+    def link_flits(self):
+        return self.arrays["lf"]
+
+    @property
+    def endpoint_counters(self):
+        return self.arrays["ec"]
+
+    def push(self, cycle, src, key, tag):
+        """Take packets (int64 cycle, int32 src, uint32 key, int64 tag); queue them by cycle,
+        stably."""
+        n = len(cycle)
+        if n > self.c.n_free:
+            self._grow_packets(n - self.c.n_free)
+        ids = self.arrays["free_ids"][self.c.n_free - n : self.c.n_free][::-1].copy()
+        self.c.n_free -= n
+        self.arrays["pk_cycle"][ids] = cycle
+        self.arrays["pk_src"][ids] = src
+        self.arrays["pk_key"][ids] = key
+        self.arrays["pk_tag"][ids] = tag
+        self.arrays["pk_live"][ids] = 1
+        np.asarray(self.pk_next)[ids] = -1
+        waiting = np.concatenate([np.asarray(self.fut)[self.fut_pos :], ids])
+        order = np.argsort(self.arrays["pk_cycle"][waiting], kind="stable")
+        self.fut = np.ascontiguousarray(waiting[order])
+        self.fut_pos = 0
+        self.c.unfinished += n
+
+    @property
+    def busy(self):
+        return self.c.n_act > 0 or self.n_wl > 0
+
+    @property
+    def next_future_cycle(self):
+        if self.fut_pos < len(self.fut):
+            return int(self.arrays["pk_cycle"][self.fut[self.fut_pos]])
+        return -1
+
+    def run(self, int64_t until):
+        """Simulate cycles now .. until - 1 (growing the output buffer when needed)."""
+        while self.c.now < until:
+            if self.c.n_out + self.c.R * self.c.L > self.out_cap:
+                old = self.take_output()
+                self._alloc_output(2 * self.out_cap)
+                for name, column in zip(_OUTPUT_FIELDS, old):
+                    self.arrays[name][: len(column)] = column
+                self.c.n_out = len(old[0])
+            with nogil:
+                self._run(until)
+
+    def take_output(self):
+        """Delivery records since the last call: (arrival, dest, key, src, inject, hops, tag)."""
+        n = self.c.n_out
+        self.c.n_out = 0
+        return tuple(self.arrays[name][:n].copy() for name in _OUTPUT_FIELDS)
+
+    # --- the cycle loop ----------------------------------------------------------------------
+    cdef void _run(self, int64_t until) noexcept nogil:
+        """Cycles until ``until`` or until the output buffer might overflow; idle gaps skipped."""
+        cdef Core* c = &self.c
+        cdef int i, r, k
+        cdef int64_t nxt
+        while c.now < until and c.n_out + c.R * c.L <= self.out_cap:
+            if c.n_act == 0 and self.n_wl == 0:
+                nxt = until
+                if self.fut_pos < self.fut.shape[0]:
+                    nxt = min(c.pk_cycle[self.fut[self.fut_pos]], until)
+                if nxt > c.now:
+                    c.now = nxt
+                if c.now >= until:
+                    return
+            self._admit()
+            i = 0
+            while i < c.n_act:  # routers activated during the cycle are visited too
+                router_cycle(c, c.act[i])
+                i += 1
+            k = 0
+            for i in range(c.n_act):
+                r = c.act[i]
+                if c.buf_flits[r] > c.rc[r * NC + C_MAX_OCC]:
+                    c.rc[r * NC + C_MAX_OCC] = c.buf_flits[r]
+                if c.vc_flits[r] > 0:
+                    c.act[k] = r
+                    k += 1
+                else:
+                    c.in_act[r] = 0
+            c.n_act = k
+            c.now += 1
+
+    cdef void _admit(self) noexcept nogil:
+        """Release packets whose cycle has come into their source's FIFO, then move packets
+        from the FIFOs into the injection queues (local input ports) while they fit."""
+        cdef Core* c = &self.c
+        cdef int pid, ep, i, k, j, r, g
+        while self.fut_pos < self.fut.shape[0] and c.pk_cycle[self.fut[self.fut_pos]] <= c.now:
+            pid = self.fut[self.fut_pos]
+            self.fut_pos += 1
+            ep = c.pk_src[pid]
+            if self.wt_tail[ep] < 0:
+                self.wt_head[ep] = pid
+            else:
+                self.pk_next[self.wt_tail[ep]] = pid
+            self.wt_tail[ep] = pid
+            if not self.in_wl[ep]:
+                self.in_wl[ep] = 1
+                self.wl[self.n_wl] = ep
+                self.n_wl += 1
+        k = 0
+        for i in range(self.n_wl):
+            ep = self.wl[i]
+            r = ep // c.L
+            g = r * c.NI + (NDIR + ep - r * c.L) * c.V
+            while self.wt_head[ep] >= 0 and c.cap[g] - c.cnt[g] >= c.F:
+                pid = self.wt_head[ep]
+                self.wt_head[ep] = self.pk_next[pid]
+                if self.wt_head[ep] < 0:
+                    self.wt_tail[ep] = -1
+                for j in range(c.F):
+                    push_flit(c, r, g - r * c.NI, pid, c.now + c.Rp - 1, 0)
+                c.rc[r * NC + C_BUF_WRITES] += c.F
+                c.ec[ep * 3 + E_INJECTED] += 1
+                c.ec[ep * 3 + E_WAIT] += c.now - c.pk_cycle[pid]
+            if self.wt_head[ep] >= 0:
+                self.wl[k] = ep
+                k += 1
+            else:
+                self.in_wl[ep] = 0
+        self.n_wl = k
+
+
+include "_pointers.pxi"
+
+_OUTPUT_FIELDS = ("o_arr", "o_dest", "o_key", "o_src", "o_inj", "o_hops", "o_tag")
+
+
+def _grown(old, n):
+    """A copy of array ``old`` extended with zeros to length ``n``."""
+    grown = np.zeros(n, dtype=old.dtype)
+    grown[: len(old)] = old
+    return grown
+
+

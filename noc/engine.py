@@ -1,0 +1,228 @@
+"""The public NoC engine: packets in and out as arrays, simulated cycle by cycle in Cython.
+
+:class:`NocEngine` validates input, keeps the window bookkeeping and hands the simulation to a
+*core*: the Cython ``noc._engine.EngineCore`` here, the pure-Python ``noc.reference`` core in
+:class:`noc.reference.ReferenceEngine`. Both cores implement the router model described in
+``noc/README.md`` and must agree cycle for cycle.
+
+Zero-load latency
+-----------------
+A packet of ``F`` flits injected at cycle ``t`` that crosses ``H`` links, with router pipeline
+``R`` and link latency ``Lk`` cycles, and meets no other traffic, arrives at::
+
+    arrival_cycle = t + H * (R + Lk) + R + (F - 1)
+
+(``H + 1`` routers of ``R`` cycles, ``H`` links, and ``F - 1`` cycles of serialisation for the
+body flits; see ``tests/noc/test_zero_load.py``), provided the body flits never wait for a
+credit: ``buffer_depth >= 2 * Lk + R`` (the credit round trip) or ``F <= buffer_depth``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+import numpy as np
+
+from noc.params import NocParams, Routing
+from noc.routing import MulticastTables
+from noc.stats import Deliveries, NocStats, empty_deliveries
+from noc.topology import Mesh
+
+try:
+    from noc._engine import EngineCore
+except ImportError as exc:  # pragma: no cover - depends on the build
+    raise ImportError(
+        "noc._engine (the Cython NoC engine) is not built: run `pip install -e .` or "
+        "`python setup.py build_ext --inplace` in the chipsim checkout"
+    ) from exc
+
+
+class NocEngine:
+    """Cycle-level simulation of a mesh of input-queued virtual-channel routers.
+
+    Parameters
+    ----------
+    mesh
+        Topology (routers, local ports, torus).
+    params
+        Router, link and buffer parameters; ``params.routing`` picks XY unicast or tables.
+    tables
+        Multicast routing tables; required when ``params.routing`` is ``multicast_table``.
+    record_packets
+        Keep every delivery record in ``stats.packets`` (for latency histograms). Turn off
+        for long runs to keep memory bounded.
+    """
+
+    _core_class = EngineCore
+
+    def __init__(
+        self,
+        mesh: Mesh,
+        params: NocParams,
+        tables: MulticastTables | None = None,
+        *,
+        record_packets: bool = True,
+    ) -> None:
+        _check_setup(mesh, params, tables)
+        self.mesh = mesh
+        self.params = params
+        self._multicast = params.routing is Routing.MULTICAST_TABLE
+        self._core = self._core_class(mesh, params, tables)
+        self._record = record_packets
+        self._records: list[Deliveries] = []
+        self._carry = empty_deliveries()
+
+    @property
+    def now(self) -> int:
+        """Next cycle to simulate, NoC cycles."""
+        return int(self._core.now)
+
+    @property
+    def in_flight(self) -> int:
+        """Packets injected and neither delivered to every destination nor dropped yet."""
+        return int(self._core.unfinished)
+
+    @property
+    def next_event_cycle(self) -> int | None:
+        """Earliest cycle at which anything can happen; None when the engine is idle."""
+        if len(self._carry):
+            return int(self._carry.arrival_cycle.min())
+        if self._core.busy:
+            return self.now
+        cycle = int(self._core.next_future_cycle)
+        return max(cycle, self.now) if cycle >= 0 else None
+
+    def inject(
+        self,
+        cycle: np.ndarray,
+        src_endpoint: np.ndarray,
+        dest_or_key: np.ndarray,
+        tag: np.ndarray | None = None,
+    ) -> None:
+        """Offer packets to their source's injection queue.
+
+        Parameters
+        ----------
+        cycle : int64[n]
+            Cycle at which each packet is ready at its source, >= ``now``, any order.
+        src_endpoint : int32[n]
+            Source endpoint of each packet.
+        dest_or_key : uint32[n]
+            Destination endpoint (XY routing) or 32-bit multicast key (table routing).
+        tag : int64[n], optional
+            The caller's label of each packet (e.g. what the packet carries), returned
+            unchanged with every delivery of it; zeros when not given.
+
+        Packets are queued per source in (cycle, call, array) order; a packet that does not
+        fit in the injection queue waits at the source (counted in ``source_wait_cycles``).
+        """
+        if tag is None:
+            tag = np.zeros(np.shape(cycle), dtype=np.int64)
+        cycle, src, dest, tag = _as_packets(cycle, src_endpoint, dest_or_key, tag)
+        if cycle.size == 0:
+            return
+        if cycle.min() < self.now:
+            raise ValueError(f"inject: cycle {cycle.min()} is before the engine's now {self.now}")
+        _check_ids("src_endpoint", src, self.mesh.endpoints)
+        if not self._multicast:
+            _check_ids("dest_or_key (destination endpoint)", dest, self.mesh.endpoints)
+        self._core.push(cycle, src.astype(np.int32), dest.astype(np.uint32), tag)
+
+    def advance(self, until_cycle: int) -> Deliveries:
+        """Simulate cycles ``now .. until_cycle - 1``; return packets that arrived in them.
+
+        Idle stretches are skipped. A packet whose tail leaves the network in the last cycle
+        arrives at ``until_cycle`` and is returned by the next call.
+        """
+        until_cycle = int(until_cycle)
+        if until_cycle < self.now:
+            raise ValueError(f"advance: until_cycle {until_cycle} is before now {self.now}")
+        parts = [self._carry]
+        while True:
+            self._core.run(until_cycle)
+            parts.append(Deliveries(*self._core.take_output()))
+            if self._core.now >= until_cycle:
+                break
+        window = _sorted(Deliveries.concatenate(parts))
+        cut = int(np.searchsorted(window.arrival_cycle, until_cycle))
+        done = Deliveries(*(a[:cut] for a in _columns(window)))
+        self._carry = Deliveries(*(a[cut:] for a in _columns(window)))
+        if self._record and len(done):
+            self._records.append(done)
+        return done
+
+    @property
+    def stats(self) -> NocStats:
+        """Counters since construction (copies), with the recorded delivery records."""
+        packets = Deliveries.concatenate(self._records)
+        self._records = [packets] if len(packets) else []
+        core = self._core
+        return NocStats.from_counters(
+            np.asarray(core.router_counters),
+            np.asarray(core.link_flits),
+            np.asarray(core.endpoint_counters),
+            packets,
+        )
+
+
+def _check_setup(mesh: Mesh, params: NocParams, tables: MulticastTables | None) -> None:
+    if params.routing is Routing.MULTICAST_TABLE:
+        if tables is None:
+            raise ValueError("routing 'multicast_table' needs tables (a MulticastTables)")
+        if len(tables.start) != mesh.routers + 1:
+            raise ValueError(
+                f"tables cover {len(tables.start) - 1} routers, the mesh has {mesh.routers}"
+            )
+        sizes = np.diff(tables.start)
+        if sizes.size and sizes.max() > params.routing_table_entries:
+            worst = int(np.argmax(sizes))
+            raise ValueError(
+                f"router {worst} {mesh.coords(worst)} needs {sizes[worst]} routing table entries "
+                f"but its capacity (routing_table_entries) is {params.routing_table_entries}"
+            )
+        if params.buffer_depth < params.packet_flits:
+            raise ValueError(
+                f"multicast needs a whole packet to fit in an input buffer (deadlock freedom): "
+                f"buffer_depth {params.buffer_depth} < packet_flits {params.packet_flits}"
+            )
+    if mesh.ports * params.virtual_channels > 64:
+        raise ValueError(
+            f"ports x virtual_channels must be at most 64 (VC bit masks), got {mesh.ports} x "
+            f"{params.virtual_channels}"
+        )
+    if mesh.torus and params.virtual_channels < 2:
+        raise ValueError(
+            "a torus needs virtual_channels >= 2 (dateline VC classes avoid deadlock on the "
+            f"wrap-around links), got {params.virtual_channels}"
+        )
+
+
+def _as_packets(
+    cycle: np.ndarray, src: np.ndarray, dest: np.ndarray, tag: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    names = ("cycle", "src_endpoint", "dest_or_key", "tag")
+    arrays = [np.asarray(a) for a in (cycle, src, dest, tag)]
+    if any(a.ndim != 1 for a in arrays) or len({a.size for a in arrays}) != 1:
+        raise ValueError(f"inject: {', '.join(names)} must be 1-D, equal length")
+    for name, a in zip(names, arrays, strict=True):
+        if a.size and not np.issubdtype(a.dtype, np.integer):
+            raise ValueError(f"inject: {name} must hold integers, got dtype {a.dtype}")
+    cycle, src, dest, tag = (a.astype(np.int64) for a in arrays)
+    if dest.size and (dest.min() < 0 or dest.max() > 0xFFFFFFFF):
+        raise ValueError("inject: dest_or_key must fit in 32 unsigned bits")
+    return cycle, src, dest, tag
+
+
+def _check_ids(name: str, values: np.ndarray, count: int) -> None:
+    if values.min() < 0 or values.max() >= count:
+        bad = values[(values < 0) | (values >= count)][0]
+        raise ValueError(f"inject: {name} {bad} outside the mesh's endpoints 0..{count - 1}")
+
+
+def _columns(d: Deliveries) -> tuple[np.ndarray, ...]:
+    return tuple(getattr(d, f.name) for f in fields(d))
+
+
+def _sorted(d: Deliveries) -> Deliveries:
+    order = np.lexsort((d.dest_endpoint, d.arrival_cycle))
+    return Deliveries(*(a[order] for a in _columns(d)))

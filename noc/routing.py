@@ -1,0 +1,154 @@
+"""SpiNNaker-style multicast routing tables: (key, mask, route) entries per router.
+
+A packet with 32-bit ``key`` matches entry ``(k, m, route)`` when ``key & m == k``; the first
+matching entry of the router's table wins. ``route`` is a bitmask over the router's output
+ports: bit ``d`` for mesh direction ``d`` (0 = N (+y), 1 = E (+x), 2 = S, 3 = W) and bit
+``4 + p`` for local port ``p`` (see :mod:`noc.topology`). A packet that matches no entry:
+
+- arrived over a link: default routing, it leaves through the port opposite the one it came in
+  by (straight through); where that link does not exist (mesh edge) it is dropped;
+- was injected locally: it is dropped.
+
+Both kinds of drop are counted in ``NocStats.unrouted_packets``.
+
+Deadlock freedom: the engine replicates multicast packets port by port (each branch advances
+on its own) and needs a whole packet to fit in an input buffer, so any set of tables whose
+routes respect the XY order (a packet that has moved in y never turns back into x) cannot
+deadlock, as with XY unicast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from noc.topology import DIRECTIONS, Mesh
+
+_U32 = 0xFFFFFFFF
+
+
+@dataclass(frozen=True)
+class MulticastTables:
+    """All routers' tables in CSR form: entries of router ``r`` are ``start[r]:start[r+1]``.
+
+    Attributes
+    ----------
+    start : int32[routers + 1]
+    key, mask : uint32[entries]
+    route : uint32[entries]
+        Output-port bitmask of each entry.
+    """
+
+    start: np.ndarray
+    key: np.ndarray
+    mask: np.ndarray
+    route: np.ndarray
+
+    @classmethod
+    def from_arrays(
+        cls,
+        mesh: Mesh,
+        router: np.ndarray,
+        key: np.ndarray,
+        mask: np.ndarray,
+        route: np.ndarray,
+        capacity: int,
+    ) -> MulticastTables:
+        """Build tables from parallel arrays, one row per entry, in priority order per router.
+
+        Entries of one router keep their relative order (first match wins). Raises ValueError
+        when a router needs more than ``capacity`` entries, when a route names a port the
+        router lacks, or when ``key`` has bits outside ``mask`` (it could never match).
+        """
+        router = np.asarray(router, dtype=np.int64)
+        key, mask, route = (np.asarray(a, dtype=np.int64) for a in (key, mask, route))
+        if not router.shape == key.shape == mask.shape == route.shape or router.ndim != 1:
+            raise ValueError("router, key, mask and route must be 1-D arrays of equal length")
+        _check_range("router", router, 0, mesh.routers - 1)
+        for name, values in (("key", key), ("mask", mask), ("route", route)):
+            _check_range(name, values, 0, _U32)
+        if np.any(key & ~mask & _U32):
+            bad = int(np.flatnonzero(key & ~mask & _U32)[0])
+            raise ValueError(
+                f"routing entry {bad}: key {key[bad]:#010x} has bits outside mask "
+                f"{mask[bad]:#010x}, so it can never match"
+            )
+        counts = np.bincount(router, minlength=mesh.routers)
+        if counts.size and counts.max() > capacity:
+            worst = int(np.argmax(counts))
+            raise ValueError(
+                f"router {worst} {mesh.coords(worst)} needs {counts[worst]} routing table "
+                f"entries but its capacity (routing_table_entries) is {capacity}"
+            )
+        _check_routes(mesh, router, route)
+        order = np.argsort(router, kind="stable")
+        start = np.zeros(mesh.routers + 1, dtype=np.int32)
+        np.cumsum(counts, out=start[1:])
+        return cls(
+            start=start,
+            key=key[order].astype(np.uint32),
+            mask=mask[order].astype(np.uint32),
+            route=route[order].astype(np.uint32),
+        )
+
+    def lookup(self, node: int, key: int) -> int | None:
+        """Route bitmask of the first entry of ``node`` matching ``key``; None if none does."""
+        for i in range(self.start[node], self.start[node + 1]):
+            if key & int(self.mask[i]) == int(self.key[i]):
+                return int(self.route[i])
+        return None
+
+
+def _check_range(name: str, values: np.ndarray, low: int, high: int) -> None:
+    if values.size and (values.min() < low or values.max() > high):
+        raise ValueError(f"routing table {name} values must lie in [{low}, {high}]")
+
+
+def _check_routes(mesh: Mesh, router: np.ndarray, route: np.ndarray) -> None:
+    """Every route bit must name a port the router has (a link that exists, a local port)."""
+    ports_mask = (1 << mesh.ports) - 1
+    for i in np.flatnonzero(route & ~ports_mask):
+        raise ValueError(
+            f"routing entry {i}: route {route[i]:#x} names ports beyond the {mesh.ports} "
+            f"ports of router {router[i]}"
+        )
+    for d in range(DIRECTIONS):
+        missing = (route >> d) & 1 & (mesh.neighbours[router, d] < 0)
+        for i in np.flatnonzero(missing):
+            raise ValueError(
+                f"routing entry {i}: route {route[i]:#x} sends through direction {d} of "
+                f"router {router[i]} {mesh.coords(int(router[i]))}, which has no link there"
+            )
+
+
+def xy_tree_entries(
+    mesh: Mesh, src_node: int, dest_endpoints: np.ndarray, elide_default: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """Table entries that multicast one key from ``src_node`` to ``dest_endpoints`` along the
+    union of their XY paths (a tree that respects the XY order, so it cannot deadlock).
+
+    Returns (router int64[k], route uint32[k]) for entries with mask 0xFFFFFFFF. With
+    ``elide_default`` a router the packet crosses straight through, with no other branch, gets
+    no entry (default routing does the job), as SpiNNaker's table compression does.
+    """
+    routes: dict[int, int] = {}
+    came_from: dict[int, int] = {}
+    for dest in np.asarray(dest_endpoints, dtype=np.int64):
+        node = src_node
+        while True:
+            out = mesh.xy_output(node, int(dest))
+            routes[node] = routes.get(node, 0) | 1 << out
+            if out >= DIRECTIONS:
+                break
+            nxt = int(mesh.neighbours[node, out])
+            came_from[nxt] = (out + 2) % DIRECTIONS
+            node = nxt
+    nodes = [
+        n
+        for n in sorted(routes)
+        if not (
+            elide_default and n != src_node and routes[n] == 1 << (came_from[n] + 2) % DIRECTIONS
+        )
+    ]
+    return np.array(nodes, dtype=np.int64), np.array([routes[n] for n in nodes], dtype=np.uint32)

@@ -1,0 +1,97 @@
+"""Chip runs: exactness against the ideal simulation, conservation, overruns, determinism."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from chipsim.config import load_config
+from chipsim.network import Network, generate
+from chipsim.run import run_network
+from chipsim.sim.ideal import simulate_ideal
+
+CONFIGS = Path(__file__).resolve().parents[3] / "configs"
+
+
+FAST_TINY = ["chip.clock_hz=4e6", "chip.operating_points.0.frequency_hz=4e6", "noc.clock_hz=4e6"]
+"""tiny.yaml at 4 MHz: its PEs keep up with the test networks (at 1 MHz they overrun)."""
+
+
+def spikes_of(result) -> tuple[np.ndarray, np.ndarray]:
+    table = result.recorder.spike_stream.table()
+    tick, neuron = table.column("tick").to_numpy(), table.column("neuron").to_numpy()
+    order = np.lexsort((neuron, tick))
+    return tick[order], neuron[order]
+
+
+def balanced(n: int, model: str = "lif_fixed", rate_hz: float = 50.0) -> Network:
+    """A random balanced network driven hard enough to fire (about 20-30 Hz)."""
+    return generate(
+        "random_balanced",
+        {"n_neurons": n, "fanin": 20, "inputs": 40, "input_fanin": 5, "rate_hz": rate_hz,
+         "input_weight": 4.0, "weight": 0.5, "delay_max": 3, "model": model},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("config", "n", "model", "overrides"),
+    [("tiny.yaml", 150, "lif_fixed", FAST_TINY), ("tiny.yaml", 300, "lif_float", FAST_TINY),
+     ("tiny.yaml", 400, "lif_fixed", [*FAST_TINY, "noc.routing=xy"]),
+     ("spinnaker2.yaml", 3000, "lif_fixed", [])],
+)  # fmt: skip
+def test_run_equals_ideal_when_nothing_is_late(config, n, model, overrides) -> None:
+    """With no late or dropped packet, a chip run gives exactly the ideal simulation's spikes."""
+    chip = load_config(CONFIGS / config, overrides)
+    network = balanced(n, model)
+    result = run_network(chip, network, ticks=40, seed=3)
+    assert result.summary["late_packets"] == 0
+    assert result.summary["dropped_noc_packets"] == 0
+    assert result.summary["spikes"] > 100  # the network is active
+    ideal = simulate_ideal(network, 40, seed=3, dt_s=chip.chip.tick_s)
+    tick, neuron = spikes_of(result)
+    np.testing.assert_array_equal(tick, ideal.tick)
+    np.testing.assert_array_equal(neuron, ideal.neuron)
+
+
+def test_every_packet_copy_is_delivered_or_counted() -> None:
+    """Conservation: each spike reaches each destination PE once, or is counted dropped."""
+    chip = load_config(CONFIGS / "tiny.yaml", ["noc.buffer_depth=1"])
+    result = run_network(chip, balanced(400), ticks=30, seed=1)
+    program = result.mapping.program
+    tick, neuron = spikes_of(result)
+    slices = program.slices.of_neurons(neuron)
+    expected = int((program.dest_ptr[slices + 1] - program.dest_ptr[slices]).sum())
+    stats = result.recorder.noc_stats
+    delivered = int(result.recorder.latency_histogram.sum())
+    assert result.summary["in_flight_at_end"] == 0
+    assert delivered + stats.drops == expected
+
+
+def test_overrunning_network_runs_to_the_end_and_counts_overruns() -> None:
+    """A network too busy for its tick still runs every tick; overruns are counted per PE."""
+    chip = load_config(CONFIGS / "tiny.yaml", ["pe.cycle_costs.synaptic_event_cycles=400"])
+    result = run_network(chip, balanced(400), ticks=20, seed=1)
+    assert result.summary["ticks"] == 20
+    assert result.summary["overrun_pe_ticks"] > 0
+    per_pe = result.recorder.pe["overrun_ticks"]
+    assert per_pe.sum() == result.summary["overrun_pe_ticks"]
+    ticks = result.recorder.tick_stream.frame()
+    assert list(ticks["tick"]) == list(range(20))
+    assert ticks["overrun_pes"].sum() == result.summary["overrun_pe_ticks"]
+
+
+def test_same_seed_gives_identical_tables(tmp_path) -> None:
+    """Two runs with one seed write byte-identical spike and statistics tables."""
+    chip = load_config(CONFIGS / "tiny.yaml")
+    network = balanced(200)
+    for name in ("a", "b"):
+        run_network(chip, network, ticks=20, seed=5, out=tmp_path / name)
+    for table in ("spikes.parquet", "ticks.parquet", "pe_ticks.parquet", "pes.parquet",
+                  "routers.parquet"):  # fmt: skip
+        a = pd.read_parquet(tmp_path / "a" / table)
+        b = pd.read_parquet(tmp_path / "b" / table)
+        pd.testing.assert_frame_equal(a, b)
+    assert (tmp_path / "a" / "spikes.parquet").read_bytes() == (
+        tmp_path / "b" / "spikes.parquet"
+    ).read_bytes()
