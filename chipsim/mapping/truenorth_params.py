@@ -33,8 +33,9 @@ SILENT_PARAMS = {"threshold": THRESHOLD_MAX}
 """Input and empty slots: no synapses, no leak, a threshold V = 0 never reaches."""
 
 
-def population_params(net: ExpandedNetwork) -> dict[int, dict[str, int]]:
-    """Integer parameters of every neuron population (by group index), checked.
+def population_params(net: ExpandedNetwork) -> dict[int, dict[str, np.ndarray]]:
+    """Integer parameters of every neuron population (by group index), checked: int64 scalars
+    or, for per-neuron lists, one value per neuron in id order.
 
     MappingError names the population for a model other than TrueNorth, an unknown name
     (listing the known ones), a non-integer value or a value out of its range.
@@ -55,16 +56,24 @@ def population_params(net: ExpandedNetwork) -> dict[int, dict[str, int]]:
                 f"{where}: unknown truenorth parameter(s) {unknown}; known: {list(KNOWN_PARAMS)} "
                 "(weights come from the projections)"
             )
-        bad = [k for k, v in population.params.items() if not float(v).is_integer()]
+        values = {k: np.asarray(v, dtype=np.float64) for k, v in population.params.items()}
+        bad = [k for k, v in values.items() if np.any(v != np.rint(v))]
         if bad:
             raise MappingError(f"{where}: parameter(s) {bad} must be integers")
-        values = {k: int(v) for k, v in population.params.items()}
+        values = {k: _per_neuron(k, v.astype(np.int64)) for k, v in values.items()}
         try:
-            TrueNorthNeurons.from_values(1, **values)
+            TrueNorthNeurons.from_values(population.size, **values)
         except ValueError as exc:
             raise MappingError(f"{where}: {exc}") from None
         out[g] = values
     return out
+
+
+def _per_neuron(name: str, value: np.ndarray) -> np.ndarray:
+    """A per-neuron list of a per-type parameter applies to all 4 types of its neuron."""
+    if name == "stochastic_synapse" and value.ndim == 1:
+        return value[:, None]
+    return value
 
 
 def integer_weights(net: ExpandedNetwork) -> np.ndarray:
@@ -83,7 +92,7 @@ def integer_weights(net: ExpandedNetwork) -> np.ndarray:
 
 
 def neuron_arrays(
-    net: ExpandedNetwork, params: dict[int, dict[str, int]], slot_neuron: np.ndarray,
+    net: ExpandedNetwork, params: dict[int, dict[str, np.ndarray]], slot_neuron: np.ndarray,
     wiring: Wiring,
 ) -> TrueNorthNeurons:  # fmt: skip
     """Parameters of every slot: populations, splitters, silent slots (module doc)."""
@@ -99,7 +108,8 @@ def neuron_arrays(
         arrays[name][slot_neuron == SPLITTER] = value
     weights[slot_neuron == SPLITTER, 0] = 1
     for g, values in params.items():
-        members = is_neuron & (group == g)
+        members = np.flatnonzero(is_neuron & (group == g))
+        members = members[np.argsort(slot_neuron[members])]  # in id order
         for name, value in values.items():
             arrays[name][members] = value
     weights[wiring.weight_slot, wiring.weight_type] = wiring.weight_value

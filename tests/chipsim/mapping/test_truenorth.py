@@ -226,8 +226,11 @@ def test_refuses_unknown_parameter_listing_known_ones() -> None:
 
 
 def test_refuses_out_of_range_parameter_and_other_models() -> None:
-    """A parameter out of its range, and a LIF population, are refused naming the population."""
+    """A parameter out of its range (also in a per-neuron list) or not an integer, and a LIF
+    population, are refused naming the population."""
     _refused(_two_pops([{"weight": 1}], {"leak": 900}), "'post'", "leak")
+    _refused(_two_pops([{"weight": 1}], {"threshold": [1] * 9 + [-1]}), "'post'", "threshold")
+    _refused(_two_pops([{"weight": 1}], {"threshold": 2.5}), "'post'", "threshold", "integers")
     _refused(_two_pops([{"weight": 1}], model="lif_fixed"), "'post'", "lif_fixed", "truenorth")
 
 

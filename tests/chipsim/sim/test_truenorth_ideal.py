@@ -37,7 +37,7 @@ def _reference(layout, ticks: int, seed: int, stochastic_draws: bool = False):
         if isinstance(spec, NeuronPopulation):
             ids = net.ids(spec.name)
             for name, value in {"threshold": 0, **spec.params}.items():
-                values.setdefault(name, np.zeros(n, dtype=np.int64))[ids] = int(value)
+                values.setdefault(name, np.zeros(n, dtype=np.int64))[ids] = np.asarray(value)
     params = TrueNorthNeurons.from_values(n, **values)
     conns = net.connections
     delay = layout.mapped_delay
@@ -95,10 +95,11 @@ def _mixed_network() -> Network:
         {"name": "stim", "size": 5, "model": "spike_array", "spikes": [(0, 0), (3, 4), (3, 1)]},
         {"name": "a", "size": 200, "model": "truenorth",
          "params": {"threshold": 8, "leak": -1, "neg_threshold": 5, "neg_saturate": 1}},
-        {"name": "b", "size": 300, "model": "truenorth",
-         "params": {"threshold": 6, "reset_mode": 1}},
-        {"name": "c", "size": 110, "model": "truenorth",
-         "params": {"threshold": 3, "leak": -1, "leak_reversal": 1}},
+        {"name": "b", "size": 300, "model": "truenorth",  # per-neuron, over two cores
+         "params": {"threshold": [3 + i * 7 // 300 for i in range(300)], "reset_mode": 1}},
+        {"name": "c", "size": 110, "model": "truenorth",  # per-neuron thresholds
+         "params": {"threshold": [1 + i % 5 for i in range(110)], "leak": -1,
+                    "leak_reversal": 1}},
     ]  # fmt: skip
     projections = [
         ("input", "a", 0.2, 4, {"low": 1, "high": 3}),
