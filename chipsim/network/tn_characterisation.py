@@ -47,7 +47,7 @@ HALF = 128
 class TnCharacterisationParams(BaseModel):
     """Parameters of the TrueNorth characterisation network (module doc)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     cores: PositiveInt = Field(default=4096, description="Cores of 256 neurons [Merolla 2014].")
     rate_hz: float = Field(default=20.0, gt=0.0, description="Target mean rate, Hz.")
