@@ -285,7 +285,7 @@ def _splitter_slots(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _crossbar(n_cores: int, wiring: Wiring, split_slots, split_axons) -> CrossbarCores:
     """Crossbar bits and axon types of the synapses and of the splitter groups (type 0)."""
     connected = np.zeros((n_cores, N_AXONS, N_NEURONS), dtype=bool)
-    connected[wiring.bit_core, wiring.bit_axon, wiring.bit_neuron] = True
+    connected[wiring.post_slot >> 8, wiring.axon, wiring.post_slot & 255] = True
     connected[split_slots // N_NEURONS, split_axons, split_slots % N_NEURONS] = True
     axon_type = np.zeros((n_cores, N_AXONS), dtype=np.uint8)
     axon_type[wiring.targets.core, wiring.targets.axon] = wiring.axon_type

@@ -43,15 +43,17 @@ class Synapses:
 
 @dataclass(frozen=True)
 class Wiring:
-    """Crossbar contents of the network cores and the target axons of every driver."""
+    """Crossbar contents of the network cores and the target axons of every driver.
 
-    weight_slot: np.ndarray  # int64 (n_synapses,): flat slot of each synapse's post neuron
-    weight_type: np.ndarray  # uint8: its axon type G
-    weight_value: np.ndarray  # int16: its weight, = s_post[G] (consistent by construction)
-    bit_core: np.ndarray  # int64 (n_synapses,): core of each crossbar bit
-    bit_axon: np.ndarray  # int64: axon of each crossbar bit
-    bit_neuron: np.ndarray  # int64: neuron (0..255) of each crossbar bit
-    axon_type: np.ndarray  # int64 (n_axons,): type of each axon, cores as in targets
+    Synapse k is the crossbar bit (``post_slot[k] // 256``, ``axon[k]``, ``post_slot[k] % 256``)
+    and sets ``s[gtype[k]] = weight[k]`` of its post neuron (consistent by construction).
+    """
+
+    post_slot: np.ndarray  # int64 (n_synapses,): flat slot of each synapse's post neuron
+    axon: np.ndarray  # int16: axon of each synapse on the post neuron's core
+    gtype: np.ndarray  # uint8: axon type G of each synapse
+    weight: np.ndarray  # int16: weight of each synapse
+    axon_type: np.ndarray  # int64 (n_axons,): type of each axon, axons as in targets
     targets: Targets  # one row per axon: its driver and (core, axon, delay)
 
 
@@ -141,23 +143,14 @@ def wire(
             f"{describe_core(worst)} needs {int(np.sum(axon_core == worst))} axons, more than "
             f"the {max_axons} of a core (one per pre neuron, delay and axon type)"
         )
-    bit_axon = axon[np.searchsorted(axon_keys, _axon_keys(syn, gtype))]
+    bit_axon = axon.astype(np.int16)[np.searchsorted(axon_keys, _axon_keys(syn, gtype))]
     targets = Targets(
         driver=(axon_keys >> 6) & ((1 << _PRE_BITS) - 1),
         core=axon_core,
         axon=axon,
         delay=(axon_keys >> 2) & 15,
     )
-    return Wiring(
-        weight_slot=syn.post_slot,
-        weight_type=gtype,
-        weight_value=syn.weight,
-        bit_core=syn.post_slot >> _NEURON_BITS,
-        bit_axon=bit_axon,
-        bit_neuron=syn.post_slot % 256,
-        axon_type=axon_keys & 3,
-        targets=targets,
-    )
+    return Wiring(syn.post_slot, bit_axon, gtype, syn.weight, axon_keys & 3, targets)
 
 
 def _refuse_duplicate(syn: Synapses, gtype: np.ndarray, bit: int, describe_neuron) -> None:

@@ -112,5 +112,5 @@ def neuron_arrays(
         members = members[np.argsort(slot_neuron[members])]  # in id order
         for name, value in values.items():
             arrays[name][members] = value
-    weights[wiring.weight_slot, wiring.weight_type] = wiring.weight_value
+    weights[wiring.post_slot, wiring.gtype] = wiring.weight
     return TrueNorthNeurons.from_values(n, weights=weights, **arrays)
