@@ -106,7 +106,7 @@ def build_program(
                                      sram, pe_of_slice)  # fmt: skip
             srams += used
         else:
-            group = _source_group(layout, population, dt_s, seed)
+            group = source_group(layout, population, dt_s, seed)
         groups.append(group)
     dest_ptr, dest_pe = _destinations(slices, pe_of_slice, conns, post_slice)
     return Program(net, slices, pe_of_slice.astype(np.int32), groups, dest_ptr, dest_pe, srams)
@@ -195,7 +195,8 @@ def _synaptic_matrix(net, slices, s, rows, conns: Connections, shifts, sram, pe_
     return matrix, [memory]
 
 
-def _source_group(layout: GroupLayout, source, dt_s: float, seed: int):
+def source_group(layout: GroupLayout, source, dt_s: float, seed: int):
+    """The runtime group that generates a spike source's spikes (Poisson, arrays, traces, AER)."""
     if isinstance(source, PoissonSource):
         return PoissonGroup(layout, source.rate_hz, dt_s, seed)
     if isinstance(source, SpikeArraySource):

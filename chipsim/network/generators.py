@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError
 
 from chipsim.errors import UserError
 from chipsim.network.description import LIF_MODELS, Network
+from chipsim.network.tn_characterisation import TnCharacterisationParams, tn_characterisation
 from cores.params import NeuronModel
 
 
@@ -173,7 +174,7 @@ def random_balanced(p: RandomBalancedParams) -> Network:
 
 @dataclass(frozen=True)
 class Generator:
-    params: type[_GeneratorParams]
+    params: type[BaseModel]
     build: Callable[[Any], Network]
 
 
@@ -181,6 +182,7 @@ GENERATORS: Mapping[str, Generator] = {
     "synfire": Generator(SynfireParams, synfire),
     "feedforward": Generator(FeedforwardParams, feedforward),
     "random_balanced": Generator(RandomBalancedParams, random_balanced),
+    "tn_characterisation": Generator(TnCharacterisationParams, tn_characterisation),
 }
 
 

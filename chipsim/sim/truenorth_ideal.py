@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from chipsim.mapping.layout import _source_group
+from chipsim.mapping.layout import source_group
 from chipsim.mapping.truenorth import TrueNorthLayout
 from chipsim.network.description import NeuronPopulation
 from chipsim.sim.groups import GroupLayout
@@ -36,7 +36,7 @@ def source_groups(layout: TrueNorthLayout, seed: int, dt_s: float) -> list:
         place = GroupLayout(
             g, cores.astype(np.int64), first.astype(np.int64), int(ids[0]), ids.size
         )
-        groups.append(_source_group(place, spec, dt_s, seed))
+        groups.append(source_group(place, spec, dt_s, seed))
     return groups
 
 
