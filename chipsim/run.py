@@ -58,9 +58,9 @@ def run_network(
         replay = read_trace(replay, n_neurons=net.n_neurons)
     mapping = map_network(config, net, seed, placer)
     if out is None:
-        return _simulate(mapping, ticks, None, progress, started, replay)
+        return _simulate(mapping, ticks, seed, None, progress, started, replay)
     with RunDirectory(out, overwrite=overwrite) as run:
-        result = _simulate(mapping, ticks, run.path, progress, started, replay)
+        result = _simulate(mapping, ticks, seed, run.path, progress, started, replay)
         run.write_yaml("config.yaml", config.model_dump(mode="json"))
         run.write_yaml("network.yaml", network.model_dump(mode="json"))
         run.write_yaml("workload.yaml", {"ticks": ticks, "seed": seed, "placer": placer})
@@ -75,13 +75,14 @@ def run_network(
 def _simulate(
     mapping: Mapping,
     ticks: int,
+    seed: int,
     folder: Path | None,
     progress: bool,
     started: float,
     replay: SpikeTrace | None,
 ) -> RunResult:
     recorder = RunRecorder(len(mapping.pes), folder)
-    simulation = ChipSimulation(mapping, recorder, replay)
+    simulation = ChipSimulation(mapping, recorder, seed, replay)
     with tqdm(total=ticks, unit="tick", disable=not progress, leave=False) as bar:
         simulation.run(ticks, on_tick=bar.update)
     energy = run_energy(mapping.config, recorder, ticks)

@@ -59,7 +59,11 @@ class ChipSimulation:
     """Runs a :class:`Mapping` for ``ticks`` ticks; results go to ``recorder``."""
 
     def __init__(
-        self, mapping: Mapping, recorder: RunRecorder, replay: SpikeTrace | None = None
+        self,
+        mapping: Mapping,
+        recorder: RunRecorder,
+        seed: int,
+        replay: SpikeTrace | None = None,
     ) -> None:
         config = mapping.config
         self.mapping = mapping
@@ -70,7 +74,7 @@ class ChipSimulation:
             ClockDomain(reference, config.chip.operating_point.frequency_hz),
             ClockDomain(reference, config.noc.clock_hz),
         )
-        self.machine = machine_for(mapping, replay, self.clocks.pe)
+        self.machine = machine_for(mapping, replay, self.clocks.pe, seed)
         n_pes = len(mapping.pes)
         self.timeline = PeTimeline(n_pes, config.pe.cycle_costs)
         self.pe_of_endpoint = np.full(int(mapping.pes.endpoint.max()) + 1, -1, dtype=np.int64)
@@ -149,7 +153,7 @@ class ChipSimulation:
         start = self.timeline.start_tick(self._pe_cycle(tick * self.clocks.cycles_per_tick))
         work = self.machine.update(tick, start)
         self.timeline.add_tick_phase(work.pes, start[work.pes], work.cycles)
-        self.recorder.updated(work.pes, work.neurons, work.sources, work.fired)
+        self.recorder.updated(work)
         self.recorder.spikes(tick, work.recorded, self.clocks.pe.to_reference(work.recorded_cycle))
         if work.sender.size == 0:
             return

@@ -29,6 +29,7 @@ class TickWork:
     neurons: np.ndarray  # int64, neurons each one updated
     sources: np.ndarray  # int64, spike-source neurons each one generated
     fired: np.ndarray  # int64, spikes each one sent
+    synaptic_events: np.ndarray  # int64, synaptic events of the update (crossbar cores)
     sender: np.ndarray  # int64 (< 2**32), one per spike that leaves as packets
     sender_cycle: np.ndarray  # int64, PE cycle at which each leaves
     recorded: np.ndarray  # int64, global ids of the network spikes of the tick

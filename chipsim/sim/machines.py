@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from chipsim.errors import UserError
 from chipsim.mapping.mapper import Mapping
+from chipsim.mapping.truenorth import TrueNorthLayout
+from chipsim.sim.crossbar import CrossbarMachine
 from chipsim.sim.machine import Machine
 from chipsim.sim.programmable import ProgrammableMachine
 from chipsim.sim.replay import Replay
@@ -11,9 +14,17 @@ from chipsim.traces import SpikeTrace
 from noc import Routing
 
 
-def machine_for(mapping: Mapping, replay: SpikeTrace | None, pe_clock: ClockDomain) -> Machine:
-    """The machine for ``mapping`` (programmable PEs; crossbar cores come with their mapper)."""
+def machine_for(
+    mapping: Mapping, replay: SpikeTrace | None, pe_clock: ClockDomain, seed: int
+) -> Machine:
+    """The machine that runs ``mapping``: programmable PEs or crossbar cores."""
     config = mapping.config
+    if isinstance(mapping.program, TrueNorthLayout):
+        if replay is not None:
+            raise UserError("trace replay on crossbar (TrueNorth-like) chips is not supported yet")
+        return CrossbarMachine(
+            mapping.program, mapping.pes, config.pe.cycle_costs, seed, config.chip.tick_s
+        )
     return ProgrammableMachine(
         mapping.program,
         mapping.pes,

@@ -62,7 +62,10 @@ class ProgrammableMachine:
         )
         if self.replay is not None and self.replay.has_cycles:
             cycle = self.pe_clock.from_reference(self.replay.cycles(tick, neuron))
-        return TickWork(pes, cycles, neurons, sources, fired, neuron, cycle, neuron, cycle)
+        return TickWork(
+            pes, cycles, neurons, sources, fired, np.zeros_like(fired), neuron, cycle, neuron,
+            cycle,
+        )  # fmt: skip
 
     def packets(self, work: TickWork) -> Packets:
         packets = packets_of(self.program, work.sender)

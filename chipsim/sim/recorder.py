@@ -14,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 
 from chipsim.sim.delivery import Received
+from chipsim.sim.machine import TickWork
 from chipsim.sim.pe_timeline import PeTimeline
 from chipsim.sim.records import TableStream
 from chipsim.traces import schema as trace_schema
@@ -94,12 +95,17 @@ class RunRecorder:
         self.spike_stream.append(tick=np.full(len(neuron), tick), neuron=neuron, cycle=cycle)
         self._tick["spikes"] += len(neuron)
 
-    def updated(self, pes, neurons, sources, fired) -> None:
-        """PEs ``pes`` updated ``neurons`` neurons and ``sources`` spike sources; ``fired``
-        spikes left each."""
-        for name, values in (("neuron_updates", neurons), ("source_updates", sources),
-                             ("spikes", fired)):  # fmt: skip
-            self._add(name, pes, values)
+    def updated(self, work: TickWork) -> None:
+        """The update phase of a tick (neurons and sources updated, spikes, crossbar events)."""
+        per_pe = {
+            "neuron_updates": work.neurons,
+            "source_updates": work.sources,
+            "spikes": work.fired,
+            "synaptic_events": work.synaptic_events,
+        }
+        for name, values in per_pe.items():
+            self._add(name, work.pes, values)
+        self._tick["synaptic_events"] += int(work.synaptic_events.sum())
 
     def sent(self, src_pe: np.ndarray) -> None:
         self._add("packets_sent", src_pe, 1)
