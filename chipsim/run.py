@@ -81,12 +81,20 @@ def _simulate(
     started: float,
     replay: SpikeTrace | None,
 ) -> RunResult:
+    simulation_started = time.time()
     recorder = RunRecorder(len(mapping.pes), folder)
     simulation = ChipSimulation(mapping, recorder, seed, replay)
     with tqdm(total=ticks, unit="tick", disable=not progress, leave=False) as bar:
         simulation.run(ticks, on_tick=bar.update)
     energy = run_energy(mapping.config, recorder, ticks)
     summary = run_summary(mapping.config, recorder, ticks, time.time() - started, energy)
+    summary["wall_time_by_part_s"] = {
+        "mapping": simulation_started - started,
+        **{name: round(s, 6) for name, s in simulation.times.seconds.items()},
+        "simpy_pe_timing_and_records": time.time()
+        - simulation_started
+        - sum(simulation.times.seconds.values()),
+    }
     return RunResult(summary, None, mapping, recorder, energy)
 
 

@@ -31,6 +31,7 @@ from chipsim.config import LatePacketPolicy
 from chipsim.mapping.mapper import Mapping
 from chipsim.sim.dram import DramChannel
 from chipsim.sim.machines import machine_for
+from chipsim.sim.part_times import PartTimes
 from chipsim.sim.pe_timeline import PeTimeline
 from chipsim.sim.recorder import RunRecorder
 from chipsim.timebase import ClockDomain
@@ -83,6 +84,7 @@ class ChipSimulation:
         self.dram = DramChannel(reference, config.memory.dram_bandwidth_bytes_per_s)
         self.drop_late = config.chip.late_packet_policy is LatePacketPolicy.DROP
         self.env = simpy.Environment()
+        self.times = PartTimes()
 
     def _engine(self) -> NocEngine:
         config, topology = self.mapping.config, self.mapping.config.topology
@@ -126,7 +128,8 @@ class ChipSimulation:
         return int(self.clocks.pe.from_reference(reference_cycle))
 
     def _receive(self, until: int, arrival_tick: int) -> None:
-        d = self.engine.advance(int(self.clocks.noc.from_reference(until)))
+        with self.times.part("noc"):
+            d = self.engine.advance(int(self.clocks.noc.from_reference(until)))
         if len(d) == 0:
             return
         emit_tick = (d.tag >> TAG_TICK_SHIFT).astype(np.int64)
@@ -138,7 +141,8 @@ class ChipSimulation:
         order = np.lexsort((arrival, pe))
         pe, arrival, late = pe[order], arrival[order], late[keep][order]
         sender = (d.tag[keep][order] & SENDER_MASK).astype(np.int64)
-        work = self.machine.receive(pe, sender, arrival_tick)
+        with self.times.part("synaptic_processing"):
+            work = self.machine.receive(pe, sender, arrival_tick)
         in_dram = work.dram_bytes > 0
         if in_dram.any():  # the row is ready when its DMA transfer ends
             arrival = arrival.copy()
@@ -151,7 +155,8 @@ class ChipSimulation:
 
     def _update(self, tick: int) -> None:
         start = self.timeline.start_tick(self._pe_cycle(tick * self.clocks.cycles_per_tick))
-        work = self.machine.update(tick, start)
+        with self.times.part("neuron_update"):
+            work = self.machine.update(tick, start)
         self.timeline.add_tick_phase(work.pes, start[work.pes], work.cycles)
         self.recorder.updated(work)
         self.recorder.spikes(tick, work.recorded, self.clocks.pe.to_reference(work.recorded_cycle))
@@ -161,5 +166,6 @@ class ChipSimulation:
         cycle = self.clocks.noc.from_reference(self.clocks.pe.to_reference(packets.cycle))
         tag = (np.int64(tick) << TAG_TICK_SHIFT) | packets.sender
         src = self.mapping.pes.endpoint[packets.src_pe]
-        self.engine.inject(cycle, src, packets.dest_or_key, tag)
+        with self.times.part("noc"):
+            self.engine.inject(cycle, src, packets.dest_or_key, tag)
         self.recorder.sent(packets.src_pe)
