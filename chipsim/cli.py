@@ -14,6 +14,7 @@ from chipsim.cli_run import replay, run
 from chipsim.config import load_config
 from chipsim.errors import UserError
 from chipsim.info import ChipSummary, summarise
+from chipsim.sweep.cli import sweep
 
 config_argument = click.argument("config", type=click.Path(path_type=Path))
 set_option = click.option(
@@ -56,6 +57,7 @@ def info(config: Path, overrides: tuple[str, ...], as_json: bool) -> None:
 
 cli.add_command(run)
 cli.add_command(replay)
+cli.add_command(sweep)
 
 
 def _summary_table(s: ChipSummary) -> Table:
