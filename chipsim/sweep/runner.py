@@ -91,6 +91,7 @@ class ResultsTable:
     def __init__(self, path: Path, tasks: list[PointTask]) -> None:
         self.path = path
         self._order = {task.point.id: i for i, task in enumerate(tasks)}
+        self._parameters = list(tasks[0].values) if tasks else []
         self._rows: dict[str, dict[str, Any]] = {}
 
     @property
@@ -107,9 +108,11 @@ class ResultsTable:
     def frame(self) -> pd.DataFrame:
         ids = sorted(self._rows, key=self._order.__getitem__)
         frame = pd.DataFrame([self._rows[i] for i in ids])
-        for column in frame.select_dtypes(include="object").columns:
-            kinds = {type(v) for v in frame[column] if v is not None and v == v}
-            if len(kinds) > 1:  # e.g. 150e6 written as a string in one point: keep Parquet happy
+        for column in self._parameters if ids else ():
+            values = [v for v in frame[column] if v is not None]
+            if len({float if isinstance(v, int | float) else type(v) for v in values}) > 1:
+                # e.g. 150e6 given as a string in one point, a number in another: Parquet needs
+                # one type per column
                 frame[column] = frame[column].map(lambda v: None if v is None else str(v))
         return frame
 
