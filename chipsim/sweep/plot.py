@@ -32,6 +32,8 @@ ENERGY = "energy_j"
 LATENCY = "latency_mean_ns"
 THROUGHPUT = "throughput_packets_per_s"
 PANEL_INCHES = (4.2, 3.2)
+MAX_TICKS = 8
+"""Numeric axes with at most this many swept values get a tick at each."""
 MAX_LEGEND = 12
 """Lines labelled in a panel's legend at most (the rest are drawn unlabelled)."""
 
@@ -51,26 +53,45 @@ def plot_sweep(folder: str | Path) -> list[Path]:
     out = folder / "plots"
     out.mkdir(exist_ok=True)
     paths = []
-    for parameter in parameters:
-        others = [p for p in parameters if p != parameter]
-        figure = metric_figure(ok, parameter, others, metrics)
-        paths.append(_save(figure, out / f"{parameter}.png"))
+    for together in covarying(ok, parameters):
+        others = [p for p in parameters if p not in together]
+        figure = metric_figure(ok, together, others, metrics)
+        paths.append(_save(figure, out / f"{together[0]}.png"))
     paths.append(_save(pareto_figure(ok, parameters), out / "pareto.png"))
     return paths
 
 
+def covarying(table: pd.DataFrame, parameters: list[str]) -> list[list[str]]:
+    """Parameters grouped with those that move together one to one (mesh width and height
+    given as points): each group is one x axis."""
+    groups: list[list[str]] = []
+    for parameter in parameters:
+        for group in groups:
+            pairs = table[[group[0], parameter]].drop_duplicates()
+            if pairs[group[0]].nunique() == len(pairs) == pairs[parameter].nunique():
+                group.append(parameter)
+                break
+        else:
+            groups.append([parameter])
+    return groups
+
+
 def metric_figure(
-    table: pd.DataFrame, parameter: str, others: list[str], metrics: dict[str, str]
+    table: pd.DataFrame, together: list[str], others: list[str], metrics: dict[str, str]
 ) -> Figure:
-    """One panel per metric against ``parameter``, a line per combination of ``others``."""
+    """One panel per metric against ``together[0]`` (and the parameters that move with it), a
+    line per combination of ``others``."""
+    parameter = xlabel = " / ".join(together)
+    if len(together) > 1:  # one category per combination, e.g. "4 / 3" for width / height
+        table = table.assign(**{xlabel: table[together].astype(str).agg(" / ".join, axis=1)})
     cols = min(3, len(metrics))
     rows = math.ceil(len(metrics) / cols)
     figure = Figure(figsize=(PANEL_INCHES[0] * cols, PANEL_INCHES[1] * rows), layout="constrained")
     axes = figure.subplots(rows, cols, squeeze=False)
     positions, labels = _x_positions(table[parameter])
-    groups = table.groupby(others, dropna=False, sort=True) if others else [((), table)]
+    lines = _lines(table, parameter, others)
     for ax, (metric, label) in zip(axes.flat, metrics.items(), strict=False):
-        for i, (key, group) in enumerate(groups):
+        for i, (key, group) in enumerate(lines):
             stats = group.groupby(parameter, sort=False)[metric].agg(["mean", "min", "max"])
             x = np.array([positions[v] for v in stats.index])
             order = np.argsort(x)
@@ -78,20 +99,28 @@ def metric_figure(
             mean = stats["mean"].to_numpy()[order]
             spread = [mean - stats["min"].to_numpy()[order], stats["max"].to_numpy()[order] - mean]
             ax.errorbar(x[order], mean, yerr=spread, marker="o", capsize=3, label=name)
-        ax.set_xlabel(parameter)
+        ax.set_xlabel(xlabel)
         ax.set_ylabel(label)
         ax.set_title(label, fontsize=10)
         ax.grid(alpha=0.3)
-        if labels is not None:
-            ax.set_xticks(range(len(labels)), labels)
-        elif _log_scale(table[parameter]):
-            ax.set_xscale("log")
+        _x_axis(ax, positions, labels)
     for ax in list(axes.flat)[len(metrics) :]:
         ax.set_visible(False)
     if others:
-        axes.flat[0].legend(fontsize=7, title=", ".join(others), title_fontsize=7)
-    figure.suptitle(f"sweep: metrics against {parameter} (mean over seeds, bars min-max)")
+        figure.legend(*axes.flat[0].get_legend_handles_labels(), loc="outside lower center",
+                      ncols=min(4, len(lines)), fontsize=8, title=", ".join(others))  # fmt: skip
+    figure.suptitle(f"sweep: metrics against {xlabel} (mean over seeds, bars min-max)")
     return figure
+
+
+def _lines(table: pd.DataFrame, parameter: str, others: list[str]) -> list:
+    """(values of ``others``, rows) per line; lines with one x value are left out when some
+    line has more (points that vary another key say nothing about this one)."""
+    if not others:
+        return [((), table)]
+    groups = list(table.groupby(others, dropna=False, sort=True))
+    varied = [(key, group) for key, group in groups if group[parameter].nunique() > 1]
+    return varied or groups
 
 
 def pareto_figure(table: pd.DataFrame, parameters: list[str]) -> Figure:
@@ -149,9 +178,18 @@ def _x_positions(values: pd.Series) -> tuple[dict, list[str] | None]:
     return {v: i for i, v in enumerate(unique)}, [str(v) for v in unique]
 
 
-def _log_scale(values: pd.Series) -> bool:
-    low, high = float(values.min()), float(values.max())
-    return low > 0 and high / low >= 10
+def _x_axis(ax, positions: dict, labels: list[str] | None) -> None:
+    """Categories get their names; numbers a log axis when they span 10x or more, with ticks
+    at the swept values when there are few."""
+    if labels is not None:
+        ax.set_xticks(range(len(labels)), labels)
+        return
+    values = sorted(positions.values())
+    if values[0] > 0 and values[-1] / values[0] >= 10:
+        ax.set_xscale("log")
+    if len(values) <= MAX_TICKS:
+        ax.set_xticks(values, [f"{v:g}" for v in values])
+        ax.minorticks_off()
 
 
 def _label(keys: list[str], values) -> str:
