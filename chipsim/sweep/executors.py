@@ -39,15 +39,27 @@ def open_executor(
     if workers == 1:
         yield None
         return
-    pool = ProcessPoolExecutor(
-        workers or os.cpu_count(), mp_context=multiprocessing.get_context("spawn")
-    )
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(workers or os.cpu_count(), mp_context=context)
     try:
         yield pool
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        _stop(pool)
         raise
     pool.shutdown(wait=True)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and end the worker processes now (Ctrl-C).
+
+    A worker survives a KeyboardInterrupt in its task (the pool reports it as the task's result)
+    and would go on with the tasks already queued to it, so the workers are terminated. A point
+    cut short leaves only its hidden staging folder, which the next sweep removes.
+    """
+    processes = list((pool._processes or {}).values())  # public only from Python 3.14 on
+    pool.shutdown(wait=False, cancel_futures=True)  # (this forgets the processes)
+    for process in processes:
+        process.terminate()
 
 
 @contextmanager

@@ -102,13 +102,14 @@ def metric_figure(
         ax.set_xlabel(xlabel)
         ax.set_ylabel(label)
         ax.set_title(label, fontsize=10)
+        ax.ticklabel_format(axis="y", useOffset=False)
         ax.grid(alpha=0.3)
         _x_axis(ax, positions, labels)
     for ax in list(axes.flat)[len(metrics) :]:
         ax.set_visible(False)
     if others:
         figure.legend(*axes.flat[0].get_legend_handles_labels(), loc="outside lower center",
-                      ncols=min(4, len(lines)), fontsize=8, title=", ".join(others))  # fmt: skip
+                      ncols=min(4, len(lines)), fontsize=8)  # fmt: skip
     figure.suptitle(f"sweep: metrics against {xlabel} (mean over seeds, bars min-max)")
     return figure
 

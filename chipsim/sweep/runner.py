@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,8 @@ from chipsim.sweep.spec import SweepError
 
 RESULTS = "results.parquet"
 META = "sweep.json"
+PARTIAL = ".partial-"
+"""Marks the staging folder of a run in progress (see :class:`chipsim.rundir.RunDirectory`)."""
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,11 @@ class ResultsTable:
 
 
 def _claim_folder(out: Path, plan: SweepPlan) -> None:
-    """Create ``out`` or check it holds this sweep (same base), and record what is swept."""
+    """Create ``out`` or check it holds this sweep (same base), and record what is swept.
+
+    Staging folders of points cut short (a killed worker) are removed: one sweep at a time
+    may run in a folder.
+    """
     meta = out / META
     if meta.is_file():
         previous = json.loads(meta.read_text()).get("fingerprint")
@@ -134,6 +141,8 @@ def _claim_folder(out: Path, plan: SweepPlan) -> None:
                 "choose another --out, or delete the folder to start over"
             )
     out.mkdir(parents=True, exist_ok=True)
+    for staging in (out / "points").glob(f".*{PARTIAL}*"):  # left by points cut short
+        shutil.rmtree(staging, ignore_errors=True)
     record = {"sweep_file": str(plan.sweep_file), "parameters": plan.parameters,
               "fingerprint": plan.fingerprint, "points": len(plan.tasks)}  # fmt: skip
     meta.write_text(json.dumps(record, indent=2) + "\n")
