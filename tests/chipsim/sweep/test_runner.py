@@ -122,3 +122,13 @@ def test_adding_grid_values_runs_only_the_new_points(write_sweep, tmp_path, coun
     counted.clear()
     result = run_sweep(write_sweep(grid={"noc.buffer_depth": [1, 2, 8]}), out, workers=1)
     assert len(counted) == 1 and list(result.table["noc.buffer_depth"]) == [1, 2, 8]
+
+
+def test_staging_folders_of_points_cut_short_are_removed(write_sweep, tmp_path) -> None:
+    """A killed worker's hidden staging folder is cleared by the next run of the sweep."""
+    path, out = write_sweep(grid={"noc.buffer_depth": [4]}), tmp_path / "out"
+    run_sweep(path, out, workers=1)
+    staging = out / "points" / ".0123456789ab.partial-99999"
+    staging.mkdir()
+    run_sweep(path, out, workers=1)
+    assert not staging.exists()
