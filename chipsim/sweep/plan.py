@@ -55,7 +55,8 @@ class SweepPlan:
     parameters: list[str]
     tasks: list[PointTask]
     fingerprint: str
-    """Hash of the base config, network and ticks: a results folder belongs to one base."""
+    """Hash of the base config, network, ticks and placer: a results folder belongs to one base
+    (point ids hash only what a point overrides)."""
 
 
 def plan_sweep(sweep_file: str | Path, out: str | Path) -> SweepPlan:
@@ -83,6 +84,7 @@ def plan_sweep(sweep_file: str | Path, out: str | Path) -> SweepPlan:
         "config": base_config.model_dump(mode="json"),
         "network": base_network.model_dump(mode="json"),
         "ticks": base_workload.ticks,
+        "placer": fixed[PLACER_KEY],
     }
     fingerprint = hashlib.sha256(json.dumps(base, sort_keys=True).encode()).hexdigest()[:16]
     return SweepPlan(sweep_file, spec.parameters(), tasks, fingerprint)

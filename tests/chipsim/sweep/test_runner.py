@@ -132,3 +132,11 @@ def test_staging_folders_of_points_cut_short_are_removed(write_sweep, tmp_path) 
     staging.mkdir()
     run_sweep(path, out, workers=1)
     assert not staging.exists()
+
+
+def test_changed_default_placer_is_another_base(write_sweep, tmp_path) -> None:
+    """Point ids hash only the overrides, so a changed default placer must not reuse points."""
+    out = tmp_path / "out"
+    run_sweep(write_sweep(grid={"noc.buffer_depth": [4]}), out, workers=1)
+    with pytest.raises(SweepError, match="another base config or workload"):
+        run_sweep(write_sweep(grid={"noc.buffer_depth": [4]}, placer="random"), out, workers=1)
