@@ -66,26 +66,33 @@ def run_sweep(
     """
     out = Path(out)
     plan = plan_sweep(sweep_file, out)
-    _claim_folder(out, plan)
-    table = ResultsTable(out / RESULTS, plan.tasks)
+    with open_executor(scheduler, workers) as executor:  # an unreachable cluster fails here
+        _claim_folder(out, plan)
+        table = ResultsTable(out / RESULTS, plan.tasks)
+        todo = _record_finished(plan.tasks, table)
+        skipped = len(plan.tasks) - len(todo)
+        bar = tqdm(total=len(plan.tasks), initial=skipped, unit="point", disable=not progress)
+        with bar:
+            for task, outcome in completed(executor, run_point, todo):
+                if isinstance(outcome, BaseException):
+                    outcome = {"status": "failed", "error": f"{type(outcome).__name__}: {outcome}"}
+                table.add(task, outcome)
+                table.write()
+                bar.update()
+                bar.set_postfix(failed=table.failed)
+    return SweepResult(table.frame(), ran=len(todo), skipped=skipped)
+
+
+def _record_finished(tasks: list[PointTask], table: ResultsTable) -> list[PointTask]:
+    """Add the points finished by an earlier run to ``table``; return the others."""
     todo = []
-    for task in plan.tasks:
+    for task in tasks:
         if is_done(task.folder):
             table.add(task, {"status": "ok", "error": None, **point_figures(task.folder)})
         else:
             todo.append(task)
     table.write()
-    skipped = len(plan.tasks) - len(todo)
-    bar = tqdm(total=len(plan.tasks), initial=skipped, unit="point", disable=not progress)
-    with bar, open_executor(scheduler, workers) as executor:
-        for task, outcome in completed(executor, run_point, todo):
-            if isinstance(outcome, BaseException):
-                outcome = {"status": "failed", "error": f"{type(outcome).__name__}: {outcome}"}
-            table.add(task, outcome)
-            table.write()
-            bar.update()
-            bar.set_postfix(failed=table.failed)
-    return SweepResult(table.frame(), ran=len(todo), skipped=skipped)
+    return todo
 
 
 class ResultsTable:

@@ -29,3 +29,4 @@ def test_unreachable_scheduler_is_a_clear_error(write_sweep, tmp_path, monkeypat
     path = write_sweep(grid={"noc.buffer_depth": [4]})
     with pytest.raises(SweepError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
         run_sweep(path, tmp_path / "out", scheduler="tcp://127.0.0.1:9")
+    assert not (tmp_path / "out").exists()
