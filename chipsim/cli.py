@@ -16,6 +16,7 @@ from chipsim.config import load_config
 from chipsim.errors import UserError
 from chipsim.info import ChipSummary, summarise
 from chipsim.noc_cli import noc
+from chipsim.sweep.cli import sweep
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,6 +49,7 @@ def info(config: Path, overrides: tuple[str, ...], as_json: bool) -> None:
 
 cli.add_command(run)
 cli.add_command(replay)
+cli.add_command(sweep)
 
 
 def _summary_table(s: ChipSummary) -> Table:
