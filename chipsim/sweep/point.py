@@ -43,10 +43,15 @@ def run_point(task: PointTask) -> dict[str, Any]:
 def point_figures(folder: Path) -> dict[str, Any]:
     """The results-table figures of a finished run folder: the summary's numbers and derived ones.
 
-    This is the one place a figure is added to the sweep table (energy columns go here).
+    This is the one place a figure is added to the sweep table. Energy: the summary's total
+    (``energy_j``, ``mean_power_mw``, ``energy_per_synaptic_event_pj``) and one
+    ``energy_<component>_j`` column per component of the run's ``energy.json``.
     """
     summary = json.loads((folder / SUMMARY).read_text())
     figures = {k: v for k, v in summary.items() if isinstance(v, int | float) and k != "chip"}
+    energy = json.loads((folder / "energy.json").read_text())
+    for component, pj in energy["breakdown_pj"].items():
+        figures[f"energy_{component}_j"] = pj * 1e-12
     simulated_s = summary["simulated_s"]
     figures["throughput_packets_per_s"] = (
         summary["packets_delivered"] / simulated_s if simulated_s > 0 else math.nan
