@@ -74,6 +74,10 @@ def _summary_table(s: ChipSummary) -> Table:
 
 
 cli.add_command(noc)
+from chipsim.report.cli import compare, report  # noqa: E402
+
+cli.add_command(report)
+cli.add_command(compare)
 
 
 def main() -> None:

@@ -1,0 +1,97 @@
+"""NoC figures: link load on the mesh, packet-latency histogram and CDF."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib import colormaps
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import Normalize
+from matplotlib.patches import Rectangle
+
+from chipsim.report.plots.style import figure, styled
+
+STEP = {"north": (0, 1), "east": (1, 0), "south": (0, -1), "west": (-1, 0)}
+"""Mesh step of each outgoing link (north is +y, as noc/topology.py numbers ports)."""
+SIDE = 0.12
+"""Sideways offset of an arrow, router widths, so the two directions of a link do not overlap."""
+
+
+def _arrows(routers: pd.DataFrame, width: int, height: int) -> pd.DataFrame:
+    """One row per drawn link: start (x, y), step (u, v), load; links leaving the mesh are
+    drawn only when they carried flits."""
+    parts = []
+    for name, (u, v) in STEP.items():
+        load = routers[f"link_load_{name}"].to_numpy()
+        x, y = routers["x"].to_numpy(), routers["y"].to_numpy()
+        inside = (0 <= x + u) & (x + u < width) & (0 <= y + v) & (y + v < height)
+        keep = inside | (load > 0)
+        # offset to the right of the direction of travel
+        ox, oy = SIDE * v, -SIDE * u
+        parts.append(pd.DataFrame({
+            "x": x[keep] + 0.2 * u + ox, "y": y[keep] + 0.2 * v + oy,
+            "u": 0.6 * u, "v": 0.6 * v, "load": load[keep],
+        }))  # fmt: skip
+    return pd.concat(parts, ignore_index=True)
+
+
+@styled
+def link_load_figure(routers: pd.DataFrame, width: int, height: int, chip: str):
+    """Each router's four outgoing links as arrows coloured by load (flits per NoC cycle)."""
+    arrows = _arrows(routers, width, height)
+    size = min(12, 3 + 0.8 * max(width, height))
+    fig, ax = figure(size + 1.5, size * height / max(width, height) + 1)
+    norm = Normalize(0, max(float(arrows["load"].max()), 1e-12))
+    cmap = colormaps["plasma"]
+    for x, y in zip(routers["x"], routers["y"], strict=True):
+        ax.add_patch(Rectangle((x - 0.17, y - 0.17), 0.34, 0.34, facecolor="lightgrey",
+                               edgecolor="grey", zorder=1))  # fmt: skip
+    if width * height <= 64:
+        for r in routers.itertuples():
+            ax.text(r.x, r.y, f"R{r.router}", ha="center", va="center", fontsize=9)
+    ax.quiver(
+        arrows["x"], arrows["y"], arrows["u"], arrows["v"], arrows["load"], cmap=cmap, norm=norm,
+        angles="xy", scale_units="xy", scale=1, width=0.02 / max(1, max(width, height) / 8),
+        zorder=2,
+    )  # fmt: skip
+    fig.colorbar(
+        ScalarMappable(norm=norm, cmap=cmap), ax=ax, label="link load (flits per NoC cycle)",
+        shrink=0.85,
+    )
+    ax.set_xlim(-0.7, width - 0.3)
+    ax.set_ylim(-0.7, height - 0.3)
+    ax.set_aspect("equal")
+    ax.set_xticks(range(0, width, max(1, width // 12)))
+    ax.set_yticks(range(0, height, max(1, height // 12)))
+    ax.set_xlabel("mesh x (router column; east = +x)")
+    ax.set_ylabel("mesh y (router row; north = +y)")
+    ax.set_title(f"{chip}: NoC link load over the run\n(one arrow per link and direction)")
+    return fig
+
+
+@styled
+def latency_figure(hist: pd.DataFrame, stats_ns: dict[str, float], ns_per_cycle: float, chip: str):
+    """Histogram (packets per latency) and CDF of packet latency, ns, with p50 and p99 marked."""
+    fig, (left, right) = figure(12, 4.8, ncols=2)
+    ns, packets = hist["latency_ns"].to_numpy(), hist["packets"].to_numpy()
+    left.bar(ns, packets, width=ns_per_cycle * 0.9, color="tab:blue")
+    if len(packets) and packets.max() > 1000 * max(packets.min(), 1):
+        left.set_yscale("log")
+    left.set_xlabel("packet latency, injection to arrival (ns)")
+    left.set_ylabel("packets")
+    left.set_title(f"latency histogram ({int(packets.sum()):,} packets)")
+    right.step(np.r_[0, ns], np.r_[0, hist["cdf"].to_numpy()], where="post", color="tab:blue")
+    for name, style in (("p50", "--"), ("p99", ":")):
+        value = stats_ns.get(name, np.nan)
+        if np.isfinite(value):
+            for ax in (left, right):
+                ax.axvline(value, color="black", ls=style, lw=1.2,
+                           label=f"{name} = {value:,.0f} ns")  # fmt: skip
+    right.set_ylim(0, 1.02)
+    right.set_xlabel("packet latency, injection to arrival (ns)")
+    right.set_ylabel("fraction of packets (CDF)")
+    right.set_title("latency CDF")
+    right.legend(loc="lower right")
+    left.legend(loc="upper right")
+    fig.suptitle(f"{chip}: packet latency on the NoC (1 NoC cycle = {ns_per_cycle:g} ns)")
+    return fig
