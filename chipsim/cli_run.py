@@ -14,6 +14,7 @@ from chipsim.cli_common import config_argument, figure_table, run_folder_options
 from chipsim.config import load_config
 from chipsim.errors import UserError
 from chipsim.network import Network, generate, load_network, load_workload
+from chipsim.report.timeline import parse_window
 from chipsim.run import run_network
 from chipsim.traces import read_trace
 
@@ -65,8 +66,11 @@ def _parse_param(text: str) -> tuple[str, object]:
 @click.option("--ticks", type=click.IntRange(min=1), help="Ticks to simulate [workload's, or 100].")
 @click.option("--seed", type=click.IntRange(min=0), help="Run seed [workload's, or 0].")
 @run_folder_options("runs/CHIP-TIME")
+@click.option("--timeline", metavar="T0:T1",
+              help="Write PE busy phases and packet flights of ticks T0..T1 to timeline.json "
+              "(Chrome trace events: open in ui.perfetto.dev).")  # fmt: skip
 def run(config, network, generator, params, workload, ticks, seed, placer, out, overwrite,
-        overrides, quiet) -> None:  # fmt: skip
+        overrides, quiet, timeline) -> None:  # fmt: skip
     """Run a network on the chip CONFIG describes, tick by tick, with the cycle-level NoC.
 
     With no --network, --generator or --workload, runs the chip's default workload
@@ -78,9 +82,10 @@ def run(config, network, generator, params, workload, ticks, seed, placer, out, 
     )
     ticks = ticks or workload_ticks or 100
     seed = workload_seed if seed is None and workload_seed is not None else (seed or 0)
+    window = parse_window(timeline, ticks) if timeline is not None else None
     out = out or Path("runs") / f"{chip.chip.name}-{datetime.now():%Y%m%d-%H%M%S}"
     result = run_network(chip, net, ticks, seed, out, placer, progress=not quiet,
-                         overwrite=overwrite)  # fmt: skip
+                         overwrite=overwrite, timeline=window)  # fmt: skip
     Console().print(summary_table(result.summary))
     click.echo(f"results: {out}")
 

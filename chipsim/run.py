@@ -21,6 +21,7 @@ from chipsim.config import ChipConfig
 from chipsim.energy import EnergyReport, EventCounts, energy_of
 from chipsim.mapping.mapper import Mapping, map_network
 from chipsim.network import Network, expand
+from chipsim.report.timeline import TimelineWindow, TraceClocks, write_timeline
 from chipsim.rundir import RunDirectory, provenance
 from chipsim.sim.driver import ChipSimulation
 from chipsim.sim.recorder import RunRecorder
@@ -48,10 +49,12 @@ def run_network(
     progress: bool = False,
     overwrite: bool = False,
     replay: Path | SpikeTrace | None = None,
+    timeline: tuple[int, int] | None = None,
 ) -> RunResult:
     """Map ``network`` on ``config``, simulate ``ticks`` ticks; write ``out`` if given.
 
     With ``replay`` (a trace or its file), the trace's spikes replace the neuron dynamics.
+    With ``timeline = (T0, T1)`` and ``out``, ticks T0..T1 are written to ``timeline.json``.
     """
     started = time.time()
     net = expand(network, seed)
@@ -59,9 +62,9 @@ def run_network(
         replay = read_trace(replay, n_neurons=net.n_neurons)
     mapping = map_network(config, net, seed, placer)
     if out is None:
-        return _simulate(mapping, ticks, seed, None, progress, started, replay)
+        return _simulate(mapping, ticks, seed, None, progress, started, replay, timeline)
     with RunDirectory(out, overwrite=overwrite) as run:
-        result = _simulate(mapping, ticks, seed, run.path, progress, started, replay)
+        result = _simulate(mapping, ticks, seed, run.path, progress, started, replay, timeline)
         run.write_yaml("config.yaml", config.model_dump(mode="json"))
         run.write_yaml("network.yaml", network.model_dump(mode="json"))
         run.write_yaml("workload.yaml", {"ticks": ticks, "seed": seed, "placer": placer})
@@ -70,6 +73,11 @@ def run_network(
         run.write_json("energy.json", result.energy.as_dict())
         result.energy.as_frame().to_parquet(run.path / "energy.parquet", index=False)
         _write_tables(run.path, result)
+        if result.recorder.timeline is not None:
+            write_timeline(run.path / "timeline.json", result.recorder.timeline,
+                           TraceClocks(config.chip.operating_point.frequency_hz,
+                                       config.noc.clock_hz, config.chip.tick_s),
+                           mapping.pes.xy)  # fmt: skip
     return RunResult(result.summary, out, mapping, result.recorder, result.energy)
 
 
@@ -81,12 +89,14 @@ def _simulate(
     progress: bool,
     started: float,
     replay: SpikeTrace | None,
+    timeline: tuple[int, int] | None = None,
 ) -> RunResult:
     simulation_started = time.time()
     programmable = mapping.config.pe.kind is CoreKind.PROGRAMMABLE
     recorder = RunRecorder(
         len(mapping.pes), folder, mapping.config.pe.neuron_state_bytes if programmable else None
     )
+    recorder.timeline = TimelineWindow(*timeline) if timeline is not None else None
     simulation = ChipSimulation(mapping, recorder, seed, replay)
     with tqdm(total=ticks, unit="tick", disable=not progress, leave=False) as bar:
         simulation.run(ticks, on_tick=bar.update)

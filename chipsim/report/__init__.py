@@ -1,7 +1,8 @@
-"""Reports of run directories: tables, figures, comparisons and timelines (read-only)."""
+"""Reports of run directories: tables, figures, comparisons and timelines.
 
-from chipsim.report.build import write_report
-from chipsim.report.compare import compare_runs
-from chipsim.report.rundata import RunData, load_run
-
-__all__ = ["RunData", "compare_runs", "load_run", "write_report"]
+Everything here reads a run directory only (style.md, "Statistics and results"), except
+:mod:`chipsim.report.timeline`, which the driver fills while it simulates the chosen ticks.
+Modules: :mod:`~chipsim.report.rundata` (reading), :mod:`~chipsim.report.tables`,
+:mod:`~chipsim.report.plots`, :mod:`~chipsim.report.build` (``chipsim report``),
+:mod:`~chipsim.report.compare` (``chipsim compare``), :mod:`~chipsim.report.energy`.
+"""

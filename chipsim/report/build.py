@@ -9,7 +9,7 @@ import pandas as pd
 
 from chipsim.report import plots, tables
 from chipsim.report.energy import SKIPPED, run_energy
-from chipsim.report.rundata import RunData
+from chipsim.report.rundata import RASTER_SPIKES, RunData
 
 FIGURES = (
     "report_pe_heatmaps.png",
@@ -33,7 +33,7 @@ class Report:
     notes: list[str] = field(default_factory=list)
 
 
-def write_report(run: RunData, max_raster_spikes: int = plots.activity.RASTER_SPIKES) -> Report:
+def write_report(run: RunData, max_raster_spikes: int = RASTER_SPIKES) -> Report:
     """Write every table and figure of ``run`` to ``run.path / "report"``."""
     folder = run.path / "report"
     folder.mkdir(exist_ok=True)
@@ -58,13 +58,17 @@ def write_report(run: RunData, max_raster_spikes: int = plots.activity.RASTER_SP
             frames["routers"], topo.width, topo.height, chip
         ),
         "report_latency.png": plots.latency_figure(
-            hist, dict(zip(latency["statistic"], latency["ns"], strict=True)), 1e9 / run.noc_hz,
+            hist,
+            dict(zip(latency["statistic"], latency["ns"], strict=True)),
+            1e9 / run.noc_hz,
             chip,
         ),  # fmt: skip
         "report_busy_per_tick.png": plots.busy_per_tick_figure(ticks, run.budget_cycles, chip),
         "report_raster.png": plots.raster_figure(
-            *plots.sample_spikes(run, max_raster_spikes), run.config.chip.clock_hz,
-            _populations(run), chip,
+            *plots.sample_spikes(run, max_raster_spikes),
+            run.config.chip.clock_hz,
+            _populations(run),
+            chip,
         ),  # fmt: skip
     }
     energy = run_energy(run)

@@ -1,4 +1,4 @@
-"""The `chipsim report` and `chipsim compare` commands."""
+"""The `chipsim report` and `chipsim compare` commands (matplotlib is imported when used)."""
 
 from __future__ import annotations
 
@@ -8,20 +8,24 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from chipsim.report.build import write_report
-from chipsim.report.compare import compare_runs, comparison_table, write_comparison
-from chipsim.report.plots.activity import RASTER_SPIKES
-from chipsim.report.rundata import load_run
+from chipsim.report.rundata import RASTER_SPIKES, load_run
 
 run_dir = click.Path(path_type=Path)
 
 
 @click.command()
 @click.argument("directory", type=run_dir)
-@click.option("--raster-spikes", type=click.IntRange(min=1), default=RASTER_SPIKES,
-              show_default=True, help="Spikes drawn in the raster at most (sampled beyond).")  # fmt: skip
+@click.option(
+    "--raster-spikes",
+    type=click.IntRange(min=1),
+    default=RASTER_SPIKES,
+    show_default=True,
+    help="Spikes drawn in the raster at most (sampled beyond).",
+)
 def report(directory: Path, raster_spikes: int) -> None:
     """Tables (Parquet, CSV) and PNG figures of the run in DIRECTORY, under DIRECTORY/report."""
+    from chipsim.report.build import write_report  # matplotlib: only when reporting
+
     run = load_run(directory)
     result = write_report(run, raster_spikes)
     table = Table(title=f"run {directory} on {run.summary['chip']}")
@@ -50,6 +54,8 @@ def _format(value: float, unit: str) -> str:
 @click.option("--all", "show_all", is_flag=True, help="Also list the figures that are equal.")
 def compare(dir_a: Path, dir_b: Path, out: Path | None, show_all: bool) -> None:
     """Configs, workloads and summary figures of two runs side by side, differences first."""
+    from chipsim.report.compare import compare_runs, comparison_table, write_comparison
+
     a, b = load_run(dir_a), load_run(dir_b)
     frame = compare_runs(a, b)
     Console().print(comparison_table(frame, str(dir_a), str(dir_b), show_all))

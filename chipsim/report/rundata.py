@@ -32,6 +32,8 @@ REQUIRED = (
     "spikes.parquet",
 )
 """Files every run directory has (written by ``chipsim run``)."""
+RASTER_SPIKES = 100_000
+"""Spikes drawn in the raster at most; more are sampled uniformly."""
 
 
 @dataclass(frozen=True)

@@ -133,6 +133,8 @@ class ChipSimulation:
         if len(d) == 0:
             return
         emit_tick = (d.tag >> TAG_TICK_SHIFT).astype(np.int64)
+        if self.recorder.timeline is not None:
+            self.recorder.timeline.add_flights(emit_tick, d)
         late = arrival_tick > emit_tick
         keep = ~late if self.drop_late else np.ones(len(d), dtype=bool)
         dropped_late = int((late & ~keep).sum())
@@ -150,7 +152,11 @@ class ChipSimulation:
             order = np.lexsort((arrival, pe))
             pe, arrival, late, work = pe[order], arrival[order], late[order], work.take(order)
         ready = self.clocks.pe.from_reference(arrival)
-        self.timeline.serve_packets(pe, ready, work.steps, work.words, work.dram_bytes)
+        window = self._window(arrival_tick)
+        free_before = self.timeline.free_at.copy() if window is not None else None
+        finish = self.timeline.serve_packets(pe, ready, work.steps, work.words, work.dram_bytes)
+        if window is not None:
+            window.packet_phases(arrival_tick, pe, ready, finish, free_before)
         self.recorder.received(d, pe, late, work, dropped_late=dropped_late)
 
     def _update(self, tick: int) -> None:
@@ -158,6 +164,8 @@ class ChipSimulation:
         with self.times.part("neuron_update"):
             work = self.machine.update(tick, start)
         self.timeline.add_tick_phase(work.pes, start[work.pes], work.cycles)
+        if (window := self._window(tick)) is not None:
+            window.update_phases(tick, work.pes, start[work.pes], work.cycles)
         self.recorder.updated(work)
         self.recorder.spikes(tick, work.recorded, self.clocks.pe.to_reference(work.recorded_cycle))
         if work.sender.size == 0:
@@ -169,3 +177,8 @@ class ChipSimulation:
         with self.times.part("noc"):
             self.engine.inject(cycle, src, packets.dest_or_key, tag)
         self.recorder.sent(packets.src_pe)
+
+    def _window(self, tick: int):
+        """The recorder's timeline window if it covers ``tick`` (``--timeline``), else None."""
+        window = self.recorder.timeline
+        return window if window is not None and window.covers(tick) else None

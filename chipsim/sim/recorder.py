@@ -69,6 +69,8 @@ class RunRecorder:
     late: int = 0
     in_flight_at_end: int = 0
     noc_stats: object = None
+    timeline: object = None
+    """A :class:`chipsim.report.timeline.TimelineWindow` the driver fills, or None."""
 
     def __post_init__(self) -> None:
         self.pe = {name: np.zeros(self.n_pes, dtype=np.int64) for name in PE_COUNTERS}

@@ -6,12 +6,10 @@ import numpy as np
 import pandas as pd
 
 from chipsim.report.plots.style import figure, styled
-from chipsim.report.rundata import RunData
+from chipsim.report.rundata import RASTER_SPIKES, RunData
 
 MAX_POINTS = 2000
 """Ticks drawn individually; longer runs are shown in bins (max of max, mean of mean)."""
-RASTER_SPIKES = 100_000
-"""Spikes drawn in the raster at most; more are sampled uniformly."""
 
 
 def bin_ticks(ticks: pd.DataFrame, max_points: int = MAX_POINTS) -> tuple[pd.DataFrame, int]:
@@ -86,8 +84,9 @@ def raster_figure(
     for name, size in populations:
         if first > 0:
             ax.axhline(first - 0.5, color="tab:grey", lw=0.8)
-        ax.annotate(name, (1.005, (first + size / 2) / n_neurons), xycoords="axes fraction",
-                    va="center", ha="left", rotation=90, color="tab:grey")  # fmt: skip
+        if size >= 0.05 * n_neurons:  # label populations tall enough to hold their name
+            ax.annotate(name, (1.005, (first + size / 2) / n_neurons), xycoords="axes fraction",
+                        va="center", ha="left", rotation=90, color="tab:grey")  # fmt: skip
         first += size
     shown = f"all {total:,} spikes" if len(spikes) == total else (
         f"{len(spikes):,} of {total:,} spikes, uniform sample"

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pandas as pd
+from matplotlib import colormaps
 
 from chipsim.report.plots.style import energy_unit, figure, styled
 
@@ -45,12 +46,11 @@ def _draw(
     ax, fig, image: np.ndarray, ids: np.ndarray, width: int, height: int, title: str, unit: str
 ) -> None:
     """One heatmap; ``ids`` (same shape as ``image``) labels cells when the chip is small."""
-    cmap = "viridis"
+    cmap = colormaps["viridis"].with_extremes(bad="lightgrey")
     shown = ax.imshow(
         image, origin="lower", cmap=cmap, extent=(-0.5, width - 0.5, -0.5, height - 0.5),
         interpolation="nearest", aspect="equal",
     )  # fmt: skip
-    shown.cmap.set_bad("lightgrey")
     fig.colorbar(shown, ax=ax, label=unit, shrink=0.9)
     ax.set_title(title)
     ax.set_xlabel("mesh x (router column)")

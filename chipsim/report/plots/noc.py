@@ -24,7 +24,7 @@ def _arrows(routers: pd.DataFrame, width: int, height: int) -> pd.DataFrame:
     for name, (u, v) in STEP.items():
         load = routers[f"link_load_{name}"].to_numpy()
         x, y = routers["x"].to_numpy(), routers["y"].to_numpy()
-        inside = (0 <= x + u) & (x + u < width) & (0 <= y + v) & (y + v < height)
+        inside = (x + u >= 0) & (x + u < width) & (y + v >= 0) & (y + v < height)
         keep = inside | (load > 0)
         # offset to the right of the direction of travel
         ox, oy = SIDE * v, -SIDE * u
@@ -49,13 +49,16 @@ def link_load_figure(routers: pd.DataFrame, width: int, height: int, chip: str):
     if width * height <= 64:
         for r in routers.itertuples():
             ax.text(r.x, r.y, f"R{r.router}", ha="center", va="center", fontsize=9)
-    ax.quiver(
-        arrows["x"], arrows["y"], arrows["u"], arrows["v"], arrows["load"], cmap=cmap, norm=norm,
-        angles="xy", scale_units="xy", scale=1, width=0.02 / max(1, max(width, height) / 8),
-        zorder=2,
-    )  # fmt: skip
+    idle, used = arrows[arrows["load"] == 0], arrows[arrows["load"] > 0]
+    shape = {"angles": "xy", "scale_units": "xy", "scale": 1, "units": "xy", "zorder": 2}
+    ax.quiver(idle["x"], idle["y"], idle["u"], idle["v"], color="silver", width=0.025,
+              headwidth=3, headlength=3, headaxislength=2.7, **shape)  # fmt: skip
+    ax.quiver(used["x"], used["y"], used["u"], used["v"], used["load"], cmap=cmap, norm=norm,
+              width=0.06, headwidth=2.5, headlength=2.5, headaxislength=2.2, **shape)  # fmt: skip
     fig.colorbar(
-        ScalarMappable(norm=norm, cmap=cmap), ax=ax, label="link load (flits per NoC cycle)",
+        ScalarMappable(norm=norm, cmap=cmap),
+        ax=ax,
+        label="link load (flits per NoC cycle)",
         shrink=0.85,
     )
     ax.set_xlim(-0.7, width - 0.3)
@@ -65,7 +68,9 @@ def link_load_figure(routers: pd.DataFrame, width: int, height: int, chip: str):
     ax.set_yticks(range(0, height, max(1, height // 12)))
     ax.set_xlabel("mesh x (router column; east = +x)")
     ax.set_ylabel("mesh y (router row; north = +y)")
-    ax.set_title(f"{chip}: NoC link load over the run\n(one arrow per link and direction)")
+    ax.set_title(
+        f"{chip}: NoC link load over the run\n(one arrow per link and direction; grey: no flit)"
+    )
     return fig
 
 
@@ -93,5 +98,5 @@ def latency_figure(hist: pd.DataFrame, stats_ns: dict[str, float], ns_per_cycle:
     right.set_title("latency CDF")
     right.legend(loc="lower right")
     left.legend(loc="upper right")
-    fig.suptitle(f"{chip}: packet latency on the NoC (1 NoC cycle = {ns_per_cycle:g} ns)")
+    fig.suptitle(f"{chip}: packet latency on the NoC (1 NoC cycle = {ns_per_cycle:.3g} ns)")
     return fig
