@@ -78,7 +78,7 @@ def write_report(run: RunData, max_raster_spikes: int = RASTER_SPIKES) -> Report
         frames["energy_breakdown"] = energy.breakdown
         frames["pes"] = pes.assign(energy_j=energy.pe_j)
         figures["report_energy_breakdown.png"] = plots.energy_breakdown_figure(
-            energy.breakdown, f"{chip}: energy by component over the run"
+            energy.breakdown.assign(run=run.path.name), f"{chip}: energy by component over the run"
         )
         figures["report_pe_energy.png"] = plots.pe_energy_figure(
             pes, energy.pe_j, topo.width, topo.height, topo.pes_per_router, chip

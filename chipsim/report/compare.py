@@ -91,8 +91,18 @@ def comparison_table(frame: pd.DataFrame, name_a: str, name_b: str, show_all: bo
         style = "bold yellow" if STATUS_ORDER[row.status] == 0 else "dim"
         change = "" if math.isnan(row.change) else f"{row.change:+.1%}"
         key = row.key if row.status in ("differs", "equal") else f"{row.key} ({row.status})"
-        table.add_row(row.section, key, row.a, row.b, change, style=style)
+        table.add_row(row.section, key, _short(row.a), _short(row.b), change, style=style)
     return table
+
+
+def _short(text: str) -> str:
+    """A float's text to 6 significant digits (the tables keep every digit)."""
+    if "." not in text and "e" not in text:
+        return text
+    try:
+        return f"{float(text):.6g}"
+    except ValueError:
+        return text
 
 
 def write_comparison(frame: pd.DataFrame, a: RunData, b: RunData, out: Path) -> list[str]:

@@ -32,7 +32,8 @@ def test_one_override_is_listed_first(run_dir, make_run, tmp_path):
 
 
 def test_compare_command_writes_tables(run_dir, tmp_path):
-    """`chipsim compare A A --out` says there is no difference and writes compare.csv."""
+    """`chipsim compare A A --out` says there is no difference and writes the table and the
+    energy breakdowns side by side."""
     from chipsim.cli import cli
 
     result = CliRunner().invoke(
@@ -41,6 +42,7 @@ def test_compare_command_writes_tables(run_dir, tmp_path):
     assert result.exit_code == 0, result.output
     assert "no difference" in result.output
     assert (tmp_path / "cmp" / "compare.csv").is_file()
+    assert (tmp_path / "cmp" / "compare_energy.png").stat().st_size > 10_000
 
 
 def test_flatten_gives_dotted_keys():

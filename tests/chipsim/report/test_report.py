@@ -1,5 +1,6 @@
 """`chipsim report`: every table and figure, numbers checked against the raw run tables."""
 
+import json
 import subprocess
 import sys
 
@@ -11,8 +12,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from chipsim.report import energy as energy_module
 from chipsim.report.build import FIGURES, TABLES, write_report
-from chipsim.report.energy import SKIPPED, energy_available
+from chipsim.report.energy import SKIPPED, run_energy
 from chipsim.report.plots import (
     energy_breakdown_figure,
     floorplan_image,
@@ -42,8 +44,9 @@ def test_report_writes_every_table_and_figure(report, run_dir):
     for name in TABLES:
         assert len(pd.read_parquet(folder / f"{name}.parquet")) > 0, name
         assert len(pd.read_csv(folder / f"{name}.csv")) > 0, name
-    for name in FIGURES:
+    for name in (*FIGURES, "report_energy_breakdown.png", "report_pe_energy.png"):
         assert_png(folder / name)
+    assert len(pd.read_csv(folder / "energy_breakdown.csv")) > 0
 
 
 def test_utilisation_is_busy_over_tick_budget(report, run_dir):
@@ -79,16 +82,21 @@ def report_summary(run_dir):
     return load_run(run_dir).summary
 
 
+def copy_run(run_dir, to):
+    """A copy of the run directory's files (not its report)."""
+    to.mkdir()
+    for f in run_dir.iterdir():
+        if f.is_file():
+            (to / f.name).write_bytes(f.read_bytes())
+    return to
+
+
 def test_tick_table_reads_pe_ticks_by_row_group(run_dir, tmp_path):
     """Per-tick busy sums are the same when pe_ticks.parquet is split in many row groups."""
     run = load_run(run_dir)
     pe_ticks = pd.read_parquet(run_dir / "pe_ticks.parquet")
     expected = pe_ticks.groupby("tick")["busy_cycles"].sum().reindex(range(50), fill_value=0)
-    copy = tmp_path / "run"
-    copy.mkdir()
-    for f in run_dir.iterdir():
-        if f.is_file():
-            (copy / f.name).write_bytes(f.read_bytes())
+    copy = copy_run(run_dir, tmp_path / "run")
     pq.write_table(pq.read_table(run_dir / "pe_ticks.parquet"), copy / "pe_ticks.parquet",
                    row_group_size=7)  # fmt: skip
     assert pq.ParquetFile(copy / "pe_ticks.parquet").num_row_groups > 10
@@ -138,12 +146,31 @@ def test_energy_figures_from_breakdown_and_per_pe_array(run_dir, tmp_path):
     assert_png(save(fig, tmp_path / "pe_energy.png"))
 
 
-def test_report_without_energy_model_says_so(report):
-    """Without chipsim.energy the report skips the energy figures with a one-line note."""
-    if energy_available():
-        assert (report.folder / "report_energy_breakdown.png").is_file()
-    else:
-        assert report.notes == [SKIPPED]
+def test_energy_tables_trace_back_to_the_run(report, run_dir, tmp_path):
+    """The report's energy (from energy.parquet) equals energy.json, and pricing the run's
+    counters again (a run directory without energy.parquet) gives the same figures."""
+    breakdown = pd.read_parquet(run_dir / "report" / "energy_breakdown.parquet")
+    recorded = json.loads((run_dir / "energy.json").read_text())
+    got = dict(zip(breakdown["component"], breakdown["energy_j"], strict=True))
+    assert got == pytest.approx({k: v * 1e-12 for k, v in recorded["breakdown_pj"].items()})
+    pes = pd.read_parquet(run_dir / "report" / "pes.parquet")
+    np.testing.assert_allclose(pes["energy_j"], np.array(recorded["pe_pj"]) * 1e-12)
+    older = copy_run(run_dir, tmp_path / "older")
+    (older / "energy.parquet").unlink()
+    priced = run_energy(load_run(older))
+    np.testing.assert_allclose(priced.breakdown["energy_j"], breakdown["energy_j"])
+    np.testing.assert_allclose(priced.pe_j, pes["energy_j"])
+
+
+def test_report_without_energy_says_so(run_dir, tmp_path, monkeypatch):
+    """Without energy.parquet and chipsim.energy, the energy figures are skipped with a note."""
+    older = copy_run(run_dir, tmp_path / "older")
+    (older / "energy.parquet").unlink()
+    monkeypatch.setattr(energy_module, "energy_available", lambda: False)
+    result = write_report(load_run(older))
+    assert result.notes == [SKIPPED]
+    assert not (older / "report" / "report_energy_breakdown.png").exists()
+    assert all((older / "report" / name).is_file() for name in FIGURES)
 
 
 def test_report_command_prints_summary(run_dir):
