@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from chipsim.report import plots, tables
+from chipsim.report.e2e import HORIZON_TICKS, e2e_summary, end_to_end
 from chipsim.report.energy import SKIPPED, run_energy
 from chipsim.report.rundata import RASTER_SPIKES, RunData
 
@@ -38,51 +39,17 @@ def write_report(run: RunData, max_raster_spikes: int = RASTER_SPIKES) -> Report
     folder = run.path / "report"
     folder.mkdir(exist_ok=True)
     pes, ticks = tables.pe_table(run), tables.tick_table(run)
-    hist = tables.latency_histogram_table(run)
-    latency = tables.latency_table(run)
     frames = {
         "summary": tables.summary_table(run, pes, ticks),
         "pes": pes,
         "ticks": ticks,
         "routers": tables.router_table(run),
-        "latency": latency,
-        "latency_histogram": hist,
+        "latency": tables.latency_table(run),
+        "latency_histogram": tables.latency_histogram_table(run),
     }
-    report = Report(folder, frames["summary"])
-    chip, topo = run.summary["chip"], run.config.topology
-    figures = {
-        "report_pe_heatmaps.png": plots.pe_heatmaps_figure(
-            pes, topo.width, topo.height, topo.pes_per_router, chip
-        ),
-        "report_link_load.png": plots.link_load_figure(
-            frames["routers"], topo.width, topo.height, chip
-        ),
-        "report_latency.png": plots.latency_figure(
-            hist,
-            dict(zip(latency["statistic"], latency["ns"], strict=True)),
-            1e9 / run.noc_hz,
-            chip,
-        ),  # fmt: skip
-        "report_busy_per_tick.png": plots.busy_per_tick_figure(ticks, run.budget_cycles, chip),
-        "report_raster.png": plots.raster_figure(
-            *plots.sample_spikes(run, max_raster_spikes),
-            run.config.chip.clock_hz,
-            _populations(run),
-            chip,
-        ),  # fmt: skip
-    }
-    energy = run_energy(run)
-    if energy is None:
-        report.notes.append(SKIPPED)
-    else:
-        frames["energy_breakdown"] = energy.breakdown
-        frames["pes"] = pes.assign(energy_j=energy.pe_j)
-        figures["report_energy_breakdown.png"] = plots.energy_breakdown_figure(
-            energy.breakdown.assign(run=run.path.name), f"{chip}: energy by component over the run"
-        )
-        figures["report_pe_energy.png"] = plots.pe_energy_figure(
-            pes, energy.pe_j, topo.width, topo.height, topo.pes_per_router, chip
-        )
+    figures = _figures(run, frames, max_raster_spikes)
+    notes = _add_energy(run, frames, figures) + _add_end_to_end(run, frames, figures)
+    report = Report(folder, frames["summary"], notes=notes)
     for name, frame in frames.items():
         frame.to_parquet(folder / f"{name}.parquet", index=False)
         frame.to_csv(folder / f"{name}.csv", index=False)
@@ -90,6 +57,67 @@ def write_report(run: RunData, max_raster_spikes: int = RASTER_SPIKES) -> Report
     for name, fig in figures.items():
         report.files.append(plots.save(fig, folder / name))
     return report
+
+
+def _figures(run: RunData, frames: dict[str, pd.DataFrame], max_raster_spikes: int) -> dict:
+    chip, topo = run.summary["chip"], run.config.topology
+    latency = frames["latency"]
+    return {
+        "report_pe_heatmaps.png": plots.pe_heatmaps_figure(
+            frames["pes"], topo.width, topo.height, topo.pes_per_router, chip
+        ),
+        "report_link_load.png": plots.link_load_figure(
+            frames["routers"], topo.width, topo.height, chip
+        ),
+        "report_latency.png": plots.latency_figure(
+            frames["latency_histogram"],
+            dict(zip(latency["statistic"], latency["ns"], strict=True)),
+            1e9 / run.noc_hz,
+            chip,
+        ),  # fmt: skip
+        "report_busy_per_tick.png": plots.busy_per_tick_figure(
+            frames["ticks"], run.budget_cycles, chip
+        ),
+        "report_raster.png": plots.raster_figure(
+            *plots.sample_spikes(run, max_raster_spikes),
+            run.config.chip.clock_hz,
+            _populations(run),
+            chip,
+        ),  # fmt: skip
+    }
+
+
+def _add_energy(run: RunData, frames: dict, figures: dict) -> list[str]:
+    """Energy table and figures, or a note saying why there are none."""
+    energy = run_energy(run)
+    if energy is None:
+        return [SKIPPED]
+    chip, topo = run.summary["chip"], run.config.topology
+    frames["energy_breakdown"] = energy.breakdown
+    frames["pes"] = frames["pes"].assign(energy_j=energy.pe_j)
+    figures["report_energy_breakdown.png"] = plots.energy_breakdown_figure(
+        energy.breakdown.assign(run=run.path.name), f"{chip}: energy by component over the run"
+    )
+    figures["report_pe_energy.png"] = plots.pe_energy_figure(
+        frames["pes"], energy.pe_j, topo.width, topo.height, topo.pes_per_router, chip
+    )
+    return []
+
+
+def _add_end_to_end(run: RunData, frames: dict, figures: dict) -> list[str]:
+    """End-to-end latency table, summary rows and figure, or a note saying why there are none."""
+    responses = end_to_end(run)
+    if responses is None:
+        return ["end-to-end latency skipped: no projection from a spike source"]
+    clock = run.config.chip.clock_hz
+    frames["e2e_latency"] = responses
+    frames["summary"] = pd.concat(
+        [frames["summary"], e2e_summary(responses, clock)], ignore_index=True
+    )
+    figures["report_e2e_latency.png"] = plots.e2e_latency_figure(
+        responses, clock, HORIZON_TICKS, run.summary["chip"]
+    )
+    return []
 
 
 def _populations(run: RunData) -> list[tuple[str, int]]:

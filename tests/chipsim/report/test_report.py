@@ -44,9 +44,11 @@ def test_report_writes_every_table_and_figure(report, run_dir):
     for name in TABLES:
         assert len(pd.read_parquet(folder / f"{name}.parquet")) > 0, name
         assert len(pd.read_csv(folder / f"{name}.csv")) > 0, name
-    for name in (*FIGURES, "report_energy_breakdown.png", "report_pe_energy.png"):
+    extra = ("report_energy_breakdown.png", "report_pe_energy.png", "report_e2e_latency.png")
+    for name in (*FIGURES, *extra):
         assert_png(folder / name)
-    assert len(pd.read_csv(folder / "energy_breakdown.csv")) > 0
+    for name in ("energy_breakdown", "e2e_latency"):
+        assert len(pd.read_csv(folder / f"{name}.csv")) > 0
 
 
 def test_utilisation_is_busy_over_tick_budget(report, run_dir):
