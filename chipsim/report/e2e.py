@@ -14,7 +14,7 @@ The synapses are rebuilt from the run directory's ``network.yaml`` and ``workloa
 (the connectors draw from counter-based streams keyed by seed and projection, so they are the
 synapses the run used); only projections from spike sources are expanded. Input spikes are
 sampled uniformly when there are more than ``max_inputs``; spikes are read one row group at a
-time and only those in the ticks the sample can reach are kept.
+time and only the spikes of the last ``max delay + horizon`` ticks are kept.
 """
 
 from __future__ import annotations
@@ -123,35 +123,40 @@ def end_to_end(
     run: RunData, horizon: int = HORIZON_TICKS, max_inputs: int = MAX_INPUTS, seed: int = 0
 ) -> pd.DataFrame | None:
     """Responses of (a uniform sample of at most ``max_inputs``) input spikes of ``run``
-    (:func:`first_responses`); None when the network has no projection from a spike source."""
+    (:func:`first_responses`); None when the network has no projection from a spike source.
+
+    ``spikes.parquet`` is in tick order; it is read one row group at a time, keeping only the
+    spikes of the last ``max delay + horizon`` ticks, so memory does not grow with the run.
+    """
     synapses = input_synapses(run)
     if len(synapses.post) == 0:
         return None
-    columns = ["tick", "neuron", "cycle"]
     n_inputs = sum(int(synapses.is_source[p["neuron"]].sum())
                    for p in run.row_groups("spikes", ["neuron"]))  # fmt: skip
     fraction = min(1.0, max_inputs / n_inputs) if n_inputs else 1.0
     rng = np.random.default_rng(seed)
-    inputs = []
-    for part in run.row_groups("spikes", columns):
-        part = part[synapses.is_source[part["neuron"]]]
-        inputs.append(part if fraction >= 1 else part[rng.random(len(part)) < fraction])
-    inputs = pd.concat(inputs, ignore_index=True)
-    reach = np.zeros(run.ticks + 1, dtype=np.int64)  # ticks an input's response can fall in
-    last = horizon + int(synapses.delay.max())
-    np.add.at(reach, np.minimum(inputs["tick"].to_numpy(), run.ticks), 1)
-    np.add.at(reach, np.minimum(inputs["tick"].to_numpy() + last + 1, run.ticks), -1)
-    reachable = np.cumsum(reach)[: run.ticks] > 0
     is_target = np.zeros(len(synapses.is_source), dtype=bool)
     is_target[synapses.post] = True
-    outputs = pd.concat(
-        [
-            p[reachable[p["tick"]] & is_target[p["neuron"]]]
-            for p in run.row_groups("spikes", columns)
-        ],
-        ignore_index=True,
-    )
-    return first_responses(inputs, synapses, outputs, horizon)
+    reach = int(synapses.delay.max()) + horizon  # an input of tick T is answered by T + reach
+    pending, kept, done = spikes_frame(), spikes_frame(), []
+    for part in run.row_groups("spikes", ["tick", "neuron", "cycle"]):
+        inputs = part[synapses.is_source[part["neuron"]]]
+        if fraction < 1:
+            inputs = inputs[rng.random(len(inputs)) < fraction]
+        pending = pd.concat([pending, inputs], ignore_index=True)
+        kept = pd.concat([kept, part[is_target[part["neuron"]]]], ignore_index=True)
+        complete = int(part["tick"].max()) - 1  # the last tick may go on in the next group
+        ready = pending["tick"] + reach <= complete
+        done.append(first_responses(pending[ready], synapses, kept, horizon))
+        pending = pending[~ready]
+        kept = kept[kept["tick"] > complete - reach]
+    done.append(first_responses(pending, synapses, kept, horizon))
+    return pd.concat(done, ignore_index=True)
+
+
+def spikes_frame() -> pd.DataFrame:
+    """An empty spike table (``tick``, ``neuron``, ``cycle``)."""
+    return pd.DataFrame({c: np.zeros(0, np.int64) for c in ("tick", "neuron", "cycle")})
 
 
 def e2e_summary(responses: pd.DataFrame, clock_hz: float) -> pd.DataFrame:

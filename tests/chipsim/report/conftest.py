@@ -30,6 +30,21 @@ def make_run():
     return tiny_run
 
 
+def copy_files(run_dir: Path, to: Path) -> Path:
+    """A copy of a run directory's files (not its report)."""
+    to.mkdir()
+    for f in run_dir.iterdir():
+        if f.is_file():
+            (to / f.name).write_bytes(f.read_bytes())
+    return to
+
+
+@pytest.fixture(scope="session")
+def copy_run():
+    """``copy_run(run_dir, to)``: copy a run directory's files to ``to``."""
+    return copy_files
+
+
 @pytest.fixture(scope="session")
 def window() -> tuple[int, int]:
     return WINDOW

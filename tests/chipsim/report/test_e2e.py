@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
 from chipsim.network import load_network
 from chipsim.network.expand import expand
@@ -60,8 +61,26 @@ def brute_force(run_dir, horizon):
     return latencies
 
 
-def test_end_to_end_matches_brute_force(run_dir):
-    """The vectorised search over a run equals a loop over every input spike and synapse."""
+def test_end_to_end_matches_brute_force(run_dir, copy_run, tmp_path):
+    """The vectorised search over a run equals a loop over every input spike and synapse,
+    also when spikes.parquet is read in many small row groups."""
+    expected = brute_force(run_dir, horizon=2)
+    assert sum(x >= 0 for x in expected) > 10
     got = end_to_end(load_run(run_dir), horizon=2)
-    assert got["latency_cycles"].tolist() == brute_force(run_dir, horizon=2)
-    assert (got["latency_cycles"] >= 0).sum() > 10
+    assert got["latency_cycles"].tolist() == expected
+    split = copy_run(run_dir, tmp_path / "split")
+    pq.write_table(pq.read_table(run_dir / "spikes.parquet"), split / "spikes.parquet",
+                   row_group_size=37)  # fmt: skip
+    assert pq.ParquetFile(split / "spikes.parquet").num_row_groups > 10
+    got = end_to_end(load_run(split), horizon=2)
+    assert got["latency_cycles"].tolist() == expected
+
+
+def test_end_to_end_samples_inputs(run_dir):
+    """With more input spikes than ``max_inputs``, a uniform sample of them is analysed."""
+    every = end_to_end(load_run(run_dir), horizon=2)
+    some = end_to_end(load_run(run_dir), horizon=2, max_inputs=20)
+    assert 5 < len(some) < 40 < len(every)
+    merged = some.merge(every, on=["tick", "neuron", "cycle"], suffixes=("", "_all"))
+    assert len(merged) == len(some)
+    assert (merged["latency_cycles"] == merged["latency_cycles_all"]).all()

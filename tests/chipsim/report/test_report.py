@@ -84,16 +84,7 @@ def report_summary(run_dir):
     return load_run(run_dir).summary
 
 
-def copy_run(run_dir, to):
-    """A copy of the run directory's files (not its report)."""
-    to.mkdir()
-    for f in run_dir.iterdir():
-        if f.is_file():
-            (to / f.name).write_bytes(f.read_bytes())
-    return to
-
-
-def test_tick_table_reads_pe_ticks_by_row_group(run_dir, tmp_path):
+def test_tick_table_reads_pe_ticks_by_row_group(run_dir, tmp_path, copy_run):
     """Per-tick busy sums are the same when pe_ticks.parquet is split in many row groups."""
     run = load_run(run_dir)
     pe_ticks = pd.read_parquet(run_dir / "pe_ticks.parquet")
@@ -148,7 +139,7 @@ def test_energy_figures_from_breakdown_and_per_pe_array(run_dir, tmp_path):
     assert_png(save(fig, tmp_path / "pe_energy.png"))
 
 
-def test_energy_tables_trace_back_to_the_run(report, run_dir, tmp_path):
+def test_energy_tables_trace_back_to_the_run(report, run_dir, tmp_path, copy_run):
     """The report's energy (from energy.parquet) equals energy.json, and pricing the run's
     counters again (a run directory without energy.parquet) gives the same figures."""
     breakdown = pd.read_parquet(run_dir / "report" / "energy_breakdown.parquet")
@@ -164,7 +155,7 @@ def test_energy_tables_trace_back_to_the_run(report, run_dir, tmp_path):
     np.testing.assert_allclose(priced.pe_j, pes["energy_j"])
 
 
-def test_report_without_energy_says_so(run_dir, tmp_path, monkeypatch):
+def test_report_without_energy_says_so(run_dir, tmp_path, copy_run, monkeypatch):
     """Without energy.parquet and chipsim.energy, the energy figures are skipped with a note."""
     older = copy_run(run_dir, tmp_path / "older")
     (older / "energy.parquet").unlink()
