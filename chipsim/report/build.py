@@ -38,7 +38,8 @@ def write_report(run: RunData, max_raster_spikes: int = RASTER_SPIKES) -> Report
     """Write every table and figure of ``run`` to ``run.path / "report"``."""
     folder = run.path / "report"
     folder.mkdir(exist_ok=True)
-    pes, ticks = tables.pe_table(run), tables.tick_table(run)
+    pes = tables.pe_table(run)
+    ticks = tables.tick_table(run, used_pes=int(pes["used"].sum()))
     frames = {
         "summary": tables.summary_table(run, pes, ticks),
         "pes": pes,

@@ -27,9 +27,10 @@ def pe_table(run: RunData) -> pd.DataFrame:
     return out[first + [c for c in out.columns if c not in first]]
 
 
-def tick_table(run: RunData) -> pd.DataFrame:
-    """Per tick: the run's tick counters plus busy cycles per PE (max, mean over used PEs) and
-    the budget; ``pe_ticks.parquet`` is summed one row group at a time."""
+def tick_table(run: RunData, used_pes: int) -> pd.DataFrame:
+    """Per tick: the run's tick counters plus busy cycles per PE (max, mean over the
+    ``used_pes`` PEs that hold neurons or sources) and the budget; ``pe_ticks.parquet`` is
+    summed one row group at a time."""
     ticks = run.table("ticks")
     n = run.ticks
     busy = np.zeros(n, dtype=np.int64)
@@ -37,10 +38,9 @@ def tick_table(run: RunData) -> pd.DataFrame:
         busy += np.bincount(part["tick"], weights=part["busy_cycles"], minlength=n)[:n].astype(
             np.int64
         )
-    used = int(pe_table(run)["used"].sum())
     ticks = ticks.set_index("tick").reindex(np.arange(n), fill_value=0).rename_axis("tick")
     ticks["busy_cycles_total"] = busy
-    ticks["mean_busy_cycles"] = busy / max(used, 1)
+    ticks["mean_busy_cycles"] = busy / max(used_pes, 1)
     ticks["budget_cycles"] = run.budget_cycles
     return ticks.reset_index()
 

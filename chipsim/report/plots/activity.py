@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from chipsim.report.plots.style import figure, styled
+from chipsim.report.plots.style import figure, say_empty, styled
 from chipsim.report.rundata import RASTER_SPIKES, RunData
 
 MAX_POINTS = 2000
@@ -92,4 +92,6 @@ def raster_figure(
         f"{len(spikes):,} of {total:,} spikes, uniform sample"
     )  # fmt: skip
     ax.set_title(f"{chip}: spike raster ({shown})")
+    if total == 0:
+        say_empty(ax, "no spike")
     return fig

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from chipsim.report.plots.style import figure, styled
+from chipsim.report.plots.style import figure, say_empty, styled
 
 
 @styled
@@ -24,6 +24,9 @@ def e2e_latency_figure(responses: pd.DataFrame, clock_hz: float, horizon: int, c
     right.set_xlabel("end-to-end latency (µs)")
     right.set_ylabel("fraction of input spikes (CDF)")
     right.set_title("CDF (stays below 1 by the share without a response)")
+    if len(us) == 0:
+        for ax in (left, right):
+            say_empty(ax, "no input spike had a response" if len(responses) else "no input spike")
     fig.suptitle(
         f"{chip}: input spike -> first spike of a neuron it feeds "
         f"(within {horizon} tick(s) after the first it can reach)"

@@ -9,7 +9,7 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 from matplotlib.patches import Rectangle
 
-from chipsim.report.plots.style import figure, styled
+from chipsim.report.plots.style import figure, say_empty, styled
 
 STEP = {"north": (0, 1), "east": (1, 0), "south": (0, -1), "west": (-1, 0)}
 """Mesh step of each outgoing link (north is +y, as noc/topology.py numbers ports)."""
@@ -96,7 +96,11 @@ def latency_figure(hist: pd.DataFrame, stats_ns: dict[str, float], ns_per_cycle:
     right.set_xlabel("packet latency, injection to arrival (ns)")
     right.set_ylabel("fraction of packets (CDF)")
     right.set_title("latency CDF")
-    right.legend(loc="lower right")
-    left.legend(loc="upper right")
-    fig.suptitle(f"{chip}: packet latency on the NoC (1 NoC cycle = {ns_per_cycle:.3g} ns)")
+    if packets.sum() == 0:
+        for ax in (left, right):
+            say_empty(ax, "no packet was delivered")
+    else:
+        right.legend(loc="lower right")
+        left.legend(loc="upper right")
+    fig.suptitle(f"{chip}: packet latency on the NoC (1 NoC cycle = {ns_per_cycle:,.4g} ns)")
     return fig

@@ -45,6 +45,13 @@ def save(fig: plt.Figure, path: Path) -> Path:
     return path
 
 
+def say_empty(ax, text: str) -> None:
+    """Write ``text`` across an axes that has nothing to show, without meaningless ticks."""
+    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color="grey")
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
 def energy_unit(joules: float) -> tuple[str, float]:
     """A readable unit for an energy in J, and the factor J -> that unit."""
     for unit, factor in (("J", 1.0), ("mJ", 1e3), ("µJ", 1e6), ("nJ", 1e9)):

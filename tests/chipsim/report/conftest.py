@@ -14,19 +14,21 @@ WINDOW = (28, 34)
 """Ticks of the timeline; the tiny chip at 1 MHz overruns in ticks 30-34 with this network."""
 
 
-def tiny_network():
-    return generate("random_balanced", {"n_neurons": 200, "fanin": 20, "input_weight": 4})
+def tiny_network(**params):
+    return generate("random_balanced", {"n_neurons": 200, "fanin": 20, "input_weight": 4, **params})
 
 
-def tiny_run(out: Path, overrides=(), timeline=None) -> Path:
+def tiny_run(out: Path, overrides=(), timeline=None, network_params=None) -> Path:
     config = load_config(TINY, overrides)
-    run_network(config, tiny_network(), TICKS, seed=0, out=out, timeline=timeline)
+    network = tiny_network(**(network_params or {}))
+    run_network(config, network, TICKS, seed=0, out=out, timeline=timeline)
     return out
 
 
 @pytest.fixture(scope="session")
 def make_run():
-    """``make_run(out, overrides=(), timeline=None)``: run the tiny workload into ``out``."""
+    """``make_run(out, overrides=(), timeline=None, network_params=None)``: run the tiny
+    workload (generator parameters changed by ``network_params``) into ``out``."""
     return tiny_run
 
 

@@ -89,12 +89,15 @@ def test_tick_table_reads_pe_ticks_by_row_group(run_dir, tmp_path, copy_run):
     run = load_run(run_dir)
     pe_ticks = pd.read_parquet(run_dir / "pe_ticks.parquet")
     expected = pe_ticks.groupby("tick")["busy_cycles"].sum().reindex(range(50), fill_value=0)
+    pes = pd.read_parquet(run_dir / "pes.parquet")
+    used = int(((pes["neuron_updates"] + pes["source_updates"]) > 0).sum())
     copy = copy_run(run_dir, tmp_path / "run")
     pq.write_table(pq.read_table(run_dir / "pe_ticks.parquet"), copy / "pe_ticks.parquet",
                    row_group_size=7)  # fmt: skip
     assert pq.ParquetFile(copy / "pe_ticks.parquet").num_row_groups > 10
     for source in (run, load_run(copy)):
-        ticks = tick_table(source)
+        ticks = tick_table(source, used_pes=used)
+        np.testing.assert_allclose(ticks["mean_busy_cycles"], expected.to_numpy() / used)
         np.testing.assert_array_equal(ticks["busy_cycles_total"], expected.to_numpy())
         np.testing.assert_array_equal(
             ticks["max_busy_cycles"], pe_ticks.groupby("tick")["busy_cycles"].max()
@@ -164,6 +167,21 @@ def test_report_without_energy_says_so(run_dir, tmp_path, copy_run, monkeypatch)
     assert result.notes == [SKIPPED]
     assert not (older / "report" / "report_energy_breakdown.png").exists()
     assert all((older / "report" / name).is_file() for name in FIGURES)
+
+
+def test_report_of_a_silent_run(make_run, tmp_path):
+    """A run without a spike still gets every table and figure (empty plots say so)."""
+    import chipsim.report.build as build
+
+    out = tmp_path / "silent"
+    make_run(out, network_params={"rate_hz": 0.0})
+    result = build.write_report(load_run(out))
+    assert load_run(out).summary["spikes"] == 0
+    for name in FIGURES:
+        assert min(mpimg.imread(out / "report" / name).shape[:2]) >= 300
+    latency = pd.read_parquet(out / "report" / "latency.parquet")
+    assert latency["cycles"].isna().all() and (latency["packets"] == 0).all()
+    assert len(result.files) >= 2 * len(TABLES) + len(FIGURES)
 
 
 def test_report_command_prints_summary(run_dir):
