@@ -24,7 +24,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from chipsim.network import load_network
 from chipsim.network.description import NeuronPopulation
 from chipsim.network.expand import connect, draw_delays
 from chipsim.report.rundata import RunData
@@ -48,7 +47,7 @@ class InputSynapses:
 
 def input_synapses(run: RunData) -> InputSynapses:
     """The synapses leaving the run's spike sources (see the module docstring)."""
-    network = load_network(run.path / "network.yaml")
+    network = run.network
     seed = int(run.workload.get("seed", 0))
     sizes = np.array([g.size for g in network.populations], dtype=np.int64)
     offsets = np.r_[0, np.cumsum(sizes)[:-1]]

@@ -19,7 +19,10 @@ import yaml
 
 from chipsim.config import ChipConfig
 from chipsim.errors import UserError
+from chipsim.network import Network
 
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader where PyYAML has it (network.yaml can be large)."""
 REQUIRED = (
     "summary.json",
     "config.yaml",
@@ -71,6 +74,14 @@ class RunData:
         return out
 
     @cached_property
+    def network(self) -> Network:
+        """The network as run (``network.yaml``); spike-source data files are not opened."""
+        try:
+            return Network.model_validate(self.workload.get("network"))
+        except ValueError as exc:
+            raise UserError(f"{self.path / 'network.yaml'}: not a valid network: {exc}") from exc
+
+    @cached_property
     def config(self) -> ChipConfig:
         try:
             return ChipConfig.model_validate(self.config_dict)
@@ -79,7 +90,7 @@ class RunData:
 
     def _yaml(self, name: str) -> dict:
         try:
-            return yaml.safe_load((self.path / name).read_text()) or {}
+            return yaml.load((self.path / name).read_text(), Loader=LOADER) or {}
         except yaml.YAMLError as exc:
             raise UserError(f"{self.path / name}: not valid YAML: {exc}") from exc
 

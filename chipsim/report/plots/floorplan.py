@@ -42,14 +42,20 @@ def floorplan_image(
     return image
 
 
-def _draw(
-    ax, fig, image: np.ndarray, ids: np.ndarray, width: int, height: int, title: str, unit: str
-) -> None:
-    """One heatmap; ``ids`` (same shape as ``image``) labels cells when the chip is small."""
-    cmap = colormaps["viridis"].with_extremes(bad="lightgrey")
+def draw_floorplan(
+    ax, fig, image: np.ndarray, width: int, height: int, title: str, unit: str,
+    ids: np.ndarray | None = None, cmap: str = "viridis", vmax: float | None = None,
+) -> None:  # fmt: skip
+    """One heatmap of a floorplan image (:func:`floorplan_image`); ``ids`` (same shape)
+    labels the cells when the chip is small; the colour scale starts at 0 (or the minimum)."""
+    finite = image[np.isfinite(image)]
+    vmin = min(0.0, float(finite.min())) if finite.size else 0.0
+    if vmax is None:
+        vmax = float(finite.max()) if finite.size else 1.0
     shown = ax.imshow(
-        image, origin="lower", cmap=cmap, extent=(-0.5, width - 0.5, -0.5, height - 0.5),
-        interpolation="nearest", aspect="equal",
+        image, origin="lower", cmap=colormaps[cmap].with_extremes(bad="lightgrey"),
+        extent=(-0.5, width - 0.5, -0.5, height - 0.5), interpolation="nearest",
+        aspect="equal", vmin=vmin, vmax=vmax if vmax > vmin else vmin + 1,
     )  # fmt: skip
     fig.colorbar(shown, ax=ax, label=unit, shrink=0.9)
     ax.set_title(title)
@@ -64,7 +70,7 @@ def _draw(
             ax.axvline(v, color="white", lw=1.5 if np.isclose(v % 1, 0.5) else 0.4)
         for v in np.arange(height * rows + 1) / rows - 0.5:
             ax.axhline(v, color="white", lw=1.5 if np.isclose(v % 1, 0.5) else 0.4)
-    if image.size <= ANNOTATE_MAX_CELLS:
+    if ids is not None and image.size <= ANNOTATE_MAX_CELLS:
         _annotate(ax, image, ids, width, height)
 
 
@@ -95,7 +101,7 @@ def pe_heatmaps_figure(pes: pd.DataFrame, width: int, height: int, pes_per_route
     ids = _image(pes, pes["pe"].to_numpy(), width, height, pes_per_router)
     for ax, (column, title, unit) in zip(axes.flat, PE_PANELS, strict=True):
         image = _image(pes, pes[column].to_numpy(), width, height, pes_per_router)
-        _draw(ax, fig, image, ids, width, height, title, unit)
+        draw_floorplan(ax, fig, image, width, height, title, unit, ids)
     rows, cols = sub_grid(pes_per_router)
     fig.suptitle(
         f"{chip}: per-PE activity over the run ({pes_per_router} PE(s) per router cell, "
@@ -115,5 +121,5 @@ def pe_energy_figure(
     ids = _image(pes, pes["pe"].to_numpy(), width, height, pes_per_router)
     fig, ax = figure(7, 6 * height / max(width, height) + 1.2)
     title = f"{chip}: energy per PE over the run"
-    _draw(ax, fig, image, ids, width, height, title, f"energy ({unit})")
+    draw_floorplan(ax, fig, image, width, height, title, f"energy ({unit})", ids)
     return fig

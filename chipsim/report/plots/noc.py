@@ -6,9 +6,11 @@ import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib.cm import ScalarMappable
+from matplotlib.collections import PatchCollection
 from matplotlib.colors import Normalize
 from matplotlib.patches import Rectangle
 
+from chipsim.report.plots.floorplan import draw_floorplan, floorplan_image
 from chipsim.report.plots.style import figure, say_empty, styled
 
 STEP = {"north": (0, 1), "east": (1, 0), "south": (0, -1), "west": (-1, 0)}
@@ -35,17 +37,24 @@ def _arrows(routers: pd.DataFrame, width: int, height: int) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+ARROWS_MAX_SIDE = 16
+"""Meshes up to this many routers a side get arrows; larger ones one heatmap per direction."""
+
+
 @styled
 def link_load_figure(routers: pd.DataFrame, width: int, height: int, chip: str):
-    """Each router's four outgoing links as arrows coloured by load (flits per NoC cycle)."""
+    """Link load (flits per NoC cycle) of each router's four outgoing links: arrows on small
+    meshes, one floorplan heatmap per direction on large ones."""
+    if max(width, height) > ARROWS_MAX_SIDE:
+        return _link_load_panels(routers, width, height, chip)
     arrows = _arrows(routers, width, height)
     size = min(12, 3 + 0.8 * max(width, height))
     fig, ax = figure(size + 1.5, size * height / max(width, height) + 1)
     norm = Normalize(0, max(float(arrows["load"].max()), 1e-12))
     cmap = colormaps["plasma"]
-    for x, y in zip(routers["x"], routers["y"], strict=True):
-        ax.add_patch(Rectangle((x - 0.17, y - 0.17), 0.34, 0.34, facecolor="lightgrey",
-                               edgecolor="grey", zorder=1))  # fmt: skip
+    boxes = [Rectangle((x - 0.17, y - 0.17), 0.34, 0.34) for x, y in zip(routers["x"],
+             routers["y"], strict=True)]  # fmt: skip
+    ax.add_collection(PatchCollection(boxes, facecolor="lightgrey", edgecolor="grey", zorder=1))
     if width * height <= 64:
         for r in routers.itertuples():
             ax.text(r.x, r.y, f"R{r.router}", ha="center", va="center", fontsize=9)
@@ -103,4 +112,21 @@ def latency_figure(hist: pd.DataFrame, stats_ns: dict[str, float], ns_per_cycle:
         right.legend(loc="lower right")
         left.legend(loc="upper right")
     fig.suptitle(f"{chip}: packet latency on the NoC (1 NoC cycle = {ns_per_cycle:,.4g} ns)")
+    return fig
+
+
+def _link_load_panels(routers: pd.DataFrame, width: int, height: int, chip: str):
+    """One floorplan heatmap per outgoing direction, on a common colour scale."""
+    fig, axes = figure(12, 10 * height / max(width, height) + 1.5, nrows=2, ncols=2)
+    columns = [f"link_load_{name}" for name in STEP]
+    vmax = float(routers[columns].to_numpy().max())
+    x, y = routers["x"].to_numpy(), routers["y"].to_numpy()
+    for ax, name, column in zip(axes.flat, STEP, columns, strict=True):
+        image = floorplan_image(x, y, np.zeros_like(x), routers[column].to_numpy(),
+                                width, height, 1)  # fmt: skip
+        title = f"links to the {name} ({'+' if STEP[name][0] + STEP[name][1] > 0 else '-'}"
+        title += f"{'y' if STEP[name][0] == 0 else 'x'})"
+        draw_floorplan(ax, fig, image, width, height, title, "flits per NoC cycle",
+                       cmap="plasma", vmax=vmax)  # fmt: skip
+    fig.suptitle(f"{chip}: NoC link load over the run, by outgoing direction (cell = router)")
     return fig

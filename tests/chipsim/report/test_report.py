@@ -18,6 +18,7 @@ from chipsim.report.energy import SKIPPED, run_energy
 from chipsim.report.plots import (
     energy_breakdown_figure,
     floorplan_image,
+    link_load_figure,
     pe_energy_figure,
     sample_spikes,
     save,
@@ -128,6 +129,19 @@ def test_floorplan_places_pes_in_router_sub_cells():
     assert image[3, 1] == 3.0  # router (0, 1), port 1: top right
     assert image[2, 2] == 4.0  # router (1, 1), port 2: bottom left
     assert np.isnan(image).sum() == 12
+
+
+def test_link_load_of_a_large_mesh(tmp_path):
+    """Meshes larger than 16 a side get one heatmap per direction (arrows would not show)."""
+    side = 20
+    router = np.arange(side * side)
+    rng = np.random.default_rng(0)
+    routers = pd.DataFrame({"router": router, "x": router % side, "y": router // side})
+    for d in ("north", "east", "south", "west"):
+        routers[f"link_load_{d}"] = rng.random(side * side) * 0.01
+    fig = link_load_figure(routers, side, side, "big")
+    assert len(fig.axes) == 8  # four panels and their colour bars
+    assert_png(save(fig, tmp_path / "links.png"))
 
 
 def test_energy_figures_from_breakdown_and_per_pe_array(run_dir, tmp_path):
