@@ -22,6 +22,20 @@ def events(run_dir, window):
     return [e for e in trace["traceEvents"] if e["ph"] == "X"]
 
 
+def test_trace_is_chrome_trace_event_json(run_dir):
+    """Object form with traceEvents; every event has the fields its phase needs."""
+    trace = json.loads((run_dir / "timeline.json").read_text())
+    needed = {"X": {"name", "ts", "dur", "pid", "tid"}, "i": {"name", "ts", "pid", "s"},
+              "M": {"name", "pid", "args"}}  # fmt: skip
+    phases = set()
+    for e in trace["traceEvents"]:
+        phases.add(e["ph"])
+        assert needed[e["ph"]] <= e.keys(), e
+    assert phases == {"X", "i", "M"}
+    names = {e["args"]["name"] for e in trace["traceEvents"] if e["name"] == "thread_name"}
+    assert any(n.startswith("PE ") for n in names) and any(n.startswith("NoC") for n in names)
+
+
 def test_events_lie_in_the_window(events, window):
     """Every event belongs to a tick of [T0, T1]; updates start inside their tick, packet
     services and flights start at or after T0's start."""
