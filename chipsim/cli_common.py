@@ -29,6 +29,8 @@ def run_folder_options(default_out: str) -> Callable:
         click.option("--overwrite", is_flag=True, help="Replace an existing run folder."),
         set_option,
         click.option("--quiet", is_flag=True, help="No progress bar."),
+        click.option("--no-report", is_flag=True,
+                     help="Skip the report (tables and PNGs; `chipsim report DIR` makes it)."),
     ]  # fmt: skip
 
     def decorate(command: Callable) -> Callable:

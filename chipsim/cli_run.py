@@ -14,6 +14,7 @@ from chipsim.cli_common import config_argument, figure_table, run_folder_options
 from chipsim.config import load_config
 from chipsim.errors import UserError
 from chipsim.network import Network, generate, load_network, load_workload
+from chipsim.report.rundata import load_run
 from chipsim.report.timeline import parse_window
 from chipsim.run import run_network
 from chipsim.traces import read_trace
@@ -70,7 +71,7 @@ def _parse_param(text: str) -> tuple[str, object]:
               help="Write PE busy phases and packet flights of ticks T0..T1 to timeline.json "
               "(Chrome trace events: open in ui.perfetto.dev).")  # fmt: skip
 def run(config, network, generator, params, workload, ticks, seed, placer, out, overwrite,
-        overrides, quiet, timeline) -> None:  # fmt: skip
+        overrides, quiet, no_report, timeline) -> None:  # fmt: skip
     """Run a network on the chip CONFIG describes, tick by tick, with the cycle-level NoC.
 
     With no --network, --generator or --workload, runs the chip's default workload
@@ -86,8 +87,7 @@ def run(config, network, generator, params, workload, ticks, seed, placer, out, 
     out = out or Path("runs") / f"{chip.chip.name}-{datetime.now():%Y%m%d-%H%M%S}"
     result = run_network(chip, net, ticks, seed, out, placer, progress=not quiet,
                          overwrite=overwrite, timeline=window)  # fmt: skip
-    Console().print(summary_table(result.summary))
-    click.echo(f"results: {out}")
+    finish(result.summary, out, no_report)
 
 
 @click.command()
@@ -103,7 +103,9 @@ def run(config, network, generator, params, workload, ticks, seed, placer, out, 
     help="Seed the network was expanded with [workload.yaml beside it, or 0].",
 )
 @run_folder_options("runs/CHIP-replay-TIME")
-def replay(config, network, trace, ticks, seed, placer, out, overwrite, overrides, quiet) -> None:
+def replay(
+    config, network, trace, ticks, seed, placer, out, overwrite, overrides, quiet, no_report
+) -> None:
     """Replay a spike TRACE through the chip CONFIG describes: the trace's spikes replace the
     neuron dynamics; packets, NoC and synaptic processing are simulated as in a run."""
     chip = load_config(config, overrides)
@@ -116,7 +118,19 @@ def replay(config, network, trace, ticks, seed, placer, out, overwrite, override
     out = out or Path("runs") / f"{chip.chip.name}-replay-{datetime.now():%Y%m%d-%H%M%S}"
     result = run_network(chip, net, ticks, seed, out, placer, progress=not quiet,
                          overwrite=overwrite, replay=spikes)  # fmt: skip
-    Console().print(summary_table(result.summary))
+    finish(result.summary, out, no_report)
+
+
+def finish(summary: dict, out: Path, no_report: bool) -> None:
+    """Print the run's summary, write its report (tables and PNGs) unless asked not to."""
+    Console().print(summary_table(summary))
+    if not no_report:
+        from chipsim.report.build import write_report  # matplotlib only when reporting
+
+        report = write_report(load_run(out))
+        for note in report.notes:
+            click.echo(note)
+        click.echo(f"report: {len(report.files)} files in {report.folder}")
     click.echo(f"results: {out}")
 
 
