@@ -28,6 +28,7 @@ from chipsim.sim.recorder import RunRecorder
 from chipsim.summary import run_summary
 from chipsim.traces import SpikeTrace, read_trace
 from cores import CoreKind
+from noc.stats import ROUTER_COUNTERS
 
 
 @dataclass(frozen=True)
@@ -130,11 +131,7 @@ def _write_tables(folder: Path, result: RunResult) -> None:
                           **recorder.pe})  # fmt: skip
     frame.to_parquet(folder / "pes.parquet", index=False)
     stats = recorder.noc_stats
-    routers = {name: getattr(stats, name) for name in (
-        "buffer_writes", "buffer_reads", "crossbar_traversals", "vc_arbitrations",
-        "switch_input_arbitrations", "switch_output_arbitrations", "blocked_cycles",
-        "dropped_packets", "unrouted_packets", "max_buffer_occupancy_flits",
-    )}  # fmt: skip
+    routers = {name: getattr(stats, name) for name in ROUTER_COUNTERS}
     for d, name in enumerate(("north", "east", "south", "west")):
         routers[f"link_flits_{name}"] = stats.link_flits[:, d]
     pd.DataFrame(routers).rename_axis("router").reset_index().to_parquet(

@@ -12,6 +12,8 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from noc.stats import ROUTER_COUNTERS
+
 PE_COUNTS = (
     "neuron_updates",
     "synaptic_events",
@@ -25,15 +27,9 @@ PE_COUNTS = (
 )
 """Per-PE event counters, each int64[n_pes]."""
 
-ROUTER_COUNTS = (
-    "buffer_writes",
-    "buffer_reads",
-    "crossbar_traversals",
-    "vc_arbitrations",
-    "switch_input_arbitrations",
-    "switch_output_arbitrations",
-)
-"""Per-router event counters, each int64[n_routers], as :class:`noc.stats.NocStats` names them."""
+ROUTER_COUNTS = ROUTER_COUNTERS[: ROUTER_COUNTERS.index("switch_output_arbitrations") + 1]
+"""Per-router event counters that cost energy, each int64[n_routers]: the activity counters of
+:class:`noc.stats.NocStats` (buffer writes and reads, crossbar traversals, arbitrations)."""
 
 LINK_DIRECTIONS = 4
 """Outgoing mesh links per router (N, E, S, W), the columns of ``link_flits``."""
