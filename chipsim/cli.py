@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from chipsim.cli_map import map_
 from chipsim.cli_run import replay, run
 from chipsim.config import load_config
 from chipsim.errors import UserError
@@ -56,6 +57,7 @@ def info(config: Path, overrides: tuple[str, ...], as_json: bool) -> None:
 
 cli.add_command(run)
 cli.add_command(replay)
+cli.add_command(map_)
 
 
 def _summary_table(s: ChipSummary) -> Table:

@@ -189,7 +189,7 @@ def _synaptic_matrix(net, slices, s, rows, conns: Connections, shifts, sram, pe_
             keys, post, units, delay, syn_type, n_neurons=count,
             sram_budget_bytes=memory.free_bytes,
         )  # fmt: skip
-        memory.allocate("synaptic_rows", matrix.sram_bytes())
+        memory.allocate("synaptic_rows", matrix.sram_bytes() - matrix.table.nbytes)
     except SramOverflowError as exc:
         raise MappingError(f"SRAM overflow: {exc}") from None
     return matrix, [memory]

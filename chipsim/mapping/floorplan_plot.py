@@ -1,0 +1,100 @@
+"""Floorplan heatmap of a mapping: utilisation on the mesh, PEs drawn as sub-cells of routers.
+
+One panel per resource (neurons, synapses, SRAM bytes per PE; routing entries per router).
+Router ``(x, y)`` is a unit square at ``(x, y)`` (y up, as the mesh numbers it); its
+``pes_per_router`` PEs fill it as a grid of sub-cells in port order, row by row. Unused PEs are
+white, unpopulated routers hatched grey and labelled.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
+
+from chipsim.mapping.report import MappingReport  # noqa: E402
+
+PE_PANELS = (
+    ("neuron_util", "neurons / max_neurons"),
+    ("synapse_util", "synapses / max_synapses"),
+    ("sram_util", "SRAM bytes / sram_bytes"),
+)
+
+
+def sub_grid(pes_per_router: int) -> tuple[int, int]:
+    """(columns, rows) of sub-cells a router is split into for its PEs."""
+    cols = math.ceil(math.sqrt(pes_per_router))
+    return cols, math.ceil(pes_per_router / cols)
+
+
+def pe_image(report: MappingReport, column: str) -> np.ndarray:
+    """(height * rows, width * cols) image of a per-PE column; NaN where no PE is used."""
+    width, height, ppr = report.mesh
+    cols, rows = sub_grid(ppr)
+    image = np.full((height * rows, width * cols), np.nan)
+    pes = report.pes[report.pes.used]
+    row = pes.y.to_numpy() * rows + pes.port.to_numpy() // cols
+    col = pes.x.to_numpy() * cols + pes.port.to_numpy() % cols
+    image[row, col] = pes[column].to_numpy()
+    return image
+
+
+def router_image(report: MappingReport) -> np.ndarray:
+    """(height, width) image of routing-table utilisation per router."""
+    width, height, _ = report.mesh
+    image = np.zeros((height, width))
+    r = report.routers
+    image[r.y.to_numpy(), r.x.to_numpy()] = r.entry_util.to_numpy()
+    return image
+
+
+def plot_floorplan(report: MappingReport, path: str | Path) -> Path:
+    """Write the floorplan heatmap PNG to ``path`` and return it."""
+    width, height, _ = report.mesh
+    panels = [(pe_image(report, c), title) for c, title in PE_PANELS]
+    panels.append((router_image(report), "routing entries / table capacity"))
+    scale = min(3.2, 12.0 / max(width, height))
+    fig, axes = plt.subplots(
+        1, len(panels), figsize=(len(panels) * (width * scale + 0.8), height * scale + 1.0)
+    )
+    cmap = matplotlib.colormaps["viridis"].copy()
+    cmap.set_bad("white")
+    for ax, (image, title) in zip(axes, panels, strict=True):
+        shown = ax.imshow(
+            np.ma.masked_invalid(image), origin="lower", cmap=cmap, vmin=0.0, vmax=1.0,
+            extent=(-0.5, width - 0.5, -0.5, height - 0.5), interpolation="nearest",
+        )  # fmt: skip
+        _draw_mesh(ax, report)
+        ax.set_title(f"{title}\n(max {np.nanmax(image, initial=0.0):.2f})", fontsize=9)
+        fig.colorbar(shown, ax=ax, fraction=0.046, pad=0.04)
+    fig.suptitle(f"{report.network} on {report.chip}: utilisation per PE and router")
+    fig.tight_layout()
+    path = Path(path)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def _draw_mesh(ax, report: MappingReport) -> None:
+    """Router borders, unpopulated routers hatched, axis ticks at router coordinates."""
+    width, height, _ = report.mesh
+    for x in range(width + 1):
+        ax.axvline(x - 0.5, color="black", lw=1.0)
+    for y in range(height + 1):
+        ax.axhline(y - 0.5, color="black", lw=1.0)
+    empty = report.routers[~report.routers.populated]
+    for x, y in zip(empty.x, empty.y, strict=True):
+        ax.add_patch(Rectangle((x - 0.5, y - 0.5), 1, 1, facecolor="0.8", hatch="xx",
+                               edgecolor="0.5", lw=0))  # fmt: skip
+        if width <= 16:
+            ax.text(x, y, "no PEs", ha="center", va="center", fontsize=7)
+    ax.set_xticks(range(width) if width <= 16 else [])
+    ax.set_yticks(range(height) if height <= 16 else [])
+    ax.set_xlabel("mesh x")
+    ax.set_ylabel("mesh y")
