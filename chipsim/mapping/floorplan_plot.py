@@ -3,7 +3,7 @@
 One panel per resource (neurons, synapses, SRAM bytes per PE; routing entries per router).
 Router ``(x, y)`` is a unit square at ``(x, y)`` (y up, as the mesh numbers it); its
 ``pes_per_router`` PEs fill it as a grid of sub-cells in port order, row by row. Unused PEs are
-white, unpopulated routers hatched grey and labelled.
+white, as are routers without routing entries; unpopulated routers are hatched grey.
 """
 
 from __future__ import annotations
@@ -46,10 +46,10 @@ def pe_image(report: MappingReport, column: str) -> np.ndarray:
 
 
 def router_image(report: MappingReport) -> np.ndarray:
-    """(height, width) image of routing-table utilisation per router."""
+    """(height, width) image of routing-table utilisation per router; NaN where no entries."""
     width, height, _ = report.mesh
-    image = np.zeros((height, width))
-    r = report.routers
+    image = np.full((height, width), np.nan)
+    r = report.routers[report.routers.entries > 0]
     image[r.y.to_numpy(), r.x.to_numpy()] = r.entry_util.to_numpy()
     return image
 
@@ -59,31 +59,35 @@ def plot_floorplan(report: MappingReport, path: str | Path) -> Path:
     width, height, _ = report.mesh
     panels = [(pe_image(report, c), title) for c, title in PE_PANELS]
     panels.append((router_image(report), "routing entries / table capacity"))
-    scale = min(3.2, 12.0 / max(width, height))
+    scale = 4.5 / max(width, height)  # inches per router: each panel about 4.5 inches
     fig, axes = plt.subplots(
-        1, len(panels), figsize=(len(panels) * (width * scale + 0.8), height * scale + 1.0)
+        2, 2, figsize=(2 * (width * scale + 1.5), 2 * (height * scale + 1.0)), layout="constrained"
     )
-    cmap = matplotlib.colormaps["viridis"].copy()
-    cmap.set_bad("white")
-    for ax, (image, title) in zip(axes, panels, strict=True):
+    cmap = matplotlib.colormaps["viridis"].with_extremes(bad="white")
+    for ax, (image, title) in zip(axes.ravel(), panels, strict=True):
         shown = ax.imshow(
             np.ma.masked_invalid(image), origin="lower", cmap=cmap, vmin=0.0, vmax=1.0,
             extent=(-0.5, width - 0.5, -0.5, height - 0.5), interpolation="nearest",
         )  # fmt: skip
-        _draw_mesh(ax, report)
+        _draw_mesh(ax, report, sub_cells=image.shape != (height, width))
         ax.set_title(f"{title}\n(max {np.nanmax(image, initial=0.0):.2f})", fontsize=9)
         fig.colorbar(shown, ax=ax, fraction=0.046, pad=0.04)
     fig.suptitle(f"{report.network} on {report.chip}: utilisation per PE and router")
-    fig.tight_layout()
     path = Path(path)
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
 
 
-def _draw_mesh(ax, report: MappingReport) -> None:
-    """Router borders, unpopulated routers hatched, axis ticks at router coordinates."""
-    width, height, _ = report.mesh
+def _draw_mesh(ax, report: MappingReport, sub_cells: bool) -> None:
+    """Router borders (PE sub-cells faint), unpopulated routers hatched, router coordinates."""
+    width, height, ppr = report.mesh
+    cols, rows = sub_grid(ppr)
+    if sub_cells and max(width * cols, height * rows) <= 64:
+        for x in np.arange(width * cols + 1) / cols:
+            ax.axvline(x - 0.5, color="0.85", lw=0.4)
+        for y in np.arange(height * rows + 1) / rows:
+            ax.axhline(y - 0.5, color="0.85", lw=0.4)
     for x in range(width + 1):
         ax.axvline(x - 0.5, color="black", lw=1.0)
     for y in range(height + 1):

@@ -165,9 +165,7 @@ def _slice_memory(mapping: Mapping) -> dict[str, np.ndarray]:
     return out
 
 
-def pe_table(
-    mapping: Mapping, traffic: pd.DataFrame, trees: MulticastTrees | None
-) -> pd.DataFrame:
+def pe_table(mapping: Mapping, traffic: pd.DataFrame, trees: MulticastTrees | None) -> pd.DataFrame:
     """One row per PE: what it holds and uses against its capacity, and its spikes' traffic."""
     config, program, pes = mapping.config, mapping.program, mapping.pes
     slices, n_pes = program.slices, len(pes)
