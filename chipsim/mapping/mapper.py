@@ -13,7 +13,7 @@ import numpy as np
 from chipsim.config import ChipConfig
 from chipsim.mapping.errors import MappingError
 from chipsim.mapping.layout import KEY_MASK, Program, SramPlan, build_program
-from chipsim.mapping.partition import Slices, partition
+from chipsim.mapping.partition import Slices, count_pairs, partition
 from chipsim.mapping.pes import PeMap, pe_map
 from chipsim.mapping.placement import place
 from chipsim.mapping.routing_tables import MeshShape, RoutingTables, multicast_trees
@@ -82,8 +82,8 @@ def slice_traffic(net: ExpandedNetwork, slices: Slices) -> tuple[np.ndarray, ...
     """Edges (src slice, dst slice, weight): one unit per synapse between them."""
     src = slices.of_neurons(net.connections.pre)
     dst = slices.of_neurons(net.connections.post)
-    pairs, weight = np.unique(src * np.int64(len(slices)) + dst, return_counts=True)
-    return pairs // len(slices), pairs % len(slices), weight.astype(np.float64)
+    src, dst, weight = count_pairs(src, dst, len(slices))
+    return src, dst, weight.astype(np.float64)
 
 
 def _check_synapses(config: ChipConfig, program: Program) -> None:
