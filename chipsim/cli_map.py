@@ -68,9 +68,9 @@ def summary_table(s: dict) -> Table:
     table.add_column("value", justify="right")
     rows = [
         ("PEs used / total", f"{s['pes_used']:,} / {s['pes_total']:,}"),
-        ("neurons (max per PE)", f"{s['neurons']:,} ({_pct(s['neuron_util_max'])})"),
-        ("synapses (max per PE)", f"{s['synapses']:,} ({_pct(s['synapse_util_max'])})"),
-        ("SRAM used / total (max per PE)", f"{_mib(s['sram_bytes'])} / "
+        ("neurons (fullest PE)", f"{s['neurons']:,} ({_pct(s['neuron_util_max'])})"),
+        ("synapses (fullest PE)", f"{s['synapses']:,} ({_pct(s['synapse_util_max'])})"),
+        ("SRAM used / total (fullest PE)", f"{_mib(s['sram_bytes'])} / "
          f"{_mib(s['sram_capacity_bytes'])} ({_pct(s['sram_util_max'])})"),
         ("DRAM used / total", f"{_mib(s['dram_bytes'])} / {_mib(s['dram_capacity_bytes'])}"),
         ("routing entries max / capacity", f"{s['routing_entries_max']:,} / "

@@ -1,9 +1,11 @@
 """Floorplan heatmap of a mapping: utilisation on the mesh, PEs drawn as sub-cells of routers.
 
-One panel per resource (neurons, synapses, SRAM bytes per PE; routing entries per router).
+One panel per resource (neurons, synapses, SRAM bytes per PE against capacity; routing
+entries per router).
 Router ``(x, y)`` is a unit square at ``(x, y)`` (y up, as the mesh numbers it); its
 ``pes_per_router`` PEs fill it as a grid of sub-cells in port order, row by row. Unused PEs are
-white, as are routers without routing entries; unpopulated routers are hatched grey.
+white, as are routers without routing entries; unpopulated routers are hatched (grey in the
+PE panels; in the routing panel their entries show through).
 """
 
 from __future__ import annotations
@@ -46,31 +48,43 @@ def pe_image(report: MappingReport, column: str) -> np.ndarray:
 
 
 def router_image(report: MappingReport) -> np.ndarray:
-    """(height, width) image of routing-table utilisation per router; NaN where no entries."""
+    """(height, width) image of routing entries per router; NaN where a router has none."""
     width, height, _ = report.mesh
     image = np.full((height, width), np.nan)
     r = report.routers[report.routers.entries > 0]
-    image[r.y.to_numpy(), r.x.to_numpy()] = r.entry_util.to_numpy()
+    image[r.y.to_numpy(), r.x.to_numpy()] = r.entries.to_numpy()
     return image
 
 
 def plot_floorplan(report: MappingReport, path: str | Path) -> Path:
-    """Write the floorplan heatmap PNG to ``path`` and return it."""
+    """Write the floorplan heatmap PNG to ``path`` and return it.
+
+    PE panels share the scale 0..1 (of capacity); the routing panel counts entries, 0 to the
+    fullest router, and its title gives that router's share of the table capacity.
+    """
     width, height, _ = report.mesh
-    panels = [(pe_image(report, c), title) for c, title in PE_PANELS]
-    panels.append((router_image(report), "routing entries / table capacity"))
+    panels = []
+    for column, title in PE_PANELS:
+        image = pe_image(report, column)
+        panels.append((image, f"{title}\n(fullest PE {np.nanmax(image, initial=0):.2f})", 1.0))
+    entries = router_image(report)
+    fullest = int(np.nanmax(entries, initial=0))
+    capacity = int(report.routers.capacity.max())
+    share = f"{fullest / capacity:.1%} of capacity {capacity:,}" if capacity else "no tables"
+    panels.append((entries, f"routing entries per router\n(fullest {fullest:,}: {share})",
+                   max(fullest, 1)))  # fmt: skip
     scale = 4.5 / max(width, height)  # inches per router: each panel about 4.5 inches
     fig, axes = plt.subplots(
         2, 2, figsize=(2 * (width * scale + 1.5), 2 * (height * scale + 1.0)), layout="constrained"
     )
     cmap = matplotlib.colormaps["viridis"].with_extremes(bad="white")
-    for ax, (image, title) in zip(axes.ravel(), panels, strict=True):
+    for ax, (image, title, vmax) in zip(axes.ravel(), panels, strict=True):
         shown = ax.imshow(
-            np.ma.masked_invalid(image), origin="lower", cmap=cmap, vmin=0.0, vmax=1.0,
+            np.ma.masked_invalid(image), origin="lower", cmap=cmap, vmin=0.0, vmax=vmax,
             extent=(-0.5, width - 0.5, -0.5, height - 0.5), interpolation="nearest",
         )  # fmt: skip
         _draw_mesh(ax, report, sub_cells=image.shape != (height, width))
-        ax.set_title(f"{title}\n(max {np.nanmax(image, initial=0.0):.2f})", fontsize=9)
+        ax.set_title(title, fontsize=9)
         fig.colorbar(shown, ax=ax, fraction=0.046, pad=0.04)
     fig.suptitle(f"{report.network} on {report.chip}: utilisation per PE and router")
     path = Path(path)
@@ -94,7 +108,8 @@ def _draw_mesh(ax, report: MappingReport, sub_cells: bool) -> None:
         ax.axhline(y - 0.5, color="black", lw=1.0)
     empty = report.routers[~report.routers.populated]
     for x, y in zip(empty.x, empty.y, strict=True):
-        ax.add_patch(Rectangle((x - 0.5, y - 0.5), 1, 1, facecolor="0.8", hatch="xx",
+        face = "0.8" if sub_cells else "none"  # routers without PEs may still hold entries
+        ax.add_patch(Rectangle((x - 0.5, y - 0.5), 1, 1, facecolor=face, hatch="xx",
                                edgecolor="0.5", lw=0))  # fmt: skip
         if width <= 16:
             ax.text(x, y, "no PEs", ha="center", va="center", fontsize=7)

@@ -85,3 +85,16 @@ def test_router_table_marks_unpopulated_routers() -> None:
     empty = routers[~routers.populated]
     assert sorted(zip(empty.x, empty.y, strict=True)) == [(3, 2), (4, 2)]
     assert (empty.pes_used == 0).all() and len(routers) == 40
+
+
+def test_floorplan_images_put_each_pe_in_its_router_sub_cell() -> None:
+    """tiny (2 PEs per router: 2 x 1 sub-cells): PE 4 (router (0, 1), port 0) is pixel
+    (row 1, column 0); unused PEs 5-7 are NaN; routers count their entries."""
+    from chipsim.mapping.floorplan_plot import pe_image, router_image, sub_grid
+
+    report = mapping_report(map_network(load_config(CONFIGS / "tiny.yaml"), _one_synapse_network()))
+    assert sub_grid(2) == (2, 1) and sub_grid(4) == (2, 2) and sub_grid(1) == (1, 1)
+    image = pe_image(report, "neuron_util")
+    assert image.shape == (2, 4)
+    assert np.isnan(image[1, 1:]).all() and (image[0] == 1 / 64).all() and image[1, 0] == 1 / 64
+    assert np.array_equal(router_image(report), [[1, np.nan], [1, np.nan]], equal_nan=True)
