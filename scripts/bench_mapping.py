@@ -14,7 +14,7 @@ Case (a), the full TrueNorth-like chip, needs the TrueNorth mapper (another bran
 row in docs/benchmarks.md.
 
 Usage: ``python scripts/bench_mapping.py [--cases spinnaker2_152,...] [--write]``; ``--write``
-replaces the "## Mapping" section of docs/benchmarks.md with the table.
+replaces the table between the markers in "## Mapping" of docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ CASES = {
     "spinnaker2_default": ("spinnaker2", []),
 }
 TARGET_S = 30.0
+MARKERS = ("<!-- bench_mapping.py: start -->", "<!-- bench_mapping.py: end -->")
 
 
 def measure(case: str) -> dict:
@@ -96,26 +97,19 @@ def run_case(case: str) -> dict:
 
 
 def table(results: list[dict]) -> str:
-    """The Markdown section for docs/benchmarks.md."""
+    """The generated part of the "## Mapping" section of docs/benchmarks.md."""
     lines = [
-        "## Mapping",
-        "",
         f"`python scripts/bench_mapping.py --write` on {_cpu_model()}, Python "
-        f"{platform.python_version()}, {date.today()}; load average {_load()} when it ran "
+        f"{platform.python_version()}, {date.today()}; load average {_load()} when it started "
         "(2 vCPUs shared with other jobs: wall time includes waiting for a core, CPU time is "
-        "the process's own). Network: `random_balanced` with "
-        f"`n_neurons={NETWORK['n_neurons']}, fanin={NETWORK['fanin']}` (and 100 Poisson "
-        "inputs), sequential placer, seed 0; expansion is building the synapse arrays, mapping "
-        "is `map_network` (partition, placement, synaptic rows in SRAM/DRAM, multicast tables). "
-        "Peak memory is the subprocess's peak RSS (imports and the network description alone: "
-        "the figure in brackets).",
+        "the process's own, user + system).",
         "",
         "| case | chip (overrides) | synapses | PEs used | expand wall / CPU | "
-        "map wall / CPU | total wall (target < 30 s) | peak RSS | report |",
+        "map wall / CPU | total wall (target) | peak RSS (before) | report |",
         "|---|---|---|---|---|---|---|---|---|",
         "| (a) full TrueNorth-like chip, 4096 cores x 256 neurons x 256 axons | truenorth | "
-        "TODO: needs the TrueNorth mapper (chipsim/mapping/truenorth*.py, other branch) | | | "
-        "| target < 60 s | target < 4 GiB | |",
+        "**TODO**: needs the TrueNorth mapper (chipsim/mapping/truenorth*.py, another branch) "
+        "| | | | (< 60 s) | (< 4 GiB) | |",
     ]
     for r in results:
         chip = r["config"] + (f" (`-s {' '.join(r['overrides'])}`)" if r["overrides"] else "")
@@ -125,7 +119,7 @@ def table(results: list[dict]) -> str:
             f"{r['synapses'] / 1e6:.1f} M | {r['pes_used']} / {r['pes_total']} | "
             f"{r['expand_wall_s']:.1f} / {r['expand_cpu_s']:.1f} s | "
             f"{r['map_wall_s']:.1f} / {r['map_cpu_s']:.1f} s | "
-            f"{r['total_wall_s']:.1f} s ({met}; CPU {r['total_cpu_s']:.1f} s) | "
+            f"{r['total_wall_s']:.1f} s (< {TARGET_S:.0f} s: {met}) | "
             f"{r['peak_rss_mib'] / 1024:.2f} GiB ({r['rss_before_mib']:.0f} MiB) | "
             f"{r['report_wall_s']:.1f} s |"
         )
@@ -142,13 +136,14 @@ def _load() -> str:
     return f"{os.getloadavg()[0]:.1f}"
 
 
-def write_section(section: str, path: Path = ROOT / "docs" / "benchmarks.md") -> None:
-    """Replace the "## Mapping" section (up to the next "## " heading) of ``path``."""
+def write_block(block: str, path: Path = ROOT / "docs" / "benchmarks.md") -> None:
+    """Replace the text between the :data:`MARKERS` (in "## Mapping") of ``path``."""
     text = path.read_text()
-    pattern = re.compile(r"^## Mapping\n.*?(?=^## )", re.S | re.M)
-    if not pattern.search(text):
-        raise SystemExit(f"{path}: no '## Mapping' section followed by another '## ' section")
-    path.write_text(pattern.sub(lambda _: section + "\n", text, count=1))
+    start, end = MARKERS
+    if start not in text or end not in text:
+        raise SystemExit(f"{path}: markers {start} ... {end} not found")
+    head, rest = text.split(start, 1)
+    path.write_text(head + start + "\n" + block + rest[rest.index(end) :])
 
 
 def main() -> None:
@@ -166,10 +161,10 @@ def main() -> None:
             raise SystemExit(f"unknown case {case!r}; known: {', '.join(CASES)}")
         results.append(run_case(case))
         print(json.dumps(results[-1]), flush=True)
-    section = table(results)
-    print(section)
+    block = table(results)
+    print(block)
     if args.write:
-        write_section(section)
+        write_block(block)
 
 
 if __name__ == "__main__":
