@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from chipsim.cli import main
+from chipsim.network import generate
 
 CONFIGS = Path(__file__).resolve().parents[3] / "configs"
 TINY = str(CONFIGS / "tiny.yaml")
@@ -61,8 +63,10 @@ def test_out_writes_tables_summary_and_floorplan(monkeypatch, capsys, tmp_path: 
          ["SRAM overflow", "PE 1", "master_population_table needs 64 bytes", "0 of 3840"]),
         (("-s", "noc.routing_table_entries=1"),
          ["router (0, 0)", "routing entries after minimisation", "capacity 1"]),
+        (("-s", "pe.sram_bytes=8192", "-s", "memory.dram_bytes=4096"),
+         ["DRAM overflow", "need 7040 bytes", "has 4096", "PE 1 (slice 1): 4480 bytes"]),
     ],
-    ids=["neurons", "synapses", "sram", "routing"],
+    ids=["neurons", "synapses", "sram", "routing", "dram"],
 )  # fmt: skip
 def test_refusals_exit_2_naming_what_did_not_fit(monkeypatch, capsys, tmp_path, args, says):
     """Each kind of network that does not fit exits 2 with what, how much and where, and
@@ -80,3 +84,13 @@ def test_unknown_placer_lists_the_known_ones(monkeypatch, capsys) -> None:
     """An unknown placer exits 2 and lists the placers."""
     code, _, err = chipsim(monkeypatch, capsys, "map", TINY, *SMALL, "--placer", "magic")
     assert code == 2 and "sequential" in err and "locality" in err
+
+
+def test_network_file(monkeypatch, capsys, tmp_path: Path) -> None:
+    """--network reads a network YAML file (here a generator's network written out)."""
+    path = tmp_path / "net.yaml"
+    net = generate("synfire", {"groups": 3, "group_size": 50})
+    path.write_text(yaml.safe_dump(net.model_dump(mode="json", exclude_defaults=True)))
+    code, out, err = chipsim(monkeypatch, capsys, "map", TINY, "--network", str(path))
+    assert code == 0, err
+    assert "synfire on tiny" in out and "4 / 8" in out

@@ -8,6 +8,7 @@ import pytest
 
 from chipsim.config import load_config
 from chipsim.mapping.mapper import Mapping, map_network
+from chipsim.mapping.partition import Slices, count_pairs
 from chipsim.mapping.report import mapping_report
 from chipsim.mapping.routing_tables import MeshShape, walk_packets
 from chipsim.network import generate
@@ -107,3 +108,20 @@ def test_locality_placer_lowers_hop_weighted_traffic_against_random() -> None:
         for placer in ("random", "locality")
     }
     assert hops["random"] / hops["locality"] >= 4.0, hops
+
+
+@pytest.mark.parametrize("n_second", [7, 1 << 23])  # counted by bincount; sorted (too many codes)
+def test_count_pairs_equals_unique(n_second: int) -> None:
+    """count_pairs gives the distinct pairs in sorted order with their counts, as np.unique."""
+    rng = np.random.default_rng(1)
+    first, second = rng.integers(0, 5, 1000), rng.integers(0, 7, 1000)
+    a, b, count = count_pairs(first, second, n_second)
+    pairs, want = np.unique(np.stack([first, second], axis=1), axis=0, return_counts=True)
+    assert np.array_equal(np.stack([a, b], axis=1), pairs) and np.array_equal(count, want)
+
+
+def test_slice_lookup_equals_searchsorted() -> None:
+    """Slices.of_neurons (a lookup table) agrees with a search over the slice starts."""
+    slices = Slices(np.zeros(3, np.int32), np.array([2, 5, 9]), np.array([3, 4, 1], np.int32))
+    ids = np.arange(10)
+    assert np.array_equal(slices.of_neurons(ids), np.searchsorted(slices.first, ids, "right") - 1)
