@@ -74,7 +74,8 @@ def summary_table(s: dict) -> Table:
          f"{_mib(s['sram_capacity_bytes'])} ({_pct(s['sram_util_max'])})"),
         ("DRAM used / total", f"{_mib(s['dram_bytes'])} / {_mib(s['dram_capacity_bytes'])}"),
         ("routing entries max / capacity", f"{s['routing_entries_max']:,} / "
-         f"{s['routing_entries_capacity']:,}"),
+         f"{s['routing_entries_capacity']:,}" if s["routing_entries_capacity"]
+         else "no tables (unicast XY routing)"),
         ("routing entries, all routers", f"{s['routing_entries_total']:,}"),
         ("synapse-hops (mean hops per synapse)", f"{s['synapse_hops']:,.0f} "
          f"({s['mean_hops_per_synapse']:.2f})"),

@@ -22,7 +22,8 @@ Hop-weighted traffic is given two ways, both per spike (spike rates are not know
   firing once;
 * ``tree_links``: the links of a slice's XY multicast tree, what one spike of one of its
   neurons crosses on the NoC; ``packet_hops`` = neurons x tree links, the link traversals if
-  every neuron fires once.
+  every neuron fires once (with unicast XY routing, no tables, one packet per destination PE:
+  neurons x ``dest_pe_hops``).
 
 Extending to another kind of chip (e.g. a TrueNorth-like mapper) means filling the same
 columns from its own mapping; the plot and the CLI read only these tables.
@@ -228,7 +229,8 @@ def _add_traffic(table, mapping: Mapping, traffic: pd.DataFrame, trees, per_pe) 
     else:
         links = np.maximum(np.bincount(trees.slice, minlength=n_slices) - 1, 0).astype(np.float64)
     table["tree_links"] = per_pe(links, np.nan if trees is None else 0.0)
-    table["packet_hops"] = table.neurons * table.tree_links
+    per_spike = table.tree_links if mapping.tables is not None else table.dest_pe_hops
+    table["packet_hops"] = table.neurons * per_spike
     out = np.bincount(traffic.src_pe, traffic.synapse_hops, len(table)) if len(traffic) else 0
     table["synapse_hops"] = np.asarray(out, dtype=np.int64)
 

@@ -98,3 +98,14 @@ def test_floorplan_images_put_each_pe_in_its_router_sub_cell() -> None:
     assert image.shape == (2, 4)
     assert np.isnan(image[1, 1:]).all() and (image[0] == 1 / 64).all() and image[1, 0] == 1 / 64
     assert np.array_equal(router_image(report), [[1, np.nan], [1, np.nan]], equal_nan=True)
+
+
+def test_unicast_xy_chip_counts_one_packet_per_destination_pe() -> None:
+    """Synfire of 3 x 50 on tiny, XY routing (no tables): stimulus and g0 share router (0, 0),
+    g1 and g2 router (1, 0); only g0 -> g1 crosses a link: 2500 synapse-hops, 50 packet-hops."""
+    config = load_config(CONFIGS / "tiny.yaml", ["noc.routing=xy"])
+    mapping = map_network(config, generate("synfire", {"groups": 3, "group_size": 50}))
+    summary = mapping_report(mapping).summary()
+    assert mapping.tables is None
+    assert (summary["synapse_hops"], summary["packet_hops"]) == (2500.0, 50.0)
+    assert summary["routing_entries_total"] == summary["routing_entries_capacity"] == 0
