@@ -140,6 +140,8 @@ def summary_table(summary: dict) -> Table:
         ("late packets (dropped)", f"{summary['late_packets']:,} "
          f"({summary['dropped_late_packets']:,})"),
         ("NoC drops", f"{summary['dropped_noc_packets']:,}"),
+        ("energy, mean power", f"{summary['energy_j'] * 1e3:,.3f} mJ, "
+         f"{summary['mean_power_mw']:,.1f} mW"),
         ("in flight at end", f"{summary['in_flight_at_end']:,}"),
         ("wall time", f"{summary['wall_time_s']:.2f} s ({summary['ticks_per_s']:,.0f} ticks/s, "
          f"{summary['real_time_factor']:.2f}x real time)"),

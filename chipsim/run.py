@@ -18,6 +18,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from chipsim.config import ChipConfig
+from chipsim.energy import EnergyReport, EventCounts, energy_of
 from chipsim.mapping.mapper import Mapping, map_network
 from chipsim.network import Network, expand
 from chipsim.rundir import RunDirectory, provenance
@@ -33,6 +34,7 @@ class RunResult:
     out: Path | None
     mapping: Mapping
     recorder: RunRecorder
+    energy: EnergyReport
 
 
 def run_network(
@@ -56,32 +58,56 @@ def run_network(
         replay = read_trace(replay, n_neurons=net.n_neurons)
     mapping = map_network(config, net, seed, placer)
     if out is None:
-        return _simulate(mapping, ticks, None, progress, started, replay)
+        return _simulate(mapping, ticks, seed, None, progress, started, replay)
     with RunDirectory(out, overwrite=overwrite) as run:
-        result = _simulate(mapping, ticks, run.path, progress, started, replay)
+        result = _simulate(mapping, ticks, seed, run.path, progress, started, replay)
         run.write_yaml("config.yaml", config.model_dump(mode="json"))
-        run.write_yaml("network.yaml", network.model_dump(mode="json", exclude_defaults=True))
+        run.write_yaml("network.yaml", network.model_dump(mode="json"))
         run.write_yaml("workload.yaml", {"ticks": ticks, "seed": seed, "placer": placer})
         run.write_json("provenance.json", provenance(seed, started))
         run.write_json("summary.json", result.summary)
+        run.write_json("energy.json", result.energy.as_dict())
+        result.energy.as_frame().to_parquet(run.path / "energy.parquet", index=False)
         _write_tables(run.path, result)
-    return RunResult(result.summary, out, mapping, result.recorder)
+    return RunResult(result.summary, out, mapping, result.recorder, result.energy)
 
 
 def _simulate(
     mapping: Mapping,
     ticks: int,
+    seed: int,
     folder: Path | None,
     progress: bool,
     started: float,
     replay: SpikeTrace | None,
 ) -> RunResult:
+    simulation_started = time.time()
     recorder = RunRecorder(len(mapping.pes), folder)
-    simulation = ChipSimulation(mapping, recorder, replay)
+    simulation = ChipSimulation(mapping, recorder, seed, replay)
     with tqdm(total=ticks, unit="tick", disable=not progress, leave=False) as bar:
         simulation.run(ticks, on_tick=bar.update)
-    summary = run_summary(mapping.config, recorder, ticks, time.time() - started)
-    return RunResult(summary, None, mapping, recorder)
+    energy = run_energy(mapping.config, recorder, ticks)
+    summary = run_summary(mapping.config, recorder, ticks, time.time() - started, energy)
+    summary["wall_time_by_part_s"] = {
+        "mapping": simulation_started - started,
+        **{name: round(s, 6) for name, s in simulation.times.seconds.items()},
+        "simpy_pe_timing_and_records": time.time()
+        - simulation_started
+        - sum(simulation.times.seconds.values()),
+    }
+    return RunResult(summary, None, mapping, recorder, energy)
+
+
+def run_energy(config: ChipConfig, recorder: RunRecorder, ticks: int) -> EnergyReport:
+    """Energy of a run from its counts, every PE at the default operating point."""
+    names = [p.name for p in config.chip.operating_points]
+    counts = EventCounts.from_run(
+        recorder.pe,
+        recorder.noc_stats,
+        duration_s=ticks * config.chip.tick_s,
+        operating_point=names.index(config.chip.default_operating_point),
+    )
+    return energy_of(config, counts)
 
 
 def _write_tables(folder: Path, result: RunResult) -> None:

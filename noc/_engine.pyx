@@ -8,10 +8,10 @@ router stages (``noc/_router.pyx``) run on that struct without the GIL.
 
 import numpy as np
 
-from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
+from libc.stdint cimport int32_t, int64_t, uint8_t
 
 from noc._core cimport (
-    C_MAX_OCC, E_INJECTED, E_WAIT, NC, NDIR, C_BUF_WRITES, Core, activate, push_flit,
+    C_BUF_WRITES, C_MAX_OCC, E_INJECTED, E_WAIT, NC, NDIR, Core, push_flit,
 )
 from noc._router cimport router_cycle
 

@@ -7,7 +7,7 @@ order in which ports and VCs are visited never changes the result. Loops visit o
 input VCs (``occ``) and the set bits of the branch masks.
 """
 
-from libc.stdint cimport int32_t, int64_t, uint32_t, uint64_t
+from libc.stdint cimport int64_t, uint32_t, uint64_t
 
 from noc._core cimport (
     C_BLOCKED, C_BUF_READS, C_DROPPED, C_MAX_OCC, C_SW_IN_ARB, C_SW_OUT_ARB, C_UNROUTED,

@@ -14,12 +14,11 @@ so it includes the Python call overhead a per-PE call pays.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
+from benchdoc import machine, replace_section
 
 from cores import (
     EgruParams,
@@ -40,7 +39,6 @@ from cores import (
 PE_NEURONS = 1024
 MANY = 1024 * PE_NEURONS
 CHIP = 152 * PE_NEURONS  # one SpiNNaker2 chip: 152 PEs
-DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 
 
 def _rate(work: float, call: Callable[[], object], repeats: int = 7) -> float:
@@ -162,28 +160,15 @@ def render(rows: list[tuple[str, str, float, str]], machine: str) -> str:
     return "\n".join(lines)
 
 
-def write_section(doc: Path, text: str) -> None:
-    """Replace the body of '## Cores' (up to '### TrueNorth core' or the next '## ')."""
-    content = doc.read_text()
-    head = content.index("## Cores\n") + len("## Cores\n")
-    ends = [content.find(m, head) for m in ("\n### TrueNorth core", "\n## ")]
-    end = min(e for e in ends if e >= 0)
-    doc.write_text(content[:head] + "\n" + text + "\n" + content[end:])
-
-
 def main() -> None:
     """Run, print, and optionally write into docs/benchmarks.md."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
-    lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-    model = next(
-        (ln.split(":", 1)[1].strip() for ln in lscpu.splitlines() if "Model name" in ln), "?"
-    )
-    text = render(measure(), f"{model} (`lscpu | grep 'Model name'`)")
+    text = render(measure(), machine())
     print(text)
     if args.write:
-        write_section(DOC, text)
+        replace_section("Cores", text, stop=("\n### TrueNorth core", "\n## "))
 
 
 if __name__ == "__main__":

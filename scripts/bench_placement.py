@@ -2,12 +2,15 @@
 
 Cases (seeded, built here; slice labels shuffled so that PE order carries no hint):
 
-* ``truenorth``: 4096 slices on a 64 x 64 mesh (1 PE per router). Each slice has a hidden home
-  router and sends to 256 slices whose homes lie at a random offset (|dx|, |dy| geometric, mean
-  about 4 hops, clipped to the mesh): about 1 M edges, weights uniform in [0.5, 1.5) packets per
-  tick. The hidden layout is a good reference placement (not necessarily optimal).
+* ``truenorth``: 4096 slices on configs/truenorth.yaml (64 x 64 routers, 1 PE each). Each
+  slice has a hidden home router and sends to 256 slices whose homes lie at a random offset
+  (|dx|, |dy| geometric, mean 4 hops, clipped to the mesh): about 1 M edges, weights uniform in
+  [0.5, 1.5) packets per tick. The hidden layout is a good reference placement (not
+  necessarily optimal).
+* ``truenorth_ordered``: the same with slice ``i`` at home ``i`` (PE order carries the locality).
 * ``spinnaker2_layered``: 152 slices as 19 feed-forward layers of 8, each slice sending to every
-  slice of the next layer, on an 8 x 5 mesh with 4 PEs per router (160 PEs).
+  slice of the next layer, on configs/spinnaker2.yaml (8 x 5 routers, the 2 centre ones
+  unpopulated, 4 PEs per router: 152 PEs).
 * ``spinnaker2_uniform``: 152 slices, each sending to 100 random others (no structure: no
   placement can gain much).
 
@@ -20,54 +23,66 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 import numpy as np
 
+from chipsim.config import load_config
 from chipsim.mapping.placement import PLACERS, hop_weighted_traffic, place
 
+CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 
-def mesh_pes(width: int, height: int, pes_per_router: int) -> np.ndarray:
-    """PE positions of a full mesh, router-major (router ``y * width + x``), int32 (n, 2)."""
-    x, y = np.meshgrid(np.arange(width), np.arange(height))
+
+def chip_pes(config: str) -> np.ndarray:
+    """PE positions of a shipped config, router-major (router ``y * width + x``), unpopulated
+    routers left out: int32 (n_pes, 2)."""
+    topology = load_config(CONFIGS / f"{config}.yaml").topology
+    x, y = np.meshgrid(np.arange(topology.width), np.arange(topology.height))
     routers = np.stack([x.ravel(), y.ravel()], axis=1)
-    return np.repeat(routers, pes_per_router, axis=0).astype(np.int32)
+    routers = routers[[tuple(r) not in set(topology.unpopulated) for r in routers.tolist()]]
+    return np.repeat(routers, topology.pes_per_router, axis=0).astype(np.int32)
 
 
-def truenorth_case(rng: np.random.Generator):
-    """~1 M local edges between 4096 slices with hidden homes on a 64 x 64 mesh."""
+def truenorth_case(rng: np.random.Generator, shuffle: bool = True):
+    """~1 M local edges between 4096 slices with hidden homes on a 64 x 64 mesh (the home of
+    slice ``i`` is PE ``i`` unless ``shuffle``)."""
     side, fanout = 64, 256
     n = side * side
-    home = np.stack(np.divmod(np.arange(n), side), axis=1)
+    home = np.stack([np.arange(n) % side, np.arange(n) // side], axis=1)  # (x, y) of PE i
     src = np.repeat(np.arange(n), fanout)
     step = rng.geometric(0.2, size=(src.size, 2)) - 1
     step *= rng.choice([-1, 1], size=step.shape)
     target = np.clip(home[src] + step, 0, side - 1)
-    dst = target[:, 0] * side + target[:, 1]
-    label = rng.permutation(n)
+    dst = target[:, 1] * side + target[:, 0]
+    label = rng.permutation(n) if shuffle else np.arange(n)
     traffic = (label[src], label[dst], rng.uniform(0.5, 1.5, src.size))
     hidden = np.empty(n, dtype=np.int64)
-    hidden[label] = home[:, 1] * side + home[:, 0]  # PE index of each home (router-major)
-    return traffic, n, mesh_pes(side, side, 1), hidden
+    hidden[label] = np.arange(n)  # slice label[i] lives at home i, on PE i
+    return traffic, n, chip_pes("truenorth"), hidden
 
 
 def layered_case(rng: np.random.Generator, layers: int = 19, width: int = 8):
-    """Feed-forward layers, all-to-all between consecutive layers, on an 8 x 5 x 4 chip."""
+    """Feed-forward layers, all-to-all between consecutive layers, on the SpiNNaker2 config."""
     pre = np.arange((layers - 1) * width)
     src = np.repeat(pre, width)
     dst = (pre // width + 1).repeat(width) * width + np.tile(np.arange(width), pre.size)
     label = rng.permutation(layers * width)
-    return (label[src], label[dst], np.ones(src.size)), layers * width, mesh_pes(8, 5, 4), None
+    return (label[src], label[dst], np.ones(src.size)), layers * width, chip_pes("spinnaker2"), None
 
 
 def uniform_case(rng: np.random.Generator, n: int = 152, fanout: int = 100):
-    """Random traffic without structure on an 8 x 5 x 4 chip."""
+    """Random traffic without structure on the SpiNNaker2 config."""
     src = np.repeat(np.arange(n), fanout)
     dst = rng.integers(n, size=src.size)
-    return (src, dst, rng.uniform(0.5, 1.5, src.size)), n, mesh_pes(8, 5, 4), None
+    return (src, dst, rng.uniform(0.5, 1.5, src.size)), n, chip_pes("spinnaker2"), None
 
 
-CASES = {"truenorth": truenorth_case, "spinnaker2_layered": layered_case}
-CASES["spinnaker2_uniform"] = uniform_case
+CASES = {
+    "truenorth": truenorth_case,
+    "truenorth_ordered": lambda rng: truenorth_case(rng, shuffle=False),
+    "spinnaker2_layered": layered_case,
+    "spinnaker2_uniform": uniform_case,
+}
 
 
 def main() -> None:

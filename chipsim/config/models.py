@@ -180,6 +180,78 @@ class EnergyParams(_Params):
     chip_static_mw: NonNegativeFloat = Field(
         default=0.0, description="Always-on static power of the rest of the chip, mW."
     )
+    pe_active_cycle_pj: NonNegativeFloat = Field(
+        default=0.0,
+        description="One busy PE cycle beyond the per-event figures (core pipeline, fetch), pJ.",
+    )
+    packet_sent_pj: NonNegativeFloat = Field(
+        default=0.0, description="One packet handed to the NoC by a PE's network interface, pJ."
+    )
+    packet_received_pj: NonNegativeFloat = Field(
+        default=0.0, description="One packet taken off the NoC by a PE's network interface, pJ."
+    )
+    dma_transfer_pj: NonNegativeFloat = Field(
+        default=0.0, description="Setting up one DMA transfer (bytes are in dram_access), pJ."
+    )
+    router_buffer_write_share: NonNegativeFloat = Field(
+        default=0.25,
+        description="Share of router_flit_pj spent writing the flit into an input buffer "
+        "(assumption, in the range of ORION 2.0 router breakdowns).",
+    )
+    router_buffer_read_share: NonNegativeFloat = Field(
+        default=0.25, description="Share of router_flit_pj spent reading the buffer (assumption)."
+    )
+    router_crossbar_share: NonNegativeFloat = Field(
+        default=0.4, description="Share of router_flit_pj spent in the crossbar (assumption)."
+    )
+    router_arbitration_share: NonNegativeFloat = Field(
+        default=0.1,
+        description="Share of router_flit_pj spent in the VC, switch-input and switch-output "
+        "arbiters, one third each (assumption). The four shares add up to 1.",
+    )
+    router_buffer_bitline_share: NonNegativeFloat = Field(
+        default=0.5,
+        le=1.0,
+        description="Share of a buffer access at the reference design that grows with the "
+        "entries per port (bitlines; the rest is wordline, drivers, sense amps): assumption.",
+    )
+    pe_static_sram_share: NonNegativeFloat = Field(
+        default=0.3,
+        le=1.0,
+        description="Share of pe_static_mw that is SRAM leakage, which grows with sram_bytes "
+        "(assumption).",
+    )
+    leakage_efold_voltage_v: PositiveFloat = Field(
+        default=0.45,
+        description="Supply-voltage rise that multiplies leakage current by e (DIBL), V: "
+        "n v_T / eta with n = 1.4, v_T = 26 mV, eta = 0.08 (assumption).",
+    )
+    uncore_voltage_v: PositiveFloat | None = Field(
+        default=None,
+        description="Supply of routers, links and the rest of the chip, V; None: the default "
+        "operating point's voltage.",
+    )
+    reference_buffer_depth_flits: PositiveInt = Field(
+        default=4, description="Buffer depth per VC at which router_flit_pj holds, flits."
+    )
+    reference_virtual_channels: PositiveInt = Field(
+        default=1, description="Virtual channels per port at which router_flit_pj holds."
+    )
+    reference_flit_bits: PositiveInt = Field(
+        default=32, description="Flit width at which router_flit_pj and link_flit_pj hold, bits."
+    )
+    reference_router_ports: PositiveInt = Field(
+        default=5,
+        description="Router ports (4 mesh + local) at which router_flit_pj holds.",
+    )
+    reference_sram_bytes: PositiveInt = Field(
+        default=65536,
+        description="PE SRAM size at which sram_access_pj_per_byte and the SRAM share of "
+        "pe_static_mw hold, bytes.",
+    )
+    reference_sram_banks: PositiveInt = Field(
+        default=2, description="SRAM banks per PE at which sram_access_pj_per_byte holds."
+    )
 
 
 class ChipConfig(_Params):

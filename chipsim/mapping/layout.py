@@ -111,7 +111,7 @@ def build_program(
                                      sram, pe_of_slice, input_sums.reshape(2, n))  # fmt: skip
             srams += used
         else:
-            group = _source_group(layout, population, dt_s, seed)
+            group = source_group(layout, population, dt_s, seed)
         groups.append(group)
     dest_ptr, dest_pe = _destinations(slices, pe_of_slice, conns, post_slice)
     return Program(net, slices, pe_of_slice.astype(np.int32), groups, dest_ptr, dest_pe, srams)
@@ -190,13 +190,14 @@ def _synaptic_matrix(net, slices, s, rows, conns: Connections, shifts, sram, pe_
             keys, post, units, delay, syn_type, n_neurons=count,
             sram_budget_bytes=memory.free_bytes,
         )  # fmt: skip
-        memory.allocate("synaptic_rows", matrix.sram_bytes() - matrix.table.nbytes)
+        memory.allocate("synaptic_rows", int(matrix.block_bytes()[~matrix.in_dram].sum()))
     except SramOverflowError as exc:
         raise MappingError(f"SRAM overflow: {exc}") from None
     return matrix, [memory]
 
 
-def _source_group(layout: GroupLayout, source, dt_s: float, seed: int):
+def source_group(layout: GroupLayout, source, dt_s: float, seed: int):
+    """The runtime group that generates a spike source's spikes (Poisson, arrays, traces, AER)."""
     if isinstance(source, PoissonSource):
         return PoissonGroup(layout, source.rate_hz, dt_s, seed)
     if isinstance(source, SpikeArraySource):

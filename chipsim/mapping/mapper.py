@@ -18,6 +18,7 @@ from chipsim.mapping.pes import PeMap, pe_map
 from chipsim.mapping.placement import place
 from chipsim.mapping.routing_tables import MeshShape, RoutingTables, multicast_trees
 from chipsim.mapping.table_minimisation import fit_tables
+from chipsim.mapping.truenorth import TrueNorthLayout, map_truenorth
 from chipsim.network.description import Network
 from chipsim.network.expand import ExpandedNetwork, expand
 from cores import CoreKind
@@ -31,13 +32,9 @@ class Mapping:
     """A network mapped onto a chip: the laid-out program, the PE map and the routing tables."""
 
     config: ChipConfig
-    program: Program
+    program: Program | TrueNorthLayout
     pes: PeMap
     tables: RoutingTables | None  # multicast tables; None with XY routing
-
-    @property
-    def slices(self) -> Slices:
-        return self.program.slices
 
 
 def map_network(
@@ -46,14 +43,20 @@ def map_network(
     seed: int = 0,
     placer: str = "sequential",
 ) -> Mapping:
-    """Partition, place, lay out and route ``network`` on the chip ``config`` describes."""
-    if config.pe.kind is not CoreKind.PROGRAMMABLE:
-        raise MappingError(
-            f"chip {config.chip.name!r} has {config.pe.kind.value} PEs; this mapper handles "
-            "programmable (SpiNNaker-like) PEs"
-        )
+    """Partition, place, lay out and route ``network`` on the chip ``config`` describes.
+
+    Crossbar (TrueNorth-like) chips go to :func:`~chipsim.mapping.truenorth.map_truenorth`,
+    which places cores in order (other placers are not supported there yet).
+    """
     net = network if isinstance(network, ExpandedNetwork) else expand(network, seed)
     pes = pe_map(config.topology)
+    if config.pe.kind is CoreKind.CROSSBAR:
+        if placer != "sequential":
+            raise MappingError(
+                f"placer {placer!r}: crossbar (TrueNorth-like) chips place cores in order "
+                "(placer 'sequential') for now"
+            )
+        return Mapping(config, map_truenorth(config, net, seed), pes, None)
     capacity = neurons_per_pe(config)
     slices = partition(net, np.full(len(net.sizes), capacity))
     if len(slices) > len(pes):

@@ -23,6 +23,10 @@ from chipsim.network.description import (
 )
 from chipsim.rng import Stream, counter_rng
 
+KEYS_PER_BLOCK = 2**22
+"""Random keys drawn at once by dense fixed_in_degree (32 MiB); the result does not depend on it:
+the keys come from one stream, row after row."""
+
 
 @dataclass(frozen=True)
 class Connections:
@@ -52,9 +56,16 @@ class ExpandedNetwork:
         return int(self.sizes.sum())
 
     def index(self, name: str) -> int:
-        return next(i for i, g in enumerate(self.network.populations) if g.name == name)
+        """Position of population or source ``name`` in declaration order."""
+        for i, g in enumerate(self.network.populations):
+            if g.name == name:
+                return i
+        raise KeyError(
+            f"no population {name!r}; known: {[g.name for g in self.network.populations]}"
+        )
 
     def ids(self, name: str) -> np.ndarray:
+        """Global ids of population or source ``name``."""
         i = self.index(name)
         return np.arange(self.offsets[i], self.offsets[i] + self.sizes[i], dtype=np.int64)
 
@@ -162,7 +173,7 @@ def _fixed_in_degree(
             draw[bad] = rng.integers(0, n_pre, n_bad)
         choice[:] = draw
     else:
-        block = max(1, 2**24 // n_pre)
+        block = max(1, KEYS_PER_BLOCK // n_pre)
         for start in range(0, n_post, block):
             keys = rng.random((min(block, n_post - start), n_pre))
             if exclude_self:

@@ -14,12 +14,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError
 
 from chipsim.errors import UserError
-from chipsim.network.description import Network
+from chipsim.network.description import LIF_MODELS, Network
+from chipsim.network.tn_characterisation import TnCharacterisationParams, tn_characterisation
 from cores.params import NeuronModel
 
 
 class _GeneratorParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     model: NeuronModel = Field(default=NeuronModel.LIF_FIXED, description="Neuron model.")
 
@@ -39,27 +40,42 @@ class SynfireParams(_GeneratorParams):
 
 
 class FeedforwardParams(_GeneratorParams):
-    """Poisson input, then layers with a fixed in-degree from the layer before."""
+    """Poisson input, then layers with a fixed in-degree from the layer before.
+
+    The default weight keeps the rate of every layer near the input's 20 Hz with the LIF
+    defaults (18, 19 and 22 Hz over 400 ticks, seed 0, ``simulate_ideal``); the old default
+    0.5 nA drove the layers to 92, 237 and 314 Hz.
+    """
 
     layers: list[PositiveInt] = Field(default=[200, 200, 100], min_length=1)
     inputs: PositiveInt = 200
     rate_hz: float = Field(default=20.0, ge=0.0, description="Input Poisson rate, Hz.")
-    fanin: PositiveInt = 50
-    weight: float = 0.5
-    delay: PositiveInt = 1
+    fanin: PositiveInt = Field(
+        default=50, description="Synapses per neuron from the layer before (capped by its size)."
+    )
+    weight: float = Field(default=0.17, description="Synaptic weight, model input units.")
+    delay: PositiveInt = Field(default=1, description="Delay, ticks.")
 
 
 class RandomBalancedParams(_GeneratorParams):
-    """Excitatory and inhibitory populations with fixed in-degree, driven by Poisson input."""
+    """Excitatory and inhibitory populations with fixed in-degree, driven by Poisson input.
 
-    n_neurons: PositiveInt = 1000
-    fanin: PositiveInt = Field(default=100, description="Recurrent synapses per neuron.")
+    With the LIF defaults the default parameters give about 20 Hz (1000 or 4000 neurons, 200
+    ticks, seed 0, ``simulate_ideal``); the old defaults (weight 0.1, input_weight 0.5) were
+    silent.
+    """
+
+    n_neurons: int = Field(default=1000, ge=2, description="Excitatory + inhibitory neurons.")
+    fanin: PositiveInt = Field(
+        default=100,
+        description="Recurrent synapses per neuron (fewer where a population is smaller).",
+    )
     exc_fraction: float = Field(default=0.8, gt=0.0, lt=1.0)
     g: float = Field(default=4.0, ge=0.0, description="Inhibitory / excitatory weight ratio.")
-    weight: float = Field(default=0.1, description="Excitatory weight, model input units.")
+    weight: float = Field(default=0.2, description="Excitatory weight, model input units.")
     inputs: PositiveInt = 100
     input_fanin: PositiveInt = 10
-    input_weight: float = 0.5
+    input_weight: float = Field(default=1.5, description="Input weight, model input units.")
     rate_hz: float = Field(default=10.0, ge=0.0, description="Input Poisson rate, Hz.")
     delay_max: PositiveInt = Field(default=1, description="Delays uniform in 1..delay_max.")
 
@@ -70,8 +86,12 @@ group fires exactly one volley per stimulus."""
 
 
 def synfire(p: SynfireParams) -> Network:
+    """A "stimulus" spike array (all of it at tick 0), then groups "g0", "g1", ...
+
+    The stimulus drives g0 one to one (40 nA, delay 1), so g_i fires at tick 1 + i * delay.
+    """
     weight = 40.0 / p.group_size if p.weight is None else p.weight
-    params = SYNFIRE_LIF_PARAMS if p.model in (NeuronModel.LIF_FLOAT, NeuronModel.LIF_FIXED) else {}
+    params = SYNFIRE_LIF_PARAMS if p.model in LIF_MODELS else {}
     groups = [
         {"name": f"g{i}", "size": p.group_size, "model": p.model, "params": params}
         for i in range(p.groups)
@@ -98,6 +118,7 @@ def synfire(p: SynfireParams) -> Network:
 
 
 def feedforward(p: FeedforwardParams) -> Network:
+    """A Poisson "input", then "layer0", "layer1", ... each fed by the one before."""
     names = ["input"] + [f"layer{i}" for i in range(len(p.layers))]
     populations = [{"name": "input", "size": p.inputs, "model": "poisson", "rate_hz": p.rate_hz}]
     populations += [
@@ -116,28 +137,36 @@ def feedforward(p: FeedforwardParams) -> Network:
 
 
 def random_balanced(p: RandomBalancedParams) -> Network:
-    n_exc = max(1, round(p.n_neurons * p.exc_fraction))
-    n_inh = max(1, p.n_neurons - n_exc)
-    k_exc = max(1, round(p.fanin * p.exc_fraction))
-    k_inh = max(1, p.fanin - k_exc)
+    """Populations "input" (Poisson), "exc" and "inh"; in-degrees from each, no self-synapses.
+
+    ``n_exc = round(n_neurons * exc_fraction)`` (kept within 1 .. n_neurons - 1), ``n_inh`` the
+    rest; of the ``fanin`` recurrent synapses of a neuron, ``round(fanin * exc_fraction)`` (at
+    least 1) come from "exc" and the rest from "inh", each capped by the neurons available.
+    """
+    n_exc = min(max(1, round(p.n_neurons * p.exc_fraction)), p.n_neurons - 1)
+    n_inh = p.n_neurons - n_exc
+    k_exc = min(max(1, round(p.fanin * p.exc_fraction)), p.fanin)
+    k_inh = p.fanin - k_exc
     delay = {"low": 1, "high": p.delay_max} if p.delay_max > 1 else 1
     populations = [
         {"name": "input", "size": p.inputs, "model": "poisson", "rate_hz": p.rate_hz},
         {"name": "exc", "size": n_exc, "model": p.model},
         {"name": "inh", "size": n_inh, "model": p.model},
     ]
+    sizes = {"exc": n_exc, "inh": n_inh}
     projections = []
     for post in ("exc", "inh"):
-        projections += [
+        projections.append(
             {"pre": "input", "post": post, "weight": p.input_weight, "delay": 1,
-             "connector": {"kind": "fixed_in_degree", "n": min(p.input_fanin, p.inputs)}},
-            {"pre": "exc", "post": post, "weight": p.weight, "delay": delay,
-             "connector": {"kind": "fixed_in_degree", "n": min(k_exc, n_exc - (post == "exc")),
-                           "allow_self": False}},
-            {"pre": "inh", "post": post, "weight": -p.g * p.weight, "delay": delay,
-             "connector": {"kind": "fixed_in_degree", "n": min(k_inh, n_inh - (post == "inh")),
-                           "allow_self": False}},
-        ]  # fmt: skip
+             "connector": {"kind": "fixed_in_degree", "n": min(p.input_fanin, p.inputs)}}
+        )  # fmt: skip
+        for pre, k, weight in (("exc", k_exc, p.weight), ("inh", k_inh, -p.g * p.weight)):
+            n = min(k, sizes[pre] - (pre == post))
+            if n > 0:
+                projections.append(
+                    {"pre": pre, "post": post, "weight": weight, "delay": delay,
+                     "connector": {"kind": "fixed_in_degree", "n": n, "allow_self": False}}
+                )  # fmt: skip
     return Network.model_validate(
         {"name": "random_balanced", "populations": populations, "projections": projections}
     )
@@ -145,7 +174,7 @@ def random_balanced(p: RandomBalancedParams) -> Network:
 
 @dataclass(frozen=True)
 class Generator:
-    params: type[_GeneratorParams]
+    params: type[BaseModel]
     build: Callable[[Any], Network]
 
 
@@ -153,6 +182,7 @@ GENERATORS: Mapping[str, Generator] = {
     "synfire": Generator(SynfireParams, synfire),
     "feedforward": Generator(FeedforwardParams, feedforward),
     "random_balanced": Generator(RandomBalancedParams, random_balanced),
+    "tn_characterisation": Generator(TnCharacterisationParams, tn_characterisation),
 }
 
 

@@ -29,22 +29,22 @@ import simpy
 
 from chipsim.config import LatePacketPolicy
 from chipsim.mapping.mapper import Mapping
-from chipsim.sim.delivery import Receivers, fan_out, packets_of
 from chipsim.sim.dram import DramChannel
+from chipsim.sim.machines import machine_for
+from chipsim.sim.part_times import PartTimes
 from chipsim.sim.pe_timeline import PeTimeline
 from chipsim.sim.recorder import RunRecorder
-from chipsim.sim.replay import Replay, ReplayGroup
 from chipsim.timebase import ClockDomain
 from chipsim.traces import SpikeTrace
-from cores import emission_cycles_by_core, update_cycles
-from noc import NocEngine, Routing
+from noc import NocEngine
 from noc.routing import MulticastTables
 from noc.topology import Mesh
 
 MAX_DRAIN_TICKS = 1000
 """Ticks the NoC may run after the last update to deliver packets still in flight."""
 TAG_TICK_SHIFT = 32
-NEURON_MASK = (1 << TAG_TICK_SHIFT) - 1
+SENDER_MASK = (1 << TAG_TICK_SHIFT) - 1
+"""A packet's tag is ``emission tick << 32 | sender`` (the machine's id of the spike)."""
 
 
 @dataclass(frozen=True)
@@ -60,34 +60,31 @@ class ChipSimulation:
     """Runs a :class:`Mapping` for ``ticks`` ticks; results go to ``recorder``."""
 
     def __init__(
-        self, mapping: Mapping, recorder: RunRecorder, replay: SpikeTrace | None = None
+        self,
+        mapping: Mapping,
+        recorder: RunRecorder,
+        seed: int,
+        replay: SpikeTrace | None = None,
     ) -> None:
         config = mapping.config
         self.mapping = mapping
-        self.program = mapping.program
-        self.replay = Replay(replay) if replay is not None else None
-        self.groups = (
-            [ReplayGroup(g, self.replay) for g in self.program.groups]
-            if self.replay is not None
-            else self.program.groups
-        )
         self.recorder = recorder
-        self.costs = config.pe.cycle_costs
         reference = config.chip.clock_hz
         self.clocks = Clocks(
             config.chip.cycles_per_tick,
             ClockDomain(reference, config.chip.operating_point.frequency_hz),
             ClockDomain(reference, config.noc.clock_hz),
         )
+        self.machine = machine_for(mapping, replay, self.clocks.pe, seed)
         n_pes = len(mapping.pes)
-        self.timeline = PeTimeline(n_pes, self.costs)
-        self.receivers = Receivers(self.program, n_pes)
+        self.timeline = PeTimeline(n_pes, config.pe.cycle_costs)
         self.pe_of_endpoint = np.full(int(mapping.pes.endpoint.max()) + 1, -1, dtype=np.int64)
         self.pe_of_endpoint[mapping.pes.endpoint] = np.arange(n_pes)
         self.engine = self._engine()
         self.dram = DramChannel(reference, config.memory.dram_bandwidth_bytes_per_s)
         self.drop_late = config.chip.late_packet_policy is LatePacketPolicy.DROP
         self.env = simpy.Environment()
+        self.times = PartTimes()
 
     def _engine(self) -> NocEngine:
         config, topology = self.mapping.config, self.mapping.config.topology
@@ -131,7 +128,8 @@ class ChipSimulation:
         return int(self.clocks.pe.from_reference(reference_cycle))
 
     def _receive(self, until: int, arrival_tick: int) -> None:
-        d = self.engine.advance(int(self.clocks.noc.from_reference(until)))
+        with self.times.part("noc"):
+            d = self.engine.advance(int(self.clocks.noc.from_reference(until)))
         if len(d) == 0:
             return
         emit_tick = (d.tag >> TAG_TICK_SHIFT).astype(np.int64)
@@ -142,9 +140,9 @@ class ChipSimulation:
         arrival = self.clocks.noc.to_reference(d.arrival_cycle[keep])
         order = np.lexsort((arrival, pe))
         pe, arrival, late = pe[order], arrival[order], late[keep][order]
-        neuron = (d.tag[keep][order] & NEURON_MASK).astype(np.int64)
-        key = self.program.keys(self.program.slices.of_neurons(neuron), neuron)
-        work = self.receivers.process(pe, key, np.full(len(pe), arrival_tick, dtype=np.int64))
+        sender = (d.tag[keep][order] & SENDER_MASK).astype(np.int64)
+        with self.times.part("synaptic_processing"):
+            work = self.machine.receive(pe, sender, arrival_tick)
         in_dram = work.dram_bytes > 0
         if in_dram.any():  # the row is ready when its DMA transfer ends
             arrival = arrival.copy()
@@ -156,45 +154,18 @@ class ChipSimulation:
         self.recorder.received(d, pe, late, work, dropped_late=dropped_late)
 
     def _update(self, tick: int) -> None:
-        c = self.clocks.cycles_per_tick
-        start = self.timeline.start_tick(self._pe_cycle(tick * c))
-        spikes_neuron, spikes_cycle = [], []
-        for group in self.groups:
-            layout = group.layout
-            pes = self.program.pe_of_slice[layout.slices]
-            flat = group.update(tick)
-            model = group.model
-            per_neuron = update_cycles(self.costs, model)
-            _, cycle = emission_cycles_by_core(
-                self.costs, per_neuron, start[pes], layout.core_first, flat
-            )
-            counts = np.diff(np.append(layout.core_first, layout.size))
-            fired = np.bincount(layout.slice_of(flat), minlength=len(pes))
-            cost = self.costs.timer_tick_cycles + counts * per_neuron
-            self.timeline.add_tick_phase(
-                pes, start[pes], cost + fired * self.costs.spike_send_cycles
-            )
-            self.recorder.updated(pes, counts, fired, model is not None)
-            spikes_neuron.append(layout.first_id + flat)
-            spikes_cycle.append(cycle)
-        neuron = np.concatenate(spikes_neuron)
-        emitted = self.clocks.pe.to_reference(np.concatenate(spikes_cycle))
-        if self.replay is not None and self.replay.has_cycles:
-            emitted = self.replay.cycles(tick, neuron)
-        self.recorder.spikes(tick, neuron, emitted)
-        self._inject(tick, neuron, np.asarray(emitted, dtype=np.int64))
-
-    def _inject(self, tick: int, neuron: np.ndarray, emitted: np.ndarray) -> None:
-        if neuron.size == 0:
+        start = self.timeline.start_tick(self._pe_cycle(tick * self.clocks.cycles_per_tick))
+        with self.times.part("neuron_update"):
+            work = self.machine.update(tick, start)
+        self.timeline.add_tick_phase(work.pes, start[work.pes], work.cycles)
+        self.recorder.updated(work)
+        self.recorder.spikes(tick, work.recorded, self.clocks.pe.to_reference(work.recorded_cycle))
+        if work.sender.size == 0:
             return
-        packets = packets_of(self.program, neuron)
-        tag = (np.int64(tick) << TAG_TICK_SHIFT) | neuron
+        packets = self.machine.packets(work)
+        cycle = self.clocks.noc.from_reference(self.clocks.pe.to_reference(packets.cycle))
+        tag = (np.int64(tick) << TAG_TICK_SHIFT) | packets.sender
         src = self.mapping.pes.endpoint[packets.src_pe]
-        cycle = self.clocks.noc.from_reference(emitted)
-        if self.mapping.config.noc.routing is Routing.MULTICAST_TABLE:
-            self.engine.inject(cycle, src, packets.key, tag)
-        else:  # unicast: the source sends one copy to each destination PE
-            index, dest_pe = fan_out(self.program, packets)
-            dest = self.mapping.pes.endpoint[dest_pe]
-            self.engine.inject(cycle[index], src[index], dest.astype(np.uint32), tag[index])
+        with self.times.part("noc"):
+            self.engine.inject(cycle, src, packets.dest_or_key, tag)
         self.recorder.sent(packets.src_pe)

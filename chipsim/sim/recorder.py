@@ -14,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 
 from chipsim.sim.delivery import Received
+from chipsim.sim.machine import TickWork
 from chipsim.sim.pe_timeline import PeTimeline
 from chipsim.sim.records import TableStream
 from chipsim.traces import schema as trace_schema
@@ -83,18 +84,31 @@ class RunRecorder:
 
     # --- events -------------------------------------------------------------------------------
 
+    def _add(self, name: str, pe: np.ndarray, values) -> None:
+        """``self.pe[name][pe] += values``, repeated PEs summed (bincount: np.add.at is slow)."""
+        weights = np.broadcast_to(np.asarray(values, dtype=np.float64), np.shape(pe))
+        self.pe[name] += np.rint(np.bincount(pe, weights=weights, minlength=self.n_pes)).astype(
+            np.int64
+        )
+
     def spikes(self, tick: int, neuron: np.ndarray, cycle: np.ndarray) -> None:
         self.spike_stream.append(tick=np.full(len(neuron), tick), neuron=neuron, cycle=cycle)
         self._tick["spikes"] += len(neuron)
 
-    def updated(self, pes: np.ndarray, neurons: np.ndarray, fired: np.ndarray, model) -> None:
-        """A group updated ``neurons`` neurons on each PE of ``pes``, ``fired`` spiked."""
-        name = "neuron_updates" if model else "source_updates"
-        self.pe[name][pes] += neurons
-        self.pe["spikes"][pes] += fired
+    def updated(self, work: TickWork) -> None:
+        """The update phase of a tick (neurons and sources updated, spikes, crossbar events)."""
+        per_pe = {
+            "neuron_updates": work.neurons,
+            "source_updates": work.sources,
+            "spikes": work.fired,
+            "synaptic_events": work.synaptic_events,
+        }
+        for name, values in per_pe.items():
+            self._add(name, work.pes, values)
+        self._tick["synaptic_events"] += int(work.synaptic_events.sum())
 
     def sent(self, src_pe: np.ndarray) -> None:
-        np.add.at(self.pe["packets_sent"], src_pe, 1)
+        self._add("packets_sent", src_pe, 1)
         self._tick["packets_sent"] += len(src_pe)
 
     def received(self, deliveries, pe: np.ndarray, late: np.ndarray, work: Received,
@@ -113,7 +127,7 @@ class RunRecorder:
             "late_packets": late,
         }
         for name, values in per_packet.items():
-            np.add.at(self.pe[name], pe, values)
+            self._add(name, pe, values)
         n_late = int(late.sum()) + dropped_late
         self.late += n_late
         self.dropped_late += dropped_late

@@ -58,7 +58,10 @@ def place(placer: str, traffic, n_slices: int, pe_xy, seed: int) -> np.ndarray:
         raise PlacementError(f"n_slices must be an integer >= 0, got {n_slices!r}")
     if n_slices > len(xy):
         raise PlacementError(f"{n_slices} slices do not fit on {len(xy)} PEs (one slice per PE)")
-    if not 0 <= seed < 2**32:
-        raise PlacementError(f"seed must be in [0, 2**32), got {seed}")
+    if not isinstance(seed, int | np.integer) or not 0 <= seed < 2**32:
+        raise PlacementError(f"seed must be an integer in [0, 2**32), got {seed!r}")
     edges = as_edges(traffic, int(n_slices))
-    return PLACERS[placer]().place(edges, int(n_slices), xy, seed)
+    pe_of = PLACERS[placer]().place(edges, int(n_slices), xy, int(seed))
+    if pe_of.shape != (n_slices,) or len(np.unique(pe_of)) != n_slices:
+        raise RuntimeError(f"placer {placer!r} did not give each slice its own PE (a bug)")
+    return pe_of

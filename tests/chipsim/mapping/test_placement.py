@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chipsim.mapping.placement import PLACERS, PlacementError, hop_weighted_traffic, place
 from chipsim.mapping.placement._bisection import bisect_onto_mesh, spectral_coordinates
@@ -56,6 +58,32 @@ def test_each_slice_gets_its_own_pe(placer):
     assert pe_of.min() >= 0 and pe_of.max() < len(pe_xy)
 
 
+@settings(max_examples=25, deadline=None)
+@given(
+    width=st.integers(1, 4),
+    height=st.integers(1, 4),
+    per_router=st.integers(1, 3),
+    data=st.data(),
+)
+def test_locality_placement_is_one_to_one_on_any_mesh(width, height, per_router, data):
+    """Random meshes (some PEs missing), slice counts and traffic: a valid placement that costs
+    no more than the sequential one."""
+    pe_xy = _mesh(width, height, per_router)
+    keep = data.draw(st.lists(st.booleans(), min_size=len(pe_xy), max_size=len(pe_xy)))
+    pe_xy = pe_xy[np.array(keep, dtype=bool)]
+    n = data.draw(st.integers(0, len(pe_xy)))
+    traffic = _random_traffic(max(n, 1), data.draw(st.integers(0, 60)), seed=n)
+    if n == 0:
+        traffic = ([], [], [])
+    pe_of = place("locality", traffic, n, pe_xy, seed=data.draw(st.integers(0, 2**32 - 1)))
+    assert pe_of.shape == (n,) and len(np.unique(pe_of)) == n
+    assert n == 0 or 0 <= pe_of.min() <= pe_of.max() < len(pe_xy)
+    assert (
+        hop_weighted_traffic(traffic, pe_of, pe_xy)
+        <= hop_weighted_traffic(traffic, np.arange(n), pe_xy) + 1e-9
+    )
+
+
 @pytest.mark.parametrize("placer", sorted(PLACERS))
 def test_same_seed_same_placement(placer):
     """A placer is a function of its inputs and the seed."""
@@ -90,6 +118,13 @@ def test_more_slices_than_pes_is_refused_naming_both():
     """17 slices on 16 PEs: the error says 17 and 16."""
     with pytest.raises(PlacementError, match="17 slices do not fit on 16 PEs"):
         place("locality", _random_traffic(17, 4, 0), 17, _mesh(4, 4), seed=0)
+
+
+@pytest.mark.parametrize("seed", [-1, 2**32, 1.5])
+def test_bad_seed_is_refused(seed):
+    """A seed outside [0, 2**32) or not an integer: the error names the range."""
+    with pytest.raises(PlacementError, match=r"seed must be an integer in \[0, 2\*\*32\)"):
+        place("random", _random_traffic(4, 4, 0), 4, _mesh(2, 2), seed=seed)
 
 
 @pytest.mark.parametrize(
@@ -129,10 +164,10 @@ def test_symmetric_graph_sums_repeated_and_opposite_edges():
 
 def test_swap_delta_equals_recomputed_cost():
     """The incremental cost change of a swap (or move to an empty PE), batched and single,
-    equals the difference of full recomputations, including swaps of two connected slices and
-    same-router moves."""
+    equals the difference of full recomputations, including swaps of two connected slices,
+    same-router moves and slices without traffic."""
     pe_xy = _mesh(4, 3, 2).astype(np.int64)
-    graph = symmetric_graph(as_edges(_random_traffic(18, 120, seed=5), 18), 18)
+    graph = symmetric_graph(as_edges(_random_traffic(16, 120, seed=5), 18), 18)  # 16, 17: no edges
     rng = np.random.default_rng(7)
     start = rng.permutation(len(pe_xy))[:18]
     for a in range(18):
@@ -182,6 +217,26 @@ def test_locality_nearly_unfolds_chain_and_ring(ring, optimum):
     traffic, mesh = _chain(64, ring), _mesh(8, 8)
     cost = _cost("locality", traffic, mesh, seed=0)
     assert optimum <= cost <= 1.25 * optimum
+
+
+def test_locality_keeps_an_already_optimal_order():
+    """An 8 x 8 grid graph numbered like the PEs: sequential is optimal (112 links of 1 hop);
+    locality must not lose it (its spectral start alone measured 168-180 on seeds 0-2)."""
+    i = np.arange(64)
+    right, up = i[i % 8 < 7], i[i < 56]
+    traffic = (np.concatenate([right, up]), np.concatenate([right + 1, up + 8]), np.ones(112))
+    assert _cost("sequential", traffic, _mesh(8, 8), seed=0) == 112
+    assert _cost("locality", traffic, _mesh(8, 8), seed=0) == 112
+
+
+def test_locality_keeps_few_slices_together_on_a_large_chip():
+    """4 slices talking all-to-all on a 16 x 16 mesh end up on a 2 x 2 block of routers, the
+    optimum: 4 sides of 1 hop and 2 diagonals of 2 hops, 1 packet/tick each way: 16."""
+    src, dst = np.nonzero(~np.eye(4, dtype=bool))
+    traffic = (src, dst, np.ones(src.size))
+    mesh = _mesh(16, 16)
+    pe_of = place("locality", traffic, 4, mesh, seed=0)
+    assert hop_weighted_traffic(traffic, pe_of, mesh) == 16
 
 
 @pytest.mark.parametrize("n_slices", [0, 1, 5])

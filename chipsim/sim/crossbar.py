@@ -1,0 +1,88 @@
+"""Crossbar (TrueNorth-like) cores as a :class:`~chipsim.sim.machine.Machine`.
+
+At each tick every core integrates the axons active in its delay ring through its crossbar and
+updates its 256 neurons (one :class:`cores.TrueNorthCoreBatch` step for all cores); spike
+sources fire their input slots. Every slot that fired and drives an axon sends one unicast
+packet to the core that owns the axon; the receiving core writes the axon into its delay ring
+for ``base tick + delay`` (:mod:`chipsim.mapping.truenorth`). Cycle costs per core: timer, one
+``synaptic_event_cycles`` per crossbar synaptic event, one ``neuron_update_cycles`` per neuron,
+one ``spike_send_cycles`` per spike; a received packet costs ``packet_receive_cycles``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chipsim.mapping.pes import PeMap
+from chipsim.mapping.truenorth import TrueNorthLayout
+from chipsim.sim.delivery import Received
+from chipsim.sim.machine import Packets, TickWork
+from chipsim.sim.truenorth_ideal import source_groups
+from cores import CycleCosts, NeuronModel, emission_cycles_by_core, update_cycles
+from cores.crossbar import N_NEURONS
+
+
+class CrossbarMachine:
+    """A :class:`TrueNorthLayout` stepping all its cores as one batch."""
+
+    multicast = False
+
+    def __init__(
+        self, layout: TrueNorthLayout, pes: PeMap, costs: CycleCosts, seed: int, dt_s: float
+    ) -> None:
+        self.layout = layout
+        self.costs = costs
+        self.batch = layout.core_batch(seed)
+        self.sources = source_groups(layout, seed, dt_s)
+        pe_of_router = np.full(int(pes.router.max()) + 1, -1, dtype=np.int64)
+        pe_of_router[pes.router[::-1]] = np.arange(len(pes))[::-1]  # a router's first PE
+        self.pe_of_core = pe_of_router[layout.router]
+        self.endpoint_of_core = pes.endpoint[self.pe_of_core].astype(np.uint32)
+        self.core_of_pe = np.full(len(pes), -1, dtype=np.int64)
+        self.core_of_pe[self.pe_of_core] = np.arange(layout.n_cores)
+        self.update_cost = update_cycles(costs, NeuronModel.TRUENORTH)
+        self.core_first = np.arange(layout.n_cores, dtype=np.int64) * N_NEURONS
+
+    def update(self, tick: int, start: np.ndarray) -> TickWork:
+        counts = self.batch.step(tick)
+        for group in self.sources:
+            fired = group.layout.first_id + group.update(tick)
+            self.batch.spikes[self.layout.slots(fired)] = 1
+        slots = np.flatnonzero(self.batch.spikes).astype(np.int64)
+        events = counts.crossbar[:, 0]
+        neurons = counts.neurons[:, 0]
+        per_core_start = start[self.pe_of_core] + events * self.costs.synaptic_event_cycles
+        _, cycle = emission_cycles_by_core(
+            self.costs, self.update_cost, per_core_start, self.core_first, slots
+        )
+        fired = np.bincount(slots // N_NEURONS, minlength=self.layout.n_cores)
+        cycles = (
+            self.costs.timer_tick_cycles
+            + events * self.costs.synaptic_event_cycles
+            + neurons * self.update_cost
+            + fired * self.costs.spike_send_cycles
+        )
+        ids = self.layout.slot_neuron[slots]
+        network = ids >= 0
+        sends = self.layout.target_core[slots] >= 0
+        zeros = np.zeros(self.layout.n_cores, dtype=np.int64)
+        return TickWork(
+            pes=self.pe_of_core, cycles=cycles, neurons=neurons, sources=zeros, fired=fired,
+            synaptic_events=events, sender=slots[sends], sender_cycle=cycle[sends],
+            recorded=ids[network], recorded_cycle=cycle[network],
+        )  # fmt: skip
+
+    def packets(self, work: TickWork) -> Packets:
+        src_core = work.sender // N_NEURONS
+        dest = self.endpoint_of_core[self.layout.target_core[work.sender]]
+        return Packets(self.pe_of_core[src_core], dest, work.sender, work.sender_cycle)
+
+    def receive(self, pe: np.ndarray, sender: np.ndarray, base_tick: int) -> Received:
+        """Write each packet's axon into its core's delay ring (cost: one packet receive)."""
+        layout = self.layout
+        self.batch.deliver(
+            layout.target_core[sender], layout.target_axon[sender], layout.target_delay[sender],
+            base_tick,
+        )  # fmt: skip
+        zeros = np.zeros(len(sender), dtype=np.int32)
+        return Received(zeros, zeros, zeros, 0)

@@ -1,0 +1,35 @@
+"""Pick the machine that runs a mapping, by the kind of its PEs."""
+
+from __future__ import annotations
+
+from chipsim.errors import UserError
+from chipsim.mapping.mapper import Mapping
+from chipsim.mapping.truenorth import TrueNorthLayout
+from chipsim.sim.crossbar import CrossbarMachine
+from chipsim.sim.machine import Machine
+from chipsim.sim.programmable import ProgrammableMachine
+from chipsim.sim.replay import Replay
+from chipsim.timebase import ClockDomain
+from chipsim.traces import SpikeTrace
+from noc import Routing
+
+
+def machine_for(
+    mapping: Mapping, replay: SpikeTrace | None, pe_clock: ClockDomain, seed: int
+) -> Machine:
+    """The machine that runs ``mapping``: programmable PEs or crossbar cores."""
+    config = mapping.config
+    if isinstance(mapping.program, TrueNorthLayout):
+        if replay is not None:
+            raise UserError("trace replay on crossbar (TrueNorth-like) chips is not supported yet")
+        return CrossbarMachine(
+            mapping.program, mapping.pes, config.pe.cycle_costs, seed, config.chip.tick_s
+        )
+    return ProgrammableMachine(
+        mapping.program,
+        mapping.pes,
+        config.pe.cycle_costs,
+        multicast=config.noc.routing is Routing.MULTICAST_TABLE,
+        replay=Replay(replay) if replay is not None else None,
+        pe_clock=pe_clock,
+    )

@@ -1,0 +1,81 @@
+"""Programmable (SpiNNaker-like) PEs as a :class:`~chipsim.sim.machine.Machine`.
+
+Each population's kernel runs once per tick for all its PEs; a spike of neuron ``n`` is one
+multicast packet keyed ``key(n)`` (or, with XY routing, one unicast copy per destination PE);
+a received packet is looked up in the PE's master population table and its synaptic row is
+accumulated into the ring buffers (:mod:`chipsim.sim.delivery`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chipsim.mapping.layout import Program
+from chipsim.mapping.pes import PeMap
+from chipsim.sim.delivery import Received, Receivers, fan_out, packets_of
+from chipsim.sim.machine import Packets, TickWork
+from chipsim.sim.replay import Replay, ReplayGroup
+from chipsim.timebase import ClockDomain
+from cores import CycleCosts, emission_cycles_by_core, update_cycles
+
+
+class ProgrammableMachine:
+    """Runtime groups, keys and synaptic rows of a laid-out :class:`Program`."""
+
+    def __init__(
+        self,
+        program: Program,
+        pes: PeMap,
+        costs: CycleCosts,
+        multicast: bool,
+        replay: Replay | None = None,
+        pe_clock: ClockDomain | None = None,
+    ) -> None:
+        self.program = program
+        self.pes = pes
+        self.costs = costs
+        self.multicast = multicast
+        self.replay = replay
+        self.pe_clock = pe_clock
+        self.groups = [ReplayGroup(g, replay) for g in program.groups] if replay else program.groups
+        self.receivers = Receivers(program, len(pes))
+
+    def update(self, tick: int, start: np.ndarray) -> TickWork:
+        parts = []
+        for group in self.groups:
+            layout = group.layout
+            pes = self.program.pe_of_slice[layout.slices].astype(np.int64)
+            flat = group.update(tick)
+            per_neuron = update_cycles(self.costs, group.model)
+            _, cycle = emission_cycles_by_core(
+                self.costs, per_neuron, start[pes], layout.core_first, flat
+            )
+            counts = np.diff(np.append(layout.core_first, layout.size))
+            fired = np.bincount(layout.slice_of(flat), minlength=len(pes))
+            cost = self.costs.timer_tick_cycles + counts * per_neuron
+            is_neuron = group.model is not None
+            parts.append((pes, cost + fired * self.costs.spike_send_cycles,
+                          counts * is_neuron, counts * (not is_neuron), fired,
+                          layout.first_id + flat, cycle))  # fmt: skip
+        pes, cycles, neurons, sources, fired, neuron, cycle = (
+            np.concatenate(column) for column in zip(*parts, strict=True)
+        )
+        if self.replay is not None and self.replay.has_cycles:
+            cycle = self.pe_clock.from_reference(self.replay.cycles(tick, neuron))
+        return TickWork(
+            pes, cycles, neurons, sources, fired, np.zeros_like(fired), neuron, cycle, neuron,
+            cycle,
+        )  # fmt: skip
+
+    def packets(self, work: TickWork) -> Packets:
+        packets = packets_of(self.program, work.sender)
+        src = packets.src_pe.astype(np.int64)
+        if self.multicast:
+            return Packets(src, packets.key, work.sender, work.sender_cycle)
+        index, dest_pe = fan_out(self.program, packets)
+        dest = self.pes.endpoint[dest_pe].astype(np.uint32)
+        return Packets(src[index], dest, work.sender[index], work.sender_cycle[index])
+
+    def receive(self, pe: np.ndarray, sender: np.ndarray, base_tick: int) -> Received:
+        key = self.program.keys(self.program.slices.of_neurons(sender), sender)
+        return self.receivers.process(pe, key, np.full(len(pe), base_tick, dtype=np.int64))

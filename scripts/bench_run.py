@@ -1,0 +1,121 @@
+"""Whole-chip run benchmark: wall time, peak memory and where the time goes (issue 12).
+
+    python scripts/bench_run.py                 # both cases, print the table
+    python scripts/bench_run.py --write         # also update docs/benchmarks.md
+    python scripts/bench_run.py --case spinnaker2 --ticks 100
+
+Each case runs in its own process (peak memory = that process's max RSS) through the same API as
+`chipsim run`, with the cycle-level NoC on:
+
+- spinnaker2: random balanced network of 38,000 LIF neurons (s16.15), 1,000 synapses each,
+  ~10 Hz, on configs/spinnaker2.yaml with 256 neurons per PE (149 PEs; rows do not fit the
+  SRAM and live in DRAM);
+- truenorth: the TrueNorth characterisation network (20 Hz, 128 active synapses per neuron,
+  ~21 cores between source and target) on configs/truenorth.yaml, ``--cores`` cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import resource
+import time
+
+from benchdoc import machine, replace_section
+
+CASES = {
+    "spinnaker2": {
+        "config": "configs/spinnaker2.yaml",
+        "overrides": ["pe.max_neurons=256"],
+        "generator": "random_balanced",
+        "params": {"n_neurons": 38000, "fanin": 1000, "weight": 0.05, "input_weight": 1.5,
+                   "rate_hz": 10.0},
+        "target": "<= 3x real time (aim: real time), < 4 GiB",
+    },
+    "truenorth": {
+        "config": "configs/truenorth.yaml",
+        "overrides": [],
+        "generator": "tn_characterisation",
+        "params": {"cores": 4096},
+        "target": "<= 20x real time, < 4 GiB (full chip: 4096 cores)",
+    },
+}  # fmt: skip
+
+
+def run_case(name: str, ticks: int, cores: int | None, queue) -> None:
+    """Child process: map and run one case, put (summary, peak RSS bytes) on ``queue``."""
+    from chipsim.config import load_config
+    from chipsim.network import generate
+    from chipsim.run import run_network
+
+    case = CASES[name]
+    params = dict(case["params"], **({"cores": cores} if cores and name == "truenorth" else {}))
+    chip = load_config(case["config"], case["overrides"])
+    network = generate(case["generator"], params)
+    result = run_network(chip, network, ticks, seed=1)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    queue.put((result.summary, peak, params))
+
+
+def measure(name: str, ticks: int, cores: int | None) -> dict:
+    queue = multiprocessing.get_context("spawn").Queue()
+    process = multiprocessing.get_context("spawn").Process(
+        target=run_case, args=(name, ticks, cores, queue)
+    )
+    started = time.time()
+    process.start()
+    summary, peak, params = queue.get()
+    process.join()
+    return {"case": name, "summary": summary, "peak_bytes": peak, "params": params,
+            "process_wall_s": time.time() - started}  # fmt: skip
+
+
+def render(results: list[dict], ticks: int) -> str:
+    lines = [
+        f"`python scripts/bench_run.py --ticks {ticks}` on {machine()}, "
+        f"{time.strftime('%Y-%m-%d')}. Each case in its own process; wall time includes "
+        "mapping; the real-time factor is simulation wall time / simulated time.",
+        "",
+        "| case | network | simulated | spikes | synaptic events | packets delivered | "
+        "late | wall (mapping) | x real time | peak memory | target |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        s, parts = r["summary"], r["summary"]["wall_time_by_part_s"]
+        simulate_s = s["wall_time_s"] - parts["mapping"]
+        lines.append(
+            f"| {r['case']} | {r['params']} | {s['simulated_s']:.3f} s | {s['spikes']:,} | "
+            f"{s['synaptic_events']:,} | {s['packets_delivered']:,} | {s['late_packets']:,} | "
+            f"{s['wall_time_s']:.1f} s ({parts['mapping']:.1f} s) | "
+            f"{simulate_s / s['simulated_s']:.1f} | {r['peak_bytes'] / 2**30:.2f} GiB | "
+            f"{CASES[r['case']]['target']} |"
+        )
+    lines += ["", "Where the simulation time goes (s):", ""]
+    names = sorted({k for r in results for k in r["summary"]["wall_time_by_part_s"]})
+    lines.append("| case | " + " | ".join(names) + " |")
+    lines.append("|---|" + "---|" * len(names))
+    for r in results:
+        parts = r["summary"]["wall_time_by_part_s"]
+        lines.append(f"| {r['case']} | " + " | ".join(f"{parts.get(n, 0):.2f}" for n in names)
+                     + " |")  # fmt: skip
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--case", choices=sorted(CASES), action="append")
+    parser.add_argument("--ticks", type=int, default=1000, help="ticks (1000 = 1 s simulated)")
+    parser.add_argument("--cores", type=int, help="TrueNorth cores (default: the full 4096)")
+    parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    args = parser.parse_args()
+    results = [measure(name, args.ticks, args.cores) for name in args.case or sorted(CASES)]
+    text = render(results, args.ticks)
+    print(text)
+    print(json.dumps([r["summary"] for r in results], indent=1, default=str))
+    if args.write:
+        replace_section("Whole-chip runs", text)
+
+
+if __name__ == "__main__":
+    main()

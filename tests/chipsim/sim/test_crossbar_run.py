@@ -1,0 +1,40 @@
+"""TrueNorth-like chips: a run on the NoC reproduces the ideal simulation of the mapped network."""
+
+from pathlib import Path
+
+import numpy as np
+
+from chipsim.config import load_config
+from chipsim.mapping.truenorth import map_truenorth
+from chipsim.network import expand, generate
+from chipsim.run import run_network
+from chipsim.sim.truenorth_ideal import simulate_truenorth_ideal
+
+CONFIGS = Path(__file__).resolve().parents[3] / "configs"
+
+
+def test_truenorth_run_equals_ideal_when_nothing_is_late() -> None:
+    """16 characterisation cores for 60 ticks: the same spikes as ideal delivery, none late."""
+    chip = load_config(CONFIGS / "truenorth.yaml")
+    network = generate("tn_characterisation", {"cores": 16})
+    result = run_network(chip, network, ticks=60, seed=4)
+    assert result.summary["late_packets"] == 0
+    assert result.summary["dropped_noc_packets"] == 0
+    assert result.summary["spikes"] > 1000
+    ideal = simulate_truenorth_ideal(map_truenorth(chip, expand(network, 4), 4), 60, seed=4)
+    table = result.recorder.spike_stream.table()
+    tick, neuron = table.column("tick").to_numpy(), table.column("neuron").to_numpy()
+    order = np.lexsort((neuron, tick))
+    np.testing.assert_array_equal(tick[order], ideal.tick)
+    np.testing.assert_array_equal(neuron[order], ideal.neuron)
+    # every crossbar synaptic event is counted on its core
+    assert result.summary["synaptic_events"] == result.recorder.pe["synaptic_events"].sum() > 0
+
+
+def test_slow_truenorth_noc_drops_late_spikes() -> None:
+    """With a 20 kHz NoC (20 cycles a tick, up to 15 hops) spikes are late and dropped."""
+    chip = load_config(CONFIGS / "truenorth.yaml", ["noc.clock_hz=2e4"])
+    network = generate("tn_characterisation", {"cores": 16})
+    result = run_network(chip, network, ticks=120, seed=4)
+    assert result.summary["late_packets"] > 0
+    assert result.summary["dropped_late_packets"] == result.summary["late_packets"]
