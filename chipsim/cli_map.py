@@ -81,6 +81,8 @@ def summary_table(s: dict) -> Table:
          f"({s['mean_hops_per_synapse']:.2f})"),
         ("link traversals if each neuron spikes once", f"{s['packet_hops']:,.0f}"),
     ]  # fmt: skip
+    if "axon_util_max" in s:  # crossbar chips
+        rows.insert(3, ("axons (fullest core)", _pct(s["axon_util_max"])))
     for name, value in rows:
         table.add_row(name, value)
     return table

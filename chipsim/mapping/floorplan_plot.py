@@ -27,6 +27,8 @@ PE_PANELS = (
     ("synapse_util", "synapses / max_synapses"),
     ("sram_util", "SRAM bytes / sram_bytes"),
 )
+AXON_PANEL = ("axon_util", "axons / max_axons")
+"""Shown instead of SRAM on crossbar chips, whose core memory is a fixed layout."""
 
 
 def sub_grid(pes_per_router: int) -> tuple[int, int]:
@@ -47,32 +49,42 @@ def pe_image(report: MappingReport, column: str) -> np.ndarray:
     return image
 
 
-def router_image(report: MappingReport) -> np.ndarray:
-    """(height, width) image of routing entries per router; NaN where a router has none."""
+def router_image(report: MappingReport, column: str = "entries") -> np.ndarray:
+    """(height, width) image of a per-router column; NaN where it is 0."""
     width, height, _ = report.mesh
     image = np.full((height, width), np.nan)
-    r = report.routers[report.routers.entries > 0]
-    image[r.y.to_numpy(), r.x.to_numpy()] = r.entries.to_numpy()
+    r = report.routers[report.routers[column] > 0]
+    image[r.y.to_numpy(), r.x.to_numpy()] = r[column].to_numpy()
     return image
+
+
+def _router_panel(report: MappingReport) -> tuple[np.ndarray, str, float]:
+    """Routing entries against the table capacity; without tables (unicast XY routing), the
+    packet paths through each router when every source fires once."""
+    capacity = int(report.routers.capacity.max())
+    image = router_image(report, "entries" if capacity else "trees")
+    fullest = int(np.nanmax(image, initial=0))
+    if capacity:
+        title = f"routing entries per router\n(fullest {fullest:,}: {fullest / capacity:.1%} of "
+        title += f"capacity {capacity:,})"
+    else:
+        title = f"packet paths through each router, no tables\n(busiest {fullest:,})"
+    return image, title, max(fullest, 1)
 
 
 def plot_floorplan(report: MappingReport, path: str | Path) -> Path:
     """Write the floorplan heatmap PNG to ``path`` and return it.
 
-    PE panels share the scale 0..1 (of capacity); the routing panel counts entries, 0 to the
-    fullest router, and its title gives that router's share of the table capacity.
+    PE panels share the scale 0..1 (of capacity); the routing panel counts entries (or packet
+    paths, see :func:`_router_panel`) from 0 to the fullest router.
     """
     width, height, _ = report.mesh
     panels = []
-    for column, title in PE_PANELS:
+    chosen = PE_PANELS if "axon_util" not in report.pes else (*PE_PANELS[:2], AXON_PANEL)
+    for column, title in chosen:
         image = pe_image(report, column)
         panels.append((image, f"{title}\n(fullest PE {np.nanmax(image, initial=0):.2f})", 1.0))
-    entries = router_image(report)
-    fullest = int(np.nanmax(entries, initial=0))
-    capacity = int(report.routers.capacity.max())
-    share = f"{fullest / capacity:.1%} of capacity {capacity:,}" if capacity else "no tables"
-    panels.append((entries, f"routing entries per router\n(fullest {fullest:,}: {share})",
-                   max(fullest, 1)))  # fmt: skip
+    panels.append(_router_panel(report))
     scale = 4.5 / max(width, height)  # inches per router: each panel about 4.5 inches
     fig, axes = plt.subplots(
         2, 2, figsize=(2 * (width * scale + 1.5), 2 * (height * scale + 1.0)), layout="constrained"
@@ -103,9 +115,9 @@ def _draw_mesh(ax, report: MappingReport, sub_cells: bool) -> None:
         for y in np.arange(height * rows + 1) / rows:
             ax.axhline(y - 0.5, color="0.85", lw=0.4)
     for x in range(width + 1):
-        ax.axvline(x - 0.5, color="black", lw=1.0)
+        ax.axvline(x - 0.5, color="black", lw=1.0 if width <= 16 else 0.2)
     for y in range(height + 1):
-        ax.axhline(y - 0.5, color="black", lw=1.0)
+        ax.axhline(y - 0.5, color="black", lw=1.0 if height <= 16 else 0.2)
     empty = report.routers[~report.routers.populated]
     for x, y in zip(empty.x, empty.y, strict=True):
         face = "0.8" if sub_cells else "none"  # routers without PEs may still hold entries

@@ -39,6 +39,7 @@ import pandas as pd
 
 from chipsim.mapping.mapper import Mapping, slice_traffic
 from chipsim.mapping.routing_tables import MeshShape, MulticastTrees, multicast_trees
+from cores import CoreKind
 
 SRAM_STRUCTURES = ("neuron_state", "ring_buffers", "master_population_table", "synaptic_rows")
 """SRAM regions the mapper allocates on a PE that runs neurons (cores.sram.Sram names)."""
@@ -81,7 +82,7 @@ class MappingReport:
             "synapse_hops": float(pes.synapse_hops.sum()),
             "mean_hops_per_synapse": _ratio(pes.synapse_hops.sum(), pes.synapses.sum()),
             "packet_hops": float(pes.packet_hops.sum()),
-        }
+        } | ({"axon_util_max": float(pes.axon_util.max())} if "axon_util" in pes else {})
 
     def write(self, folder: str | Path) -> list[Path]:
         """Write the tables as ``map_pes.parquet``, ``map_routers.parquet``, ``map_traffic...``."""
@@ -98,7 +99,11 @@ def _ratio(a: float, b: float) -> float:
 
 
 def mapping_report(mapping: Mapping) -> MappingReport:
-    """Build the report tables of ``mapping`` (programmable, SpiNNaker-like chips)."""
+    """Build the report tables of ``mapping`` (crossbar chips: :mod:`.report_crossbar`)."""
+    if mapping.config.pe.kind is CoreKind.CROSSBAR:
+        from chipsim.mapping.report_crossbar import crossbar_report  # imports this module
+
+        return crossbar_report(mapping)
     config, topo = mapping.config, mapping.config.topology
     trees = _trees(mapping)
     traffic = traffic_table(mapping)

@@ -33,7 +33,7 @@ def test_matrices_hold_exactly_the_synapses_of_each_slice(config: str, params: d
     and type (weights quantised, checked apart)."""
     mapping = map_network(load_config(CONFIGS / f"{config}.yaml"),
                           generate("random_balanced", params), seed=2)  # fmt: skip
-    conns, slices = mapping.program.net.connections, mapping.slices
+    conns, slices = mapping.program.net.connections, mapping.program.slices
     post_slice = slices.of_neurons(conns.post)
     for s, matrix, _ in _matrices(mapping):
         key, post, _weight, delay, syn_type = matrix.connections()

@@ -90,7 +90,19 @@ def test_network_file(monkeypatch, capsys, tmp_path: Path) -> None:
     """--network reads a network YAML file (here a generator's network written out)."""
     path = tmp_path / "net.yaml"
     net = generate("synfire", {"groups": 3, "group_size": 50})
-    path.write_text(yaml.safe_dump(net.model_dump(mode="json", exclude_defaults=True)))
+    path.write_text(yaml.safe_dump(net.model_dump(mode="json")))
     code, out, err = chipsim(monkeypatch, capsys, "map", TINY, "--network", str(path))
     assert code == 0, err
     assert "synfire on tiny" in out and "4 / 8" in out
+
+
+def test_crossbar_chip_report_and_floorplan(monkeypatch, capsys, tmp_path: Path) -> None:
+    """On the TrueNorth-like preset the summary shows axons and says there are no tables."""
+    out = tmp_path / "tn"
+    code, stdout, err = chipsim(monkeypatch, capsys, "map", str(CONFIGS / "truenorth.yaml"),
+                                "--generator", "synfire", "-p", "model=truenorth", "-p",
+                                "weight=1", "--out", str(out))  # fmt: skip
+    assert code == 0, err
+    assert "axons (fullest core)" in stdout and "no tables" in stdout
+    assert len(pd.read_parquet(out / "map_pes.parquet")) == 4096
+    assert (out / "map_floorplan.png").is_file()

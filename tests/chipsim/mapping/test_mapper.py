@@ -47,7 +47,7 @@ def test_every_neuron_placed_exactly_once(case) -> None:
     """Slices tile the global ids without gap or overlap, within one population each, and no
     PE holds two slices."""
     mapping = mapped(*case)
-    net, slices, pe = mapping.program.net, mapping.slices, mapping.program.pe_of_slice
+    net, slices, pe = mapping.program.net, mapping.program.slices, mapping.program.pe_of_slice
     covered = np.zeros(net.n_neurons, dtype=np.int64)
     np.add.at(covered, np.repeat(slices.first, slices.count) + _ranks(slices.count), 1)
     assert (covered == 1).all()
@@ -66,7 +66,7 @@ def _ranks(counts: np.ndarray) -> np.ndarray:
 def test_no_capacity_exceeded(case) -> None:
     """Neurons, synapses and SRAM bytes per PE and routing entries per router fit the chip."""
     mapping = mapped(*case)
-    pe_cfg, slices = mapping.config.pe, mapping.slices
+    pe_cfg, slices = mapping.config.pe, mapping.program.slices
     post = mapping.program.net.connections.post
     synapses = np.bincount(slices.of_neurons(post), minlength=len(slices))
     assert slices.count.max() <= pe_cfg.max_neurons
@@ -84,7 +84,7 @@ def test_routing_tables_deliver_every_key_to_its_destinations(case) -> None:
     that hold a target of one of the slice's neurons (found from the synapses, not the mapper)."""
     mapping = mapped(*case)
     program, pes = mapping.program, mapping.pes
-    conns, slices = program.net.connections, mapping.slices
+    conns, slices = program.net.connections, mapping.program.slices
     mesh = MeshShape.from_topology(mapping.config.topology)
     pre_slice, post_slice = slices.of_neurons(conns.pre), slices.of_neurons(conns.post)
     for s in range(len(slices)):

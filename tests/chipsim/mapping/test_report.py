@@ -58,7 +58,7 @@ def test_synapse_hops_equal_the_placer_cost(placer: str) -> None:
     net = generate("random_balanced", {"n_neurons": 2000, "fanin": 20, "inputs": 50})
     mapping = map_network(config, net, seed=3, placer=placer)
     report = mapping_report(mapping)
-    traffic = slice_traffic(mapping.program.net, mapping.slices)
+    traffic = slice_traffic(mapping.program.net, mapping.program.slices)
     cost = hop_weighted_traffic(traffic, mapping.program.pe_of_slice, mapping.pes.xy)
     assert report.summary()["synapse_hops"] == pytest.approx(cost)
     assert report.traffic.synapse_hops.sum() == report.pes.synapse_hops.sum()
@@ -71,7 +71,7 @@ def test_sram_columns_add_up_to_what_the_mapper_allocated() -> None:
         generate("random_balanced", {"n_neurons": 300, "fanin": 40, "inputs": 20}),
     )
     pes = mapping_report(mapping).pes
-    neuron_slices = np.flatnonzero(mapping.program.net.is_neuron()[mapping.slices.group])
+    neuron_slices = np.flatnonzero(mapping.program.net.is_neuron()[mapping.program.slices.group])
     used = [memory.used_bytes for memory in mapping.program.sram]
     rows = pes.set_index("slice").loc[neuron_slices]
     assert rows.sram_bytes.tolist() == used
