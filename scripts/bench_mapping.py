@@ -1,17 +1,19 @@
-"""Wall time, CPU time and peak memory of mapping large networks (issue 11, benchmark (b)).
+"""Wall time, CPU time and peak memory of mapping large networks (issue 11, benchmarks a, b).
 
 Each case runs in a fresh subprocess, so its peak RSS (``ru_maxrss``) is its own:
 
-* ``spinnaker2_152``: ``random_balanced`` with ``n_neurons=38000, fanin=1000`` (plus its 100
-  Poisson inputs, 10 synapses each: 38.4 M synapses) on configs/spinnaker2.yaml with
+* ``truenorth_full`` (a): ``tn_characterisation`` with its defaults (4096 cores x 256 neurons,
+  128 active synapses per neuron) on configs/truenorth.yaml, TrueNorth mapper
+  (``chipsim.mapping.truenorth``, merged from another branch);
+* ``spinnaker2_152`` (b): ``random_balanced`` with ``n_neurons=38000, fanin=1000`` (plus its
+  100 Poisson inputs, 10 synapses each: 38.4 M synapses) on configs/spinnaker2.yaml with
   ``-s pe.max_neurons=256``, so that the slices spread over 150 of the 152 PEs (with the
   shipped config a PE holds up to 877 neurons, its SRAM limit, and the network needs 45 PEs);
-* ``spinnaker2_default``: the same network on the shipped config (45 PEs).
+* ``spinnaker2_default`` (b): the same network on the shipped config (45 PEs).
 
-Timed: network expansion (synapse arrays) and ``map_network`` (partition, sequential
-placement, layout with synaptic rows, multicast tables); the mapping report is timed apart.
-Case (a), the full TrueNorth-like chip, needs the TrueNorth mapper (another branch): a TODO
-row in docs/benchmarks.md.
+Timed: network expansion (synapse arrays) and ``map_network`` (SpiNNaker2: partition,
+sequential placement, layout with synaptic rows, multicast tables; TrueNorth: cores, axons,
+crossbars, splitters); the mapping report is timed apart.
 
 Usage: ``python scripts/bench_mapping.py [--cases spinnaker2_152,...] [--write]``; ``--write``
 replaces the table between the markers in "## Mapping" of docs/benchmarks.md.
@@ -22,22 +24,36 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import re
 import resource
 import subprocess
 import sys
 import time
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
-ROOT = Path(__file__).resolve().parent.parent
-NETWORK = {"n_neurons": 38000, "fanin": 1000}
+from benchdoc import DOC, machine
+
+
+class Case(NamedTuple):
+    label: str
+    config: str
+    overrides: list[str]
+    generator: str
+    params: dict
+    target_s: float
+    target_gib: float | None
+
+
+SPINNAKER2 = ("random_balanced", {"n_neurons": 38000, "fanin": 1000}, 30.0, None)
 CASES = {
-    "spinnaker2_152": ("spinnaker2", ["pe.max_neurons=256"]),
-    "spinnaker2_default": ("spinnaker2", []),
-}
-TARGET_S = 30.0
+    "truenorth_full": Case("(a) TrueNorth-like, full chip", "truenorth", [],
+                           "tn_characterisation", {}, 60.0, 4.0),
+    "spinnaker2_152": Case("(b) SpiNNaker2-like", "spinnaker2", ["pe.max_neurons=256"],
+                           *SPINNAKER2),
+    "spinnaker2_default": Case("(b) SpiNNaker2-like", "spinnaker2", [], *SPINNAKER2),
+}  # fmt: skip
+ROOT = Path(__file__).resolve().parent.parent
 MARKERS = ("<!-- bench_mapping.py: start -->", "<!-- bench_mapping.py: end -->")
 
 
@@ -49,9 +65,9 @@ def measure(case: str) -> dict:
     from chipsim.network import generate
     from chipsim.network.expand import expand
 
-    config_name, overrides = CASES[case]
-    config = load_config(ROOT / "configs" / f"{config_name}.yaml", overrides)
-    network = generate("random_balanced", NETWORK)
+    spec = CASES[case]
+    config = load_config(ROOT / "configs" / f"{spec.config}.yaml", spec.overrides)
+    network = generate(spec.generator, spec.params)
     before_mib = _peak_rss_mib()
     wall, cpu = time.perf_counter(), time.process_time()
     net = expand(network, seed=0)
@@ -62,14 +78,11 @@ def measure(case: str) -> dict:
     summary = mapping_report(mapping).summary()
     return {
         "case": case,
-        "config": config_name,
-        "overrides": overrides,
         "synapses": len(net.connections),
         "neurons": net.n_neurons,
         "pes_used": summary["pes_used"],
         "pes_total": summary["pes_total"],
         "dram_mib": summary["dram_bytes"] / 2**20,
-        "sram_util_max": summary["sram_util_max"],
         "expand_wall_s": expand_wall,
         "expand_cpu_s": expand_cpu,
         "map_wall_s": total_wall - expand_wall,
@@ -99,44 +112,38 @@ def run_case(case: str) -> dict:
 def table(results: list[dict]) -> str:
     """The generated part of the "## Mapping" section of docs/benchmarks.md."""
     lines = [
-        f"`python scripts/bench_mapping.py --write` on {_cpu_model()}, Python "
-        f"{platform.python_version()}, {date.today()}; load average {_load()} when it started "
-        "(2 vCPUs shared with other jobs: wall time includes waiting for a core, CPU time is "
-        "the process's own, user + system).",
+        f"`python scripts/bench_mapping.py --write` on {machine()}, {date.today()}; load "
+        f"average {os.getloadavg()[0]:.1f} when it started (2 vCPUs shared with other jobs: "
+        "wall time includes waiting for a core; CPU time is the process's own, user + system).",
         "",
-        "| case | chip (overrides) | synapses | PEs used | expand wall / CPU | "
-        "map wall / CPU | total wall (target) | peak RSS (before) | report |",
-        "|---|---|---|---|---|---|---|---|---|",
-        "| (a) full TrueNorth-like chip, 4096 cores x 256 neurons x 256 axons | truenorth | "
-        "**TODO**: needs the TrueNorth mapper (chipsim/mapping/truenorth*.py, another branch) "
-        "| | | | (< 60 s) | (< 4 GiB) | |",
+        "| case | chip (overrides) | network | neurons, synapses | PEs used | expand wall / CPU "
+        "| map wall / CPU | total wall (target) | peak RSS (target; before) | report |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
-        chip = r["config"] + (f" (`-s {' '.join(r['overrides'])}`)" if r["overrides"] else "")
-        met = "met" if r["total_wall_s"] < TARGET_S else "MISSED"
+        case = CASES[r["case"]]
+        chip = case.config + (f" (`-s {' '.join(case.overrides)}`)" if case.overrides else "")
+        params = ", ".join(f"{k}={v}" for k, v in case.params.items()) or "defaults"
+        gib = r["peak_rss_mib"] / 1024
+        memory = f"< {case.target_gib:.0f} GiB: {_met(gib < case.target_gib)}; " if (
+            case.target_gib) else ""  # fmt: skip
         lines.append(
-            f"| (b) SpiNNaker2-like, {r['neurons']:,} neurons | {chip} | "
-            f"{r['synapses'] / 1e6:.1f} M | {r['pes_used']} / {r['pes_total']} | "
+            f"| {case.label} | {chip} | `{case.generator}` ({params}) | {r['neurons']:,}, "
+            f"{r['synapses'] / 1e6:.1f} M | {r['pes_used']:,} / {r['pes_total']:,} | "
             f"{r['expand_wall_s']:.1f} / {r['expand_cpu_s']:.1f} s | "
-            f"{r['map_wall_s']:.1f} / {r['map_cpu_s']:.1f} s | "
-            f"{r['total_wall_s']:.1f} s (< {TARGET_S:.0f} s: {met}) | "
-            f"{r['peak_rss_mib'] / 1024:.2f} GiB ({r['rss_before_mib']:.0f} MiB) | "
+            f"{r['map_wall_s']:.1f} / {r['map_cpu_s']:.1f} s | {r['total_wall_s']:.1f} s "
+            f"(< {case.target_s:.0f} s: {_met(r['total_wall_s'] < case.target_s)}) | "
+            f"{gib:.2f} GiB ({memory}{r['rss_before_mib']:.0f} MiB) | "
             f"{r['report_wall_s']:.1f} s |"
         )
     return "\n".join(lines) + "\n"
 
 
-def _cpu_model() -> str:
-    text = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-    match = re.search(r"Model name:\s*(.+)", text)
-    return match.group(1).strip() if match else platform.processor() or "unknown CPU"
+def _met(ok: bool) -> str:
+    return "met" if ok else "**missed**"
 
 
-def _load() -> str:
-    return f"{os.getloadavg()[0]:.1f}"
-
-
-def write_block(block: str, path: Path = ROOT / "docs" / "benchmarks.md") -> None:
+def write_block(block: str, path: Path = DOC) -> None:
     """Replace the text between the :data:`MARKERS` (in "## Mapping") of ``path``."""
     text = path.read_text()
     start, end = MARKERS
