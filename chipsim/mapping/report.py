@@ -25,8 +25,9 @@ Hop-weighted traffic is given two ways, both per spike (spike rates are not know
   every neuron fires once (with unicast XY routing, no tables, one packet per destination PE:
   neurons x ``dest_pe_hops``).
 
-Extending to another kind of chip (e.g. a TrueNorth-like mapper) means filling the same
-columns from its own mapping; the plot and the CLI read only these tables.
+Crossbar (TrueNorth-like) chips fill the same tables from their own layout
+(:mod:`chipsim.mapping.report_crossbar`, adding axon columns); another kind of chip would do
+likewise. The floorplan plot and the CLI read only these tables.
 """
 
 from __future__ import annotations
