@@ -12,7 +12,7 @@ from rich.table import Table
 from chipsim.cli_run import resolve_workload
 from chipsim.config import load_config
 from chipsim.mapping.mapper import map_network
-from chipsim.mapping.report import MappingReport, mapping_report
+from chipsim.mapping.report import mapping_report
 from chipsim.rundir import RunDirectory, provenance
 
 FLOORPLAN = "map_floorplan.png"
@@ -61,7 +61,7 @@ def map_(config, network, generator, params, workload, seed, placer, out, overwr
 
 
 def summary_table(s: dict) -> Table:
-    """The summary of :meth:`MappingReport.summary` (plus placer and seed) as a rich table."""
+    """``MappingReport.summary()`` (plus placer and seed) as a rich table."""
     table = Table(title=f"{s['network']} on {s['chip']} ({s['placer']} placer, seed {s['seed']})",
                   show_header=False)  # fmt: skip
     table.add_column("figure", style="bold")
@@ -94,6 +94,3 @@ def _pct(x: float) -> str:
 
 def _mib(n: int) -> str:
     return f"{n / 2**20:,.2f} MiB"
-
-
-__all__ = ["FLOORPLAN", "MappingReport", "map_"]
