@@ -10,21 +10,14 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from chipsim.cli_common import config_argument, figure_table, set_option
 from chipsim.cli_map import map_
 from chipsim.cli_run import replay, run
 from chipsim.config import load_config
 from chipsim.errors import UserError
 from chipsim.info import ChipSummary, summarise
-
-config_argument = click.argument("config", type=click.Path(path_type=Path))
-set_option = click.option(
-    "-s",
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="KEY.PATH=VALUE",
-    help="Override a config value by dotted path, e.g. -s noc.buffer_depth=8 (repeatable).",
-)
+from chipsim.noc_cli import noc
+from chipsim.sweep.cli import sweep
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -57,13 +50,11 @@ def info(config: Path, overrides: tuple[str, ...], as_json: bool) -> None:
 
 cli.add_command(run)
 cli.add_command(replay)
+cli.add_command(sweep)
 cli.add_command(map_)
 
 
 def _summary_table(s: ChipSummary) -> Table:
-    table = Table(title=f"chip {s.name}", show_header=False)
-    table.add_column("figure", style="bold")
-    table.add_column("value", justify="right")
     rows = [
         ("PEs (cores)", f"{s.pes:,}"),
         ("routers, mesh", f"{s.routers:,}, {s.mesh}"),
@@ -81,12 +72,8 @@ def _summary_table(s: ChipSummary) -> Table:
         ("peak synaptic events", f"{s.peak_synaptic_events_per_s / 1e9:,.3f} G/s"),
         ("static power", f"{s.static_power_mw:,.1f} mW"),
     ]
-    for name, value in rows:
-        table.add_row(name, value)
-    return table
+    return figure_table(f"chip {s.name}", rows)
 
-
-from chipsim.noc_cli import noc  # noqa: E402  (needs the decorators above)
 
 cli.add_command(noc)
 

@@ -9,6 +9,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from chipsim.cli_common import config_argument, figure_table, set_option
 from chipsim.cli_run import resolve_workload
 from chipsim.config import load_config
 from chipsim.mapping.mapper import map_network
@@ -19,7 +20,7 @@ FLOORPLAN = "map_floorplan.png"
 
 
 @click.command("map")
-@click.argument("config", type=click.Path(path_type=Path))
+@config_argument
 @click.option("--network", type=click.Path(path_type=Path), help="Network YAML file.")
 @click.option("--generator", help="Built-in network generator (synfire, feedforward, ...).")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
@@ -27,12 +28,12 @@ FLOORPLAN = "map_floorplan.png"
 @click.option("--workload", type=click.Path(path_type=Path),
               help="Workload YAML (network or generator, ticks, seed).")  # fmt: skip
 @click.option("--seed", type=click.IntRange(min=0), help="Seed [workload's, or 0].")
-@click.option("--placer", default="sequential", show_default=True, help="Placement algorithm.")
+@click.option("--placer", default="sequential", show_default=True,
+              help="Placement algorithm (sequential, random, locality).")  # fmt: skip
 @click.option("--out", type=click.Path(path_type=Path),
               help="Folder for the Parquet tables and the floorplan PNG.")  # fmt: skip
 @click.option("--overwrite", is_flag=True, help="Replace an existing --out folder.")
-@click.option("-s", "--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
-              help="Override a chip config value (repeatable).")  # fmt: skip
+@set_option
 def map_(config, network, generator, params, workload, seed, placer, out, overwrite,
          overrides) -> None:  # fmt: skip
     """Map a network onto the chip CONFIG describes and report what it uses.
@@ -62,10 +63,6 @@ def map_(config, network, generator, params, workload, seed, placer, out, overwr
 
 def summary_table(s: dict) -> Table:
     """``MappingReport.summary()`` (plus placer and seed) as a rich table."""
-    table = Table(title=f"{s['network']} on {s['chip']} ({s['placer']} placer, seed {s['seed']})",
-                  show_header=False)  # fmt: skip
-    table.add_column("figure", style="bold")
-    table.add_column("value", justify="right")
     rows = [
         ("PEs used / total", f"{s['pes_used']:,} / {s['pes_total']:,}"),
         ("neurons (fullest PE)", f"{s['neurons']:,} ({_pct(s['neuron_util_max'])})"),
@@ -83,9 +80,8 @@ def summary_table(s: dict) -> Table:
     ]  # fmt: skip
     if "axon_util_max" in s:  # crossbar chips
         rows.insert(3, ("axons (fullest core)", _pct(s["axon_util_max"])))
-    for name, value in rows:
-        table.add_row(name, value)
-    return table
+    title = f"{s['network']} on {s['chip']} ({s['placer']} placer, seed {s['seed']})"
+    return figure_table(title, rows)
 
 
 def _pct(x: float) -> str:

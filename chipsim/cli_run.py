@@ -10,6 +10,7 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
+from chipsim.cli_common import config_argument, figure_table, run_folder_options
 from chipsim.config import load_config
 from chipsim.errors import UserError
 from chipsim.network import Network, generate, load_network, load_workload
@@ -54,7 +55,7 @@ def _parse_param(text: str) -> tuple[str, object]:
 
 
 @click.command()
-@click.argument("config", type=click.Path(path_type=Path))
+@config_argument
 @click.option("--network", type=click.Path(path_type=Path), help="Network YAML file.")
 @click.option("--generator", help="Built-in network generator (synfire, feedforward, ...).")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
@@ -63,12 +64,7 @@ def _parse_param(text: str) -> tuple[str, object]:
               help="Workload YAML (network or generator, ticks, seed).")  # fmt: skip
 @click.option("--ticks", type=click.IntRange(min=1), help="Ticks to simulate [workload's, or 100].")
 @click.option("--seed", type=click.IntRange(min=0), help="Run seed [workload's, or 0].")
-@click.option("--placer", default="sequential", show_default=True, help="Placement algorithm.")
-@click.option("--out", type=click.Path(path_type=Path), help="Run folder [runs/CHIP-TIME].")
-@click.option("--overwrite", is_flag=True, help="Replace an existing run folder.")
-@click.option("-s", "--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
-              help="Override a chip config value (repeatable).")  # fmt: skip
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@run_folder_options("runs/CHIP-TIME")
 def run(config, network, generator, params, workload, ticks, seed, placer, out, overwrite,
         overrides, quiet) -> None:  # fmt: skip
     """Run a network on the chip CONFIG describes, tick by tick, with the cycle-level NoC.
@@ -90,7 +86,7 @@ def run(config, network, generator, params, workload, ticks, seed, placer, out, 
 
 
 @click.command()
-@click.argument("config", type=click.Path(path_type=Path))
+@config_argument
 @click.option("--network", type=click.Path(path_type=Path), required=True,
               help="Network YAML file (a run folder's network.yaml).")  # fmt: skip
 @click.option("--trace", type=click.Path(path_type=Path), required=True,
@@ -101,12 +97,7 @@ def run(config, network, generator, params, workload, ticks, seed, placer, out, 
     type=click.IntRange(min=0),
     help="Seed the network was expanded with [workload.yaml beside it, or 0].",
 )
-@click.option("--placer", default="sequential", show_default=True, help="Placement algorithm.")
-@click.option("--out", type=click.Path(path_type=Path), help="Run folder [runs/CHIP-replay-TIME].")
-@click.option("--overwrite", is_flag=True, help="Replace an existing run folder.")
-@click.option("-s", "--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
-              help="Override a chip config value (repeatable).")  # fmt: skip
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@run_folder_options("runs/CHIP-replay-TIME")
 def replay(config, network, trace, ticks, seed, placer, out, overwrite, overrides, quiet) -> None:
     """Replay a spike TRACE through the chip CONFIG describes: the trace's spikes replace the
     neuron dynamics; packets, NoC and synaptic processing are simulated as in a run."""
@@ -125,9 +116,6 @@ def replay(config, network, trace, ticks, seed, placer, out, overwrite, override
 
 
 def summary_table(summary: dict) -> Table:
-    table = Table(title=f"run on {summary['chip']}", show_header=False)
-    table.add_column("figure", style="bold")
-    table.add_column("value", justify="right")
     rows = [
         ("ticks (simulated)", f"{summary['ticks']:,} ({summary['simulated_s']:.3f} s)"),
         ("spikes", f"{summary['spikes']:,}"),
@@ -146,6 +134,4 @@ def summary_table(summary: dict) -> Table:
         ("wall time", f"{summary['wall_time_s']:.2f} s ({summary['ticks_per_s']:,.0f} ticks/s, "
          f"{summary['real_time_factor']:.2f}x real time)"),
     ]  # fmt: skip
-    for name, value in rows:
-        table.add_row(name, value)
-    return table
+    return figure_table(f"run on {summary['chip']}", rows)

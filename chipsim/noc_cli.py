@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from chipsim.cli import config_argument, set_option
+from chipsim.cli_common import config_argument, set_option
 from chipsim.config import load_config
 from chipsim.errors import UserError
 from noc.engine import NocEngine

@@ -26,6 +26,7 @@ from chipsim.sim.driver import ChipSimulation
 from chipsim.sim.recorder import RunRecorder
 from chipsim.summary import run_summary
 from chipsim.traces import SpikeTrace, read_trace
+from cores import CoreKind
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,10 @@ def _simulate(
     replay: SpikeTrace | None,
 ) -> RunResult:
     simulation_started = time.time()
-    recorder = RunRecorder(len(mapping.pes), folder)
+    programmable = mapping.config.pe.kind is CoreKind.PROGRAMMABLE
+    recorder = RunRecorder(
+        len(mapping.pes), folder, mapping.config.pe.neuron_state_bytes if programmable else None
+    )
     simulation = ChipSimulation(mapping, recorder, seed, replay)
     with tqdm(total=ticks, unit="tick", disable=not progress, leave=False) as bar:
         simulation.run(ticks, on_tick=bar.update)

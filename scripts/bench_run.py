@@ -29,7 +29,7 @@ CASES = {
         "config": "configs/spinnaker2.yaml",
         "overrides": ["pe.max_neurons=256"],
         "generator": "random_balanced",
-        "params": {"n_neurons": 38000, "fanin": 1000, "weight": 0.05, "input_weight": 1.5,
+        "params": {"n_neurons": 38000, "fanin": 1000, "weight": 0.05, "input_weight": 1.05,
                    "rate_hz": 10.0},
         "target": "<= 3x real time (aim: real time), < 4 GiB",
     },

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from chipsim.sim.pe_timeline import fifo_finish
+from cores.pe_timeline import fifo_finish
 
 
 class DramChannel:

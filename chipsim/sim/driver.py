@@ -14,7 +14,7 @@ One SimPy process (the chip clock) drives the ticks; at each tick start ``T``:
    tag = emission tick << 32 | neuron).
 
 Departure from design.md decision 2 (recorded in docs/architecture.md): PE busy phases are
-computed with arrays (:mod:`chipsim.sim.pe_timeline`) instead of one SimPy process per PE
+computed with arrays (:mod:`cores.pe_timeline`) instead of one SimPy process per PE
 yielding timeouts; every cost is known when a batch is taken, so the result is the same, and a
 TrueNorth-sized chip would otherwise need ~8 M SimPy events per simulated second.
 """
@@ -32,10 +32,10 @@ from chipsim.mapping.mapper import Mapping
 from chipsim.sim.dram import DramChannel
 from chipsim.sim.machines import machine_for
 from chipsim.sim.part_times import PartTimes
-from chipsim.sim.pe_timeline import PeTimeline
 from chipsim.sim.recorder import RunRecorder
 from chipsim.timebase import ClockDomain
 from chipsim.traces import SpikeTrace
+from cores.pe_timeline import PeTimeline
 from noc import NocEngine
 from noc.routing import MulticastTables
 from noc.topology import Mesh

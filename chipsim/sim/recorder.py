@@ -15,9 +15,10 @@ import pyarrow as pa
 
 from chipsim.sim.delivery import Received
 from chipsim.sim.machine import TickWork
-from chipsim.sim.pe_timeline import PeTimeline
 from chipsim.sim.records import TableStream
 from chipsim.traces import schema as trace_schema
+from cores.pe_timeline import PeTimeline
+from cores.sram_traffic import packet_sram_bytes, update_sram_bytes
 
 LATENCY_BINS = 1 << 16
 """Latency histogram bins, one per NoC cycle; the last bin holds everything longer."""
@@ -32,6 +33,8 @@ PE_COUNTERS = (
     "packets_received",
     "late_packets",
     "synaptic_events",
+    "sram_read_bytes",
+    "sram_write_bytes",
     "search_steps",
     "dram_bytes",
     "dma_transfers",
@@ -57,6 +60,9 @@ class RunRecorder:
 
     n_pes: int
     out: Path | None = None
+    neuron_state_bytes: int | None = None
+    """SRAM bytes of one neuron's state; None: SRAM traffic is not counted (crossbar cores,
+    whose per-event energies include their SRAM)."""
     pe: dict[str, np.ndarray] = field(init=False)
     latency_histogram: np.ndarray = field(init=False)
     dropped_late: int = 0
@@ -103,6 +109,10 @@ class RunRecorder:
             "spikes": work.fired,
             "synaptic_events": work.synaptic_events,
         }
+        if self.neuron_state_bytes is not None:
+            per_pe["sram_read_bytes"], per_pe["sram_write_bytes"] = update_sram_bytes(
+                work.neurons, self.neuron_state_bytes
+            )
         for name, values in per_pe.items():
             self._add(name, work.pes, values)
         self._tick["synaptic_events"] += int(work.synaptic_events.sum())
@@ -126,6 +136,10 @@ class RunRecorder:
             "dma_transfers": work.dram_bytes > 0,
             "late_packets": late,
         }
+        if self.neuron_state_bytes is not None:
+            per_packet["sram_read_bytes"], per_packet["sram_write_bytes"] = packet_sram_bytes(
+                work.steps, work.words, work.dram_bytes
+            )
         for name, values in per_packet.items():
             self._add(name, pe, values)
         n_late = int(late.sum()) + dropped_late

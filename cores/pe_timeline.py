@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from cores import CycleCosts, packet_service_cycles
+from cores.cost import packet_service_cycles
+from cores.params import CycleCosts
 
 
 class PeTimeline:

@@ -1,0 +1,49 @@
+"""Pieces every `chipsim` command shares: the CONFIG argument, options and figure tables."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+config_argument = click.argument("config", type=click.Path(path_type=Path))
+set_option = click.option(
+    "-s",
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="KEY.PATH=VALUE",
+    help="Override a config value by dotted path, e.g. -s noc.buffer_depth=8 (repeatable).",
+)
+
+
+def run_folder_options(default_out: str) -> Callable:
+    """The options of commands that simulate and write a run folder (run, replay)."""
+    options = [
+        click.option("--placer", default="sequential", show_default=True,
+                     help="Placement algorithm (sequential, random, locality)."),
+        click.option("--out", type=click.Path(path_type=Path),
+                     help=f"Run folder [{default_out}]."),
+        click.option("--overwrite", is_flag=True, help="Replace an existing run folder."),
+        set_option,
+        click.option("--quiet", is_flag=True, help="No progress bar."),
+    ]  # fmt: skip
+
+    def decorate(command: Callable) -> Callable:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+def figure_table(title: str, rows: Sequence[tuple[str, str]]) -> Table:
+    """A two-column table of named figures, as every command prints its summary."""
+    table = Table(title=title, show_header=False)
+    table.add_column("figure", style="bold")
+    table.add_column("value", justify="right")
+    for name, value in rows:
+        table.add_row(name, value)
+    return table

@@ -1,0 +1,38 @@
+"""SRAM bytes a programmable PE reads and writes for its work (inputs to the energy model).
+
+Per received packet (sPyNNaker's path, :mod:`cores.synapse_lookup`): each binary-search step
+reads one 16-byte master-population-table entry; a row in SRAM is read whole (3 header words
+and its synaptic words, 4 bytes each; a DRAM row arrives by DMA into a buffer: counted once as
+an SRAM write); each synaptic word does a read-modify-write of a 2-byte ring buffer entry.
+Per neuron update: the neuron's state and parameters are read and its state written back
+(``neuron_state_bytes`` each way), and its ring buffer slot (2 types x 2 bytes) read and cleared.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from cores.ring_buffer import N_SYNAPSE_TYPES
+from cores.synaptic_matrix import ROW_HEADER_WORDS, TABLE_ENTRY_BYTES
+
+WORD_BYTES = 4
+RING_ENTRY_BYTES = 2
+
+
+def packet_sram_bytes(
+    steps: ArrayLike, words: ArrayLike, dram_bytes: ArrayLike
+) -> tuple[np.ndarray, np.ndarray]:
+    """(read, write) SRAM bytes of each received packet."""
+    steps, words, dram = (np.asarray(a, dtype=np.int64) for a in (steps, words, dram_bytes))
+    row = np.where(dram > 0, 0, WORD_BYTES * (ROW_HEADER_WORDS + words))
+    read = TABLE_ENTRY_BYTES * steps + row + RING_ENTRY_BYTES * words
+    write = RING_ENTRY_BYTES * words + dram
+    return read, write
+
+
+def update_sram_bytes(neurons: ArrayLike, neuron_state_bytes: int) -> tuple[np.ndarray, np.ndarray]:
+    """(read, write) SRAM bytes of updating ``neurons`` neurons (each way the same)."""
+    per_neuron = neuron_state_bytes + N_SYNAPSE_TYPES * RING_ENTRY_BYTES
+    traffic = np.asarray(neurons, dtype=np.int64) * per_neuron
+    return traffic, traffic
