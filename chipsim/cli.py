@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from chipsim.cli_common import config_argument, figure_table, set_option
+from chipsim.cli_map import map_
 from chipsim.cli_run import replay, run
 from chipsim.config import load_config
 from chipsim.errors import UserError
@@ -50,6 +51,7 @@ def info(config: Path, overrides: tuple[str, ...], as_json: bool) -> None:
 cli.add_command(run)
 cli.add_command(replay)
 cli.add_command(sweep)
+cli.add_command(map_)
 
 
 def _summary_table(s: ChipSummary) -> Table:

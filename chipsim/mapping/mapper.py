@@ -13,7 +13,7 @@ import numpy as np
 from chipsim.config import ChipConfig
 from chipsim.mapping.errors import MappingError
 from chipsim.mapping.layout import KEY_MASK, Program, SramPlan, build_program
-from chipsim.mapping.partition import Slices, partition
+from chipsim.mapping.partition import Slices, count_pairs, partition
 from chipsim.mapping.pes import PeMap, pe_map
 from chipsim.mapping.placement import place
 from chipsim.mapping.routing_tables import MeshShape, RoutingTables, multicast_trees
@@ -68,6 +68,7 @@ def map_network(
     plan = SramPlan(config.pe.sram_bytes, config.pe.sram_banks, config.pe.neuron_state_bytes)
     program = build_program(net, slices, pe_of_slice, config.chip.tick_s, seed, plan)
     _check_synapses(config, program)
+    _check_dram(config, program)
     tables = None
     if config.noc.routing is Routing.MULTICAST_TABLE:
         tables = _routing_tables(config, program, pes)
@@ -85,8 +86,8 @@ def slice_traffic(net: ExpandedNetwork, slices: Slices) -> tuple[np.ndarray, ...
     """Edges (src slice, dst slice, weight): one unit per synapse between them."""
     src = slices.of_neurons(net.connections.pre)
     dst = slices.of_neurons(net.connections.post)
-    pairs, weight = np.unique(src * np.int64(len(slices)) + dst, return_counts=True)
-    return pairs // len(slices), pairs % len(slices), weight.astype(np.float64)
+    src, dst, weight = count_pairs(src, dst, len(slices))
+    return src, dst, weight.astype(np.float64)
 
 
 def _check_synapses(config: ChipConfig, program: Program) -> None:
@@ -97,6 +98,23 @@ def _check_synapses(config: ChipConfig, program: Program) -> None:
         raise MappingError(
             f"PE {int(program.pe_of_slice[worst])} (slice {worst}) needs {per_slice[worst]} "
             f"synapses; a PE holds at most {config.pe.max_synapses}"
+        )
+
+
+def _check_dram(config: ChipConfig, program: Program) -> None:
+    """Refuse synaptic rows that overflow the chip's DRAM (they spill there from SRAM)."""
+    used = [
+        (matrix.dram_bytes(), int(s))
+        for group in program.groups
+        for s, matrix in zip(group.layout.slices, getattr(group, "matrices", ()), strict=False)
+    ]
+    total = sum(nbytes for nbytes, _ in used)
+    if total > config.memory.dram_bytes:
+        most, s = max(used)
+        raise MappingError(
+            f"DRAM overflow: synaptic rows need {total} bytes of DRAM, the chip has "
+            f"{config.memory.dram_bytes} (most on PE {int(program.pe_of_slice[s])} (slice {s}): "
+            f"{most} bytes)"
         )
 
 
