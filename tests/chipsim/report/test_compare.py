@@ -12,9 +12,17 @@ def test_compare_run_with_itself_has_no_difference(run_dir):
     assert len(differences(frame)) == 0
     assert set(frame["status"]) == {"equal", "timing"}
     assert set(frame.loc[frame["status"] == "timing", "key"]) == {
-        "wall_time_s", "ticks_per_s", "real_time_factor",
+        "wall_time_s", "ticks_per_s", "real_time_factor", "wall_time_by_part_s",
     }  # fmt: skip
     assert {"config", "workload", "summary"} <= set(frame["section"])
+
+
+def test_two_runs_of_the_same_workload_have_no_difference(run_dir, make_run, tmp_path):
+    """A second run of the same config, workload and seed differs only in timing figures."""
+    again = make_run(tmp_path / "again")
+    frame = compare_runs(load_run(run_dir), load_run(again))
+    assert len(differences(frame)) == 0
+    assert "wall_time_by_part_s" in set(frame.loc[frame["status"] == "timing", "key"])
 
 
 def test_one_override_is_listed_first(run_dir, make_run, tmp_path):
