@@ -54,10 +54,29 @@ def test_run_equals_ideal_when_nothing_is_late(config, n, model, overrides) -> N
     np.testing.assert_array_equal(neuron, ideal.neuron)
 
 
-def test_every_packet_copy_is_delivered_or_counted() -> None:
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        ["noc.buffer_depth=1"],
+        # a 20 kHz NoC (20 cycles a tick) is saturated: packets queue for ticks
+        ["noc.buffer_depth=1", "noc.clock_hz=2e4"],
+        # the same with drop-after-N-cycles routers; unicast, since a dropped multicast copy
+        # counts once however many destinations it would still have reached
+        [
+            "noc.clock_hz=2e4",
+            "noc.routing=xy",
+            "noc.blocked_policy=drop",
+            "noc.drop_after_cycles=8",
+        ],
+    ],
+    ids=["shallow-buffers", "saturated", "saturated-dropping"],
+)
+def test_every_packet_copy_is_delivered_or_counted(overrides) -> None:
     """Conservation: each spike reaches each destination PE once, or is counted dropped."""
-    chip = load_config(CONFIGS / "tiny.yaml", ["noc.buffer_depth=1"])
+    chip = load_config(CONFIGS / "tiny.yaml", overrides)
     result = run_network(chip, balanced(400), ticks=30, seed=1)
+    if "noc.clock_hz=2e4" in overrides:  # the NoC really is saturated: late or dropped
+        assert result.summary["late_packets"] + result.summary["dropped_noc_packets"] > 0
     program = result.mapping.program
     tick, neuron = spikes_of(result)
     slices = program.slices.of_neurons(neuron)
