@@ -11,7 +11,8 @@ import numpy as np
 from libc.stdint cimport int32_t, int64_t, uint8_t
 
 from noc._core cimport (
-    C_BUF_WRITES, C_MAX_OCC, E_INJECTED, E_WAIT, NC, NDIR, Core, push_flit,
+    C_BUF_WRITES, C_MAX_OCC, E_INJECTED, E_WAIT, NC, NDIR, Branch, Core, InVC, OutVC, Slot,
+    push_flit,
 )
 from noc._router cimport router_cycle
 
@@ -88,21 +89,16 @@ cdef class EngineCore:
         ng = c.R * c.NI
         port, vc = (np.arange(ng) // c.V) % c.P, np.arange(ng) % c.V
         caps = np.where(port < NDIR, c.D, np.where(vc == 0, queue_flits, 0))
-        self._set("cap", caps.astype(np.int32))
-        self._set("base", (np.cumsum(caps) - caps).astype(np.int64))
-        slots = int(caps.sum())
-        self._set("slot_pkt", np.zeros(slots, dtype=np.int32))
-        self._set("slot_hops", np.zeros(slots, dtype=np.int32))
-        self._set("slot_ready", np.zeros(slots, dtype=np.int64))
-        for name in ("head", "cnt", "popped", "dropped", "act_br", "pend_va", "alloc"):
-            self._set(name, np.zeros(ng, dtype=np.int32))
-        self._set("route", np.full(ng, -1, dtype=np.int32))
-        self._set("b_sent", np.zeros(ng * c.P, dtype=np.int32))
-        self._set("b_ovc", np.full(ng * c.P, -1, dtype=np.int32))
-        self._set("owner", np.full(ng, -1, dtype=np.int32))
-        self._set("credits", np.where(port < NDIR, c.D, 0).astype(np.int32))
-        for name in ("cr_head", "cr_cnt", "rr_va"):
-            self._set(name, np.zeros(ng, dtype=np.int32))
+        vcs = np.zeros(ng, dtype=_struct_dtype(_IN_VC, sizeof(InVC)))
+        vcs["cap"], vcs["base"], vcs["route"] = caps, np.cumsum(caps) - caps, -1
+        self._set("vc", vcs)
+        self._set("slot", np.zeros(int(caps.sum()), dtype=_struct_dtype(_SLOT, sizeof(Slot))))
+        branches = np.zeros(ng * c.P, dtype=_struct_dtype(_BRANCH, sizeof(Branch)))
+        branches["ovc"] = -1
+        self._set("br", branches)
+        ovcs = np.zeros(ng, dtype=_struct_dtype(_OUT_VC, sizeof(OutVC)))
+        ovcs["owner"], ovcs["credits"] = -1, np.where(port < NDIR, c.D, 0)
+        self._set("ovc", ovcs)
         self._set("cr_time", np.zeros(ng * c.D, dtype=np.int64))
         self._set("rr_in", np.zeros(c.R * c.P, dtype=np.int32))
         self._set("rr_out", np.zeros(c.R * c.P, dtype=np.int32))
@@ -278,7 +274,7 @@ cdef class EngineCore:
             ep = self.wl[i]
             r = ep // c.L
             g = r * c.NI + (NDIR + ep - r * c.L) * c.V
-            while self.wt_head[ep] >= 0 and c.cap[g] - c.cnt[g] >= c.F:
+            while self.wt_head[ep] >= 0 and c.vc[g].cap - c.vc[g].cnt >= c.F:
                 pid = self.wt_head[ep]
                 self.wt_head[ep] = self.pk_next[pid]
                 if self.wt_head[ep] < 0:
@@ -297,6 +293,25 @@ cdef class EngineCore:
 
 
 include "_pointers.pxi"
+
+# Fields of the structs of noc/_core.pxd, in declaration order (NumPy structured dtypes with
+# C alignment; _struct_dtype checks the size against the C struct).
+_IN_VC = (("base", np.int64),) + tuple(
+    (name, np.int32)
+    for name in ("cap", "head", "cnt", "route", "popped", "dropped", "act_br", "pend_va", "alloc")
+)
+_SLOT = (("ready", np.int64), ("pkt", np.int32), ("hops", np.int32))
+_BRANCH = (("sent", np.int32), ("ovc", np.int32))
+_OUT_VC = tuple((name, np.int32) for name in ("owner", "credits", "cr_head", "cr_cnt", "rr_va"))
+
+
+def _struct_dtype(fields, size):
+    """The NumPy dtype of a C struct of ``fields`` ((name, type) pairs) that is ``size`` bytes."""
+    dtype = np.dtype(list(fields), align=True)
+    if dtype.itemsize != size:
+        raise RuntimeError(f"struct layout mismatch: {dtype} is not {size} bytes")
+    return dtype
+
 
 _OUTPUT_FIELDS = ("o_arr", "o_dest", "o_key", "o_src", "o_inj", "o_hops", "o_tag")
 
