@@ -11,7 +11,7 @@
 # - output VC h = (r * P + o) * V + w: ovc[h] (owner: input index i, -1 free; credits; the VC
 #   allocator's round-robin pointer for h; a ring of pending credit returns cr_time[h * D ..]
 #   at cr_head, cr_cnt long).
-# - packets pk_*[id]; delivery records o_*[n_out]; counters rc[r * NC + c], lf[r * 4 + d],
+# - packets pk[id]; delivery records o_*[n_out]; counters rc[r * NC + c], lf[r * 4 + d],
 #   ec[endpoint * 3 + c] (columns as in noc.stats).
 
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
@@ -61,6 +61,14 @@ ctypedef struct OutVC:
     int32_t owner, credits, cr_head, cr_cnt, rr_va
 
 
+# One packet's fields together (# perf: +1.5 % flit-hops/s CPU on 8x8 uniform at 0.17, +2 % on
+# the 64x64 windowed run, back to back against one array per field).
+ctypedef struct Packet:
+    int64_t cycle, tag  # injection cycle, the caller's tag
+    int32_t src, live, next  # source endpoint, copies not finished, next in source FIFO
+    uint32_t key  # destination endpoint or multicast key
+
+
 ctypedef struct Core:
     int R, P, V, L, F, D, Lk, Rp, E, width, height, NI
     bint multicast, torus, drop
@@ -98,11 +106,7 @@ ctypedef struct Core:
     int32_t* grant_in
     uint64_t ready, wanting, moved, dropped_now
     # packets
-    int64_t* pk_cycle
-    int32_t* pk_src
-    int32_t* pk_live
-    uint32_t* pk_key
-    int64_t* pk_tag
+    Packet* pk
     int32_t* free_ids
     int n_free
     # counters and delivery records

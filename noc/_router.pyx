@@ -75,12 +75,12 @@ cdef void route_compute(Core* c, int r) noexcept nogil:
             c.rc[r * NC + C_UNROUTED] += 1
             finish_copy(c, pid)
         else:
-            c.pk_live[pid] += bit_count(<uint64_t>route) - 1
+            c.pk[pid].live += bit_count(<uint64_t>route) - 1
 
 
 cdef int compute_route(Core* c, int r, int p, int pid) noexcept nogil:
     """Output-port bitmask: XY, or the first matching table entry, or default routing."""
-    cdef uint32_t key = c.pk_key[pid]
+    cdef uint32_t key = c.pk[pid].key
     cdef int i, d
     if not c.multicast:
         return 1 << xy_output(c, r, <int>key)
@@ -323,11 +323,11 @@ cdef void eject(Core* c, int r, int port, int k, int64_t s) noexcept nogil:
         n = c.n_out
         c.o_arr[n] = c.now + 1
         c.o_dest[n] = ep
-        c.o_key[n] = c.pk_key[pid]
-        c.o_src[n] = c.pk_src[pid]
-        c.o_inj[n] = c.pk_cycle[pid]
+        c.o_key[n] = c.pk[pid].key
+        c.o_src[n] = c.pk[pid].src
+        c.o_inj[n] = c.pk[pid].cycle
         c.o_hops[n] = c.slot[s].hops
-        c.o_tag[n] = c.pk_tag[pid]
+        c.o_tag[n] = c.pk[pid].tag
         c.n_out = n + 1
         finish_copy(c, pid)
 
@@ -379,8 +379,8 @@ cdef void pop_flits(Core* c, int r) noexcept nogil:
 
 
 cdef inline void finish_copy(Core* c, int pid) noexcept nogil:
-    c.pk_live[pid] -= 1
-    if c.pk_live[pid] == 0:
+    c.pk[pid].live -= 1
+    if c.pk[pid].live == 0:
         c.unfinished -= 1
         c.free_ids[c.n_free] = pid
         c.n_free += 1
