@@ -40,9 +40,10 @@ cdef enum:
 
 
 # Input VCs, slots, branches and output VCs are arrays of structs, so that one visit touches
-# one cache line instead of one per field (# perf: +36 % flit-hops/s CPU on 64x64 XY, 30
-# ticks of 500 cycles with 3,000 packets each; +3.5 % on 8x8 uniform at 0.17; measured back
-# to back against the field-per-array layout, load average 3.0 on 2 cores).
+# one cache line instead of one per field (# perf: +15 % flit-hops/s CPU on 64x64 XY, 30
+# ticks of 500 cycles with 3,000 packets each, median of 4 back-to-back pairs of best-of-3
+# runs against the field-per-array layout; +3.5 % on 8x8 uniform at 0.17; load 1.6-3 on 2
+# cores).
 ctypedef struct InVC:
     int64_t base
     int32_t cap, head, cnt, route, popped, dropped, act_br, pend_va, alloc
@@ -61,8 +62,8 @@ ctypedef struct OutVC:
     int32_t owner, credits, cr_head, cr_cnt, rr_va
 
 
-# One packet's fields together (# perf: +1.5 % flit-hops/s CPU on 8x8 uniform at 0.17, +2 % on
-# the 64x64 windowed run, back to back against one array per field).
+# One packet's fields together (# perf: +1.5 % flit-hops/s CPU on 8x8 uniform at 0.17, within
+# noise on the 64x64 windowed run, back to back against one array per field).
 ctypedef struct Packet:
     int64_t cycle, tag  # injection cycle, the caller's tag
     int32_t src, live, next  # source endpoint, copies not finished, next in source FIFO

@@ -18,6 +18,7 @@ window on that mesh.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -120,6 +121,7 @@ def main() -> None:
     parser.add_argument("--no-docs", action="store_true", help="do not touch benchmarks.md")
     parser.add_argument("--figures", action="store_true", help="also draw the latency curves")
     args = parser.parse_args()
+    load = os.getloadavg()[0]
     mesh = Mesh(8, 8, 1)
     saturation = find_saturation(mesh)
     rate = saturation / 2
@@ -147,17 +149,20 @@ Chipsim-like windows (64x64 mesh, XY, 30 ticks of 500 cycles, 3,000 packets per 
 {d_cpu / 30 * 1e3:.1f} ms per tick. An idle `advance()` on that mesh costs {idle_us:.1f} us
 (per-call overhead).
 
-The machine's 2 cores were shared with other jobs while this ran: wall time includes waiting
-for a core; CPU time is what the engine itself took.
+The machine's 2 cores were shared with other jobs while this ran (1-minute load average
+{load:.1f} at the start): wall time includes waiting for a core; CPU time is what the engine
+itself took.
 
 Before/after the layout work of the `nocperf` branch (same machine, same commands, the main
-branch at a7632f0 built beside it and measured back to back, CPU time, best of 3):
+branch at a7632f0 built beside it and measured back to back, CPU time, best of 3; main's
+64x64 figure is the median of 4 such runs, range 3.8-4.3 M, the same runs of this branch gave
+4.5-5.0 M):
 
 | run | main a7632f0 | this run |
 |---|---|---|
-| 8x8 uniform at 0.17, flit-hops/s | 6.8 M | {per_cpu / 1e6:.1f} M |
-| 64x64 chipsim-like windows, flit-hops/s | 3.9 M | {d_hops / d_cpu / 1e6:.1f} M |
-| idle `advance()` on 64x64, per call | 25.6 us | {idle_us:.1f} us |
+| 8x8 uniform at 0.17, flit-hops/s | 6.9 M | {per_cpu / 1e6:.1f} M |
+| 64x64 chipsim-like windows, flit-hops/s | 4.1 M | {d_hops / d_cpu / 1e6:.1f} M |
+| idle `advance()` on 64x64, per call | 25 us | {idle_us:.1f} us |
 
 Where the time goes (callgrind instruction counts, 8x8 at 0.17; perf counters are not
 available here): about 1,150 instructions per flit-hop, spread over the stages (switch
@@ -165,7 +170,7 @@ allocation ~30 %, crossbar + link + buffer write ~20 %, VC allocation ~15 %, buf
 credit ~15 %, route computation ~10 %), at about 3 instructions per cycle; visits of routers
 whose flits are not ready yet and the Python side are a few per cent. Field-per-array
 state cost one cache line per field on large meshes: arrays of structs per input VC, slot,
-branch, output VC and packet gave +36 % on the 64x64 run and +5 % on 8x8. The issue's floor
+branch, output VC and packet gave about +15 % on the 64x64 run and +5 % on 8x8. The issue's floor
 (20 M/s) needs about 3x fewer instructions per flit-hop than the present general stage
 functions (multicast branches, VC classes, drop policy, per-event counters) execute: a
 specialised unicast path or a stage-fused router loop, not more tuning of this layout.
