@@ -170,10 +170,15 @@ allocation ~30 %, crossbar + link + buffer write ~20 %, VC allocation ~15 %, buf
 credit ~15 %, route computation ~10 %), at about 3 instructions per cycle; visits of routers
 whose flits are not ready yet and the Python side are a few per cent. Field-per-array
 state cost one cache line per field on large meshes: arrays of structs per input VC, slot,
-branch, output VC and packet gave about +15 % on the 64x64 run and +5 % on 8x8. The issue's floor
-(20 M/s) needs about 3x fewer instructions per flit-hop than the present general stage
-functions (multicast branches, VC classes, drop policy, per-event counters) execute: a
-specialised unicast path or a stage-fused router loop, not more tuning of this layout.
+branch, output VC and packet gave about +15 % on the 64x64 run and +5 % on 8x8. In a
+whole-chip run (`python scripts/bench_run.py --case truenorth --cores 1024 --ticks 100`,
+one advance() per 1 ms tick) the NoC part went from 1.38 to 1.24 s (one run each, back to
+back). The issue's floor (20 M/s) needs about 3x fewer instructions per flit-hop than the
+present general stage functions (multicast branches, VC classes, drop policy, per-event
+counters) execute: a specialised unicast path or a stage-fused router loop, not more tuning
+of this layout. Tried and dropped (no gain, measured back to back): local copies of the
+struct's scalars in the stage functions (+4 % instructions), a per-router struct (occupancy,
+flit counts), a switch allocator that gathers per-port candidates first (-2 %).
 
 Latency curves: `python scripts/bench_noc.py --figures` writes
 docs/figures/noc_latency_4x4.png, noc_latency_8x8.png and noc_latency_16x16.png (uniform,
