@@ -138,7 +138,7 @@ class NocEngine:
         self._core.run(until_cycle)  # both cores run to until_cycle
         window = _window(self._carry, self._core.take_output())
         self._carry = None
-        if window is None:  # perf: nothing arrived, the common case of a short window
+        if window is None:  # nothing arrived (see the perf note of _window)
             return empty_deliveries()
         cut = int(np.searchsorted(window[0], until_cycle))
         if cut < len(window[0]):
