@@ -11,7 +11,8 @@ import numpy as np
 from libc.stdint cimport int32_t, int64_t, uint8_t
 
 from noc._core cimport (
-    C_BUF_WRITES, C_MAX_OCC, E_INJECTED, E_WAIT, NC, NDIR, Core, push_flit,
+    C_BUF_WRITES, C_MAX_OCC, E_INJECTED, E_WAIT, NC, NDIR, Branch, Core, InVC, OutVC, Packet,
+    Slot, push_flit,
 )
 from noc._router cimport router_cycle
 
@@ -29,7 +30,7 @@ cdef class EngineCore:
 
     cdef Core c
     cdef dict arrays  # name -> NumPy array the struct points into (keeps them alive)
-    cdef int32_t[::1] fut, wt_head, wt_tail, wl, pk_next
+    cdef int32_t[::1] fut, wt_head, wt_tail, wl
     cdef uint8_t[::1] in_wl
     cdef int fut_pos, n_wl, n_pk, out_cap
 
@@ -88,21 +89,16 @@ cdef class EngineCore:
         ng = c.R * c.NI
         port, vc = (np.arange(ng) // c.V) % c.P, np.arange(ng) % c.V
         caps = np.where(port < NDIR, c.D, np.where(vc == 0, queue_flits, 0))
-        self._set("cap", caps.astype(np.int32))
-        self._set("base", (np.cumsum(caps) - caps).astype(np.int64))
-        slots = int(caps.sum())
-        self._set("slot_pkt", np.zeros(slots, dtype=np.int32))
-        self._set("slot_hops", np.zeros(slots, dtype=np.int32))
-        self._set("slot_ready", np.zeros(slots, dtype=np.int64))
-        for name in ("head", "cnt", "popped", "dropped", "act_br", "pend_va", "alloc"):
-            self._set(name, np.zeros(ng, dtype=np.int32))
-        self._set("route", np.full(ng, -1, dtype=np.int32))
-        self._set("b_sent", np.zeros(ng * c.P, dtype=np.int32))
-        self._set("b_ovc", np.full(ng * c.P, -1, dtype=np.int32))
-        self._set("owner", np.full(ng, -1, dtype=np.int32))
-        self._set("credits", np.where(port < NDIR, c.D, 0).astype(np.int32))
-        for name in ("cr_head", "cr_cnt", "rr_va"):
-            self._set(name, np.zeros(ng, dtype=np.int32))
+        vcs = np.zeros(ng, dtype=_struct_dtype(_IN_VC, sizeof(InVC)))
+        vcs["cap"], vcs["base"], vcs["route"] = caps, np.cumsum(caps) - caps, -1
+        self._set("vc", vcs)
+        self._set("slot", np.zeros(int(caps.sum()), dtype=_struct_dtype(_SLOT, sizeof(Slot))))
+        branches = np.zeros(ng * c.P, dtype=_struct_dtype(_BRANCH, sizeof(Branch)))
+        branches["ovc"] = -1
+        self._set("br", branches)
+        ovcs = np.zeros(ng, dtype=_struct_dtype(_OUT_VC, sizeof(OutVC)))
+        ovcs["owner"], ovcs["credits"] = -1, np.where(port < NDIR, c.D, 0)
+        self._set("ovc", ovcs)
         self._set("cr_time", np.zeros(ng * c.D, dtype=np.int64))
         self._set("rr_in", np.zeros(c.R * c.P, dtype=np.int32))
         self._set("rr_out", np.zeros(c.R * c.P, dtype=np.int32))
@@ -123,13 +119,8 @@ cdef class EngineCore:
         self.n_wl = 0
 
     def _init_packets(self, n):
-        self._set("pk_cycle", np.zeros(n, dtype=np.int64))
-        self._set("pk_src", np.zeros(n, dtype=np.int32))
-        self._set("pk_live", np.zeros(n, dtype=np.int32))
-        self._set("pk_key", np.zeros(n, dtype=np.uint32))
-        self._set("pk_tag", np.zeros(n, dtype=np.int64))
+        self._set("pk", np.zeros(n, dtype=_struct_dtype(_PACKET, sizeof(Packet))))
         self._set("free_ids", np.arange(n - 1, -1, -1, dtype=np.int32))
-        self.pk_next = np.zeros(n, dtype=np.int32)
         self.c.n_free, self.n_pk = n, n
         self.fut = np.zeros(0, dtype=np.int32)
         self.fut_pos = 0
@@ -137,9 +128,7 @@ cdef class EngineCore:
     def _grow_packets(self, need):
         n = self.n_pk
         new_n = max(2 * n, n + need)
-        for name in ("pk_cycle", "pk_src", "pk_live", "pk_key", "pk_tag"):
-            self._set(name, _grown(self.arrays[name], new_n))
-        self.pk_next = _grown(np.asarray(self.pk_next), new_n)
+        self._set("pk", _grown(self.arrays["pk"], new_n))
         free = np.empty(new_n, dtype=np.int32)
         free[: self.c.n_free] = self.arrays["free_ids"][: self.c.n_free]
         free[self.c.n_free : self.c.n_free + new_n - n] = np.arange(new_n - 1, n - 1, -1)
@@ -182,14 +171,15 @@ cdef class EngineCore:
             self._grow_packets(n - self.c.n_free)
         ids = self.arrays["free_ids"][self.c.n_free - n : self.c.n_free][::-1].copy()
         self.c.n_free -= n
-        self.arrays["pk_cycle"][ids] = cycle
-        self.arrays["pk_src"][ids] = src
-        self.arrays["pk_key"][ids] = key
-        self.arrays["pk_tag"][ids] = tag
-        self.arrays["pk_live"][ids] = 1
-        np.asarray(self.pk_next)[ids] = -1
+        pk = self.arrays["pk"]
+        pk["cycle"][ids] = cycle
+        pk["src"][ids] = src
+        pk["key"][ids] = key
+        pk["tag"][ids] = tag
+        pk["live"][ids] = 1
+        pk["next"][ids] = -1
         waiting = np.concatenate([np.asarray(self.fut)[self.fut_pos :], ids])
-        order = np.argsort(self.arrays["pk_cycle"][waiting], kind="stable")
+        order = np.argsort(pk["cycle"][waiting], kind="stable")
         self.fut = np.ascontiguousarray(waiting[order])
         self.fut_pos = 0
         self.c.unfinished += n
@@ -201,7 +191,7 @@ cdef class EngineCore:
     @property
     def next_future_cycle(self):
         if self.fut_pos < len(self.fut):
-            return int(self.arrays["pk_cycle"][self.fut[self.fut_pos]])
+            return int(self.arrays["pk"]["cycle"][self.fut[self.fut_pos]])
         return -1
 
     def run(self, int64_t until):
@@ -232,7 +222,7 @@ cdef class EngineCore:
             if c.n_act == 0 and self.n_wl == 0:
                 nxt = until
                 if self.fut_pos < self.fut.shape[0]:
-                    nxt = min(c.pk_cycle[self.fut[self.fut_pos]], until)
+                    nxt = min(c.pk[self.fut[self.fut_pos]].cycle, until)
                 if nxt > c.now:
                     c.now = nxt
                 if c.now >= until:
@@ -260,14 +250,14 @@ cdef class EngineCore:
         from the FIFOs into the injection queues (local input ports) while they fit."""
         cdef Core* c = &self.c
         cdef int pid, ep, i, k, j, r, g
-        while self.fut_pos < self.fut.shape[0] and c.pk_cycle[self.fut[self.fut_pos]] <= c.now:
+        while self.fut_pos < self.fut.shape[0] and c.pk[self.fut[self.fut_pos]].cycle <= c.now:
             pid = self.fut[self.fut_pos]
             self.fut_pos += 1
-            ep = c.pk_src[pid]
+            ep = c.pk[pid].src
             if self.wt_tail[ep] < 0:
                 self.wt_head[ep] = pid
             else:
-                self.pk_next[self.wt_tail[ep]] = pid
+                c.pk[self.wt_tail[ep]].next = pid
             self.wt_tail[ep] = pid
             if not self.in_wl[ep]:
                 self.in_wl[ep] = 1
@@ -278,16 +268,16 @@ cdef class EngineCore:
             ep = self.wl[i]
             r = ep // c.L
             g = r * c.NI + (NDIR + ep - r * c.L) * c.V
-            while self.wt_head[ep] >= 0 and c.cap[g] - c.cnt[g] >= c.F:
+            while self.wt_head[ep] >= 0 and c.vc[g].cap - c.vc[g].cnt >= c.F:
                 pid = self.wt_head[ep]
-                self.wt_head[ep] = self.pk_next[pid]
+                self.wt_head[ep] = c.pk[pid].next
                 if self.wt_head[ep] < 0:
                     self.wt_tail[ep] = -1
                 for j in range(c.F):
                     push_flit(c, r, g - r * c.NI, pid, c.now + c.Rp - 1, 0)
                 c.rc[r * NC + C_BUF_WRITES] += c.F
                 c.ec[ep * 3 + E_INJECTED] += 1
-                c.ec[ep * 3 + E_WAIT] += c.now - c.pk_cycle[pid]
+                c.ec[ep * 3 + E_WAIT] += c.now - c.pk[pid].cycle
             if self.wt_head[ep] >= 0:
                 self.wl[k] = ep
                 k += 1
@@ -297,6 +287,28 @@ cdef class EngineCore:
 
 
 include "_pointers.pxi"
+
+# Fields of the structs of noc/_core.pxd, in declaration order (NumPy structured dtypes with
+# C alignment; _struct_dtype checks the size against the C struct).
+_IN_VC = (("base", np.int64),) + tuple(
+    (name, np.int32)
+    for name in ("cap", "head", "cnt", "route", "popped", "dropped", "act_br", "pend_va", "alloc")
+)
+_PACKET = (("cycle", np.int64), ("tag", np.int64)) + tuple(
+    (name, np.int32) for name in ("src", "live", "next")
+) + (("key", np.uint32),)
+_SLOT = (("ready", np.int64), ("pkt", np.int32), ("hops", np.int32))
+_BRANCH = (("sent", np.int32), ("ovc", np.int32))
+_OUT_VC = tuple((name, np.int32) for name in ("owner", "credits", "cr_head", "cr_cnt", "rr_va"))
+
+
+def _struct_dtype(fields, size):
+    """The NumPy dtype of a C struct of ``fields`` ((name, type) pairs) that is ``size`` bytes."""
+    dtype = np.dtype(list(fields), align=True)
+    if dtype.itemsize != size:
+        raise RuntimeError(f"struct layout mismatch: {dtype} is not {size} bytes")
+    return dtype
+
 
 _OUTPUT_FIELDS = ("o_arr", "o_dest", "o_key", "o_src", "o_inj", "o_hops", "o_tag")
 

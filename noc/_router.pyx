@@ -30,7 +30,7 @@ cdef void router_cycle(Core* c, int r) noexcept nogil:
         i = ctz64(m)
         m &= m - 1
         g = r * c.NI + i
-        if c.slot_ready[c.base[g] + c.head[g]] <= c.now:
+        if c.slot[c.vc[g].base + c.vc[g].head].ready <= c.now:
             ready |= <uint64_t>1 << i
     if not ready:
         return
@@ -57,30 +57,30 @@ cdef void route_compute(Core* c, int r) noexcept nogil:
         i = ctz64(m)
         m &= m - 1
         g = r * c.NI + i
-        if c.route[g] >= 0:
+        if c.vc[g].route >= 0:
             continue
-        pid = c.slot_pkt[c.base[g] + c.head[g]]
+        pid = c.slot[c.vc[g].base + c.vc[g].head].pkt
         route = compute_route(c, r, c.port_of[i], pid)
-        c.route[g] = route
-        c.act_br[g] = route
-        c.pend_va[g] = route
-        c.alloc[g] = 0
-        c.dropped[g] = 0
+        c.vc[g].route = route
+        c.vc[g].act_br = route
+        c.vc[g].pend_va = route
+        c.vc[g].alloc = 0
+        c.vc[g].dropped = 0
         b = route
         while b:
             o = ctz64(b)
             b &= b - 1
-            c.b_sent[g * c.P + o] = 0
+            c.br[g * c.P + o].sent = 0
         if route == 0:
             c.rc[r * NC + C_UNROUTED] += 1
             finish_copy(c, pid)
         else:
-            c.pk_live[pid] += bit_count(<uint64_t>route) - 1
+            c.pk[pid].live += bit_count(<uint64_t>route) - 1
 
 
 cdef int compute_route(Core* c, int r, int p, int pid) noexcept nogil:
     """Output-port bitmask: XY, or the first matching table entry, or default routing."""
-    cdef uint32_t key = c.pk_key[pid]
+    cdef uint32_t key = c.pk[pid].key
     cdef int i, d
     if not c.multicast:
         return 1 << xy_output(c, r, <int>key)
@@ -123,26 +123,26 @@ cdef void drop_blocked(Core* c, int r) noexcept nogil:
         m &= m - 1
         g = r * c.NI + i
         unstarted = 0
-        b = c.act_br[g]
+        b = c.vc[g].act_br
         while b:
             o = ctz64(b)
             b &= b - 1
-            if c.b_sent[g * c.P + o] == 0:
+            if c.br[g * c.P + o].sent == 0:
                 unstarted |= 1 << o
-        if not unstarted or c.now - c.slot_ready[c.base[g] + c.head[g]] < c.drop_after:
+        if not unstarted or c.now - c.slot[c.vc[g].base + c.vc[g].head].ready < c.drop_after:
             continue
-        pid = c.slot_pkt[c.base[g] + c.head[g]]
+        pid = c.slot[c.vc[g].base + c.vc[g].head].pkt
         while unstarted:
             o = ctz64(unstarted)
             unstarted &= unstarted - 1
-            if c.b_ovc[g * c.P + o] >= 0:
-                c.owner[(r * c.P + o) * c.V + c.b_ovc[g * c.P + o]] = -1
-                c.b_ovc[g * c.P + o] = -1
-            c.dropped[g] |= 1 << o
+            if c.br[g * c.P + o].ovc >= 0:
+                c.ovc[(r * c.P + o) * c.V + c.br[g * c.P + o].ovc].owner = -1
+                c.br[g * c.P + o].ovc = -1
+            c.vc[g].dropped |= 1 << o
             c.dropped_now |= <uint64_t>1 << i
-            c.act_br[g] &= ~(1 << o)
-            c.pend_va[g] &= ~(1 << o)
-            c.alloc[g] &= ~(1 << o)
+            c.vc[g].act_br &= ~(1 << o)
+            c.vc[g].pend_va &= ~(1 << o)
+            c.vc[g].alloc &= ~(1 << o)
             c.rc[r * NC + C_DROPPED] += 1
             finish_copy(c, pid)
 
@@ -155,7 +155,7 @@ cdef void vc_allocate(Core* c, int r) noexcept nogil:
     while m:
         i = ctz64(m)
         m &= m - 1
-        b = c.pend_va[r * c.NI + i]
+        b = c.vc[r * c.NI + i].pend_va
         while b:
             o = ctz64(b)
             b &= b - 1
@@ -169,15 +169,15 @@ cdef void vc_allocate(Core* c, int r) noexcept nogil:
     while touched:
         k = ctz64(touched)
         touched &= touched - 1
-        i = first_from(c.va_req[k], c.rr_va[h0 + k])
-        c.rr_va[h0 + k] = i + 1 if i + 1 < c.NI else 0
+        i = first_from(c.va_req[k], c.ovc[h0 + k].rr_va)
+        c.ovc[h0 + k].rr_va = i + 1 if i + 1 < c.NI else 0
         c.rc[r * NC + C_VC_ARB] += 1
-        c.owner[h0 + k] = i
+        c.ovc[h0 + k].owner = i
         g = h0 + i
         o = c.port_of[k]  # k // V
-        c.b_ovc[g * c.P + o] = k - o * c.V
-        c.pend_va[g] &= ~(1 << o)
-        c.alloc[g] |= 1 << o
+        c.br[g * c.P + o].ovc = k - o * c.V
+        c.vc[g].pend_va &= ~(1 << o)
+        c.vc[g].alloc |= 1 << o
 
 
 cdef int free_output_vc(Core* c, int r, int p, int v, int o) noexcept nogil:
@@ -186,7 +186,7 @@ cdef int free_output_vc(Core* c, int r, int p, int v, int o) noexcept nogil:
     splits the VCs in two classes."""
     cdef int h = (r * c.P + o) * c.V, w, lo = 0, hi = c.V, half
     if o >= NDIR:
-        if c.owner[h] < 0 and c.now >= c.eject_ready[r * c.L + o - NDIR]:
+        if c.ovc[h].owner < 0 and c.now >= c.eject_ready[r * c.L + o - NDIR]:
             return 0
         return -1
     if c.torus:
@@ -196,33 +196,33 @@ cdef int free_output_vc(Core* c, int r, int p, int v, int o) noexcept nogil:
         else:
             hi = half
     for w in range(lo, hi):
-        if c.owner[h + w] < 0:
+        if c.ovc[h + w].owner < 0:
             return w
     return -1
 
 
 cdef inline bint has_credit(Core* c, int h) noexcept nogil:
     """Absorb credits returned by now; whether output VC h may send a flit."""
-    while c.cr_cnt[h] > 0 and c.cr_time[h * c.D + c.cr_head[h]] <= c.now:
-        c.cr_head[h] = c.cr_head[h] + 1 if c.cr_head[h] + 1 < c.D else 0
-        c.cr_cnt[h] -= 1
-        c.credits[h] += 1
-    return c.credits[h] > 0
+    while c.ovc[h].cr_cnt > 0 and c.cr_time[h * c.D + c.ovc[h].cr_head] <= c.now:
+        c.ovc[h].cr_head = c.ovc[h].cr_head + 1 if c.ovc[h].cr_head + 1 < c.D else 0
+        c.ovc[h].cr_cnt -= 1
+        c.ovc[h].credits += 1
+    return c.ovc[h].credits > 0
 
 
 cdef int ready_branches(Core* c, int r, int i) noexcept nogil:
     """Branches of VC i's head packet holding an output VC, with a ready flit and a credit;
     marks VC i as wanting when any live branch has a ready flit."""
-    cdef int g = r * c.NI + i, o, k, mask = 0, b = c.act_br[g]
+    cdef int g = r * c.NI + i, o, k, mask = 0, b = c.vc[g].act_br
     while b:
         o = ctz64(b)
         b &= b - 1
-        k = c.b_sent[g * c.P + o]
-        if k != c.popped[g] and ready_slot(c, g, k, c.now) < 0:  # the head slot is ready
+        k = c.br[g * c.P + o].sent
+        if k != c.vc[g].popped and ready_slot(c, g, k, c.now) < 0:  # the head slot is ready
             continue
         c.wanting |= <uint64_t>1 << i
-        if c.alloc[g] >> o & 1 and (
-            o >= NDIR or has_credit(c, (r * c.P + o) * c.V + c.b_ovc[g * c.P + o])
+        if c.vc[g].alloc >> o & 1 and (
+            o >= NDIR or has_credit(c, (r * c.P + o) * c.V + c.br[g * c.P + o].ovc)
         ):
             mask |= 1 << o
     return mask
@@ -285,20 +285,20 @@ cdef void switch_traverse(Core* c, int r, int granted) noexcept nogil:
         p = c.grant_in[o]
         i = p * c.V + c.port_vc[p]
         g = r * c.NI + i
-        k = c.b_sent[g * c.P + o]
-        w = c.b_ovc[g * c.P + o]
-        s = slot_of(c, g, k - c.popped[g])  # ready: SA checked it
+        k = c.br[g * c.P + o].sent
+        w = c.br[g * c.P + o].ovc
+        s = slot_of(c, g, k - c.vc[g].popped)  # ready: SA checked it
         c.rc[r * NC + C_XBAR] += 1
         if o < NDIR:
             link_traverse(c, r, o, w, s)
         else:
             eject(c, r, o - NDIR, k, s)
-        c.b_sent[g * c.P + o] = k + 1
+        c.br[g * c.P + o].sent = k + 1
         if k + 1 == c.F:
-            c.owner[(r * c.P + o) * c.V + w] = -1
-            c.b_ovc[g * c.P + o] = -1
-            c.alloc[g] &= ~(1 << o)
-            c.act_br[g] &= ~(1 << o)
+            c.ovc[(r * c.P + o) * c.V + w].owner = -1
+            c.br[g * c.P + o].ovc = -1
+            c.vc[g].alloc &= ~(1 << o)
+            c.vc[g].act_br &= ~(1 << o)
         c.moved |= <uint64_t>1 << i
 
 
@@ -306,16 +306,16 @@ cdef void link_traverse(Core* c, int r, int o, int w, int64_t s) noexcept nogil:
     """The flit crosses the link: written into the neighbour's buffer, ready R cycles after
     it arrives (Lk + 1 cycles after crossing the crossbar)."""
     cdef int n = c.nbr[r * NDIR + o]
-    c.credits[(r * c.P + o) * c.V + w] -= 1
+    c.ovc[(r * c.P + o) * c.V + w].credits -= 1
     c.lf[r * NDIR + o] += 1
-    push_flit(c, n, opp(o) * c.V + w, c.slot_pkt[s], c.now + c.Lk + c.Rp, c.slot_hops[s] + 1)
+    push_flit(c, n, opp(o) * c.V + w, c.slot[s].pkt, c.now + c.Lk + c.Rp, c.slot[s].hops + 1)
     c.rc[n * NC] += 1  # C_BUF_WRITES
     c.buf_flits[n] += 1
 
 
 cdef void eject(Core* c, int r, int port, int k, int64_t s) noexcept nogil:
     """The flit leaves through a local port; the tail completes the delivery record."""
-    cdef int ep = r * c.L + port, pid = c.slot_pkt[s], n
+    cdef int ep = r * c.L + port, pid = c.slot[s].pkt, n
     c.ec[ep * 3 + E_EJECTED] += 1
     if k == 0:
         c.eject_ready[ep] = c.now + c.E
@@ -323,11 +323,11 @@ cdef void eject(Core* c, int r, int port, int k, int64_t s) noexcept nogil:
         n = c.n_out
         c.o_arr[n] = c.now + 1
         c.o_dest[n] = ep
-        c.o_key[n] = c.pk_key[pid]
-        c.o_src[n] = c.pk_src[pid]
-        c.o_inj[n] = c.pk_cycle[pid]
-        c.o_hops[n] = c.slot_hops[s]
-        c.o_tag[n] = c.pk_tag[pid]
+        c.o_key[n] = c.pk[pid].key
+        c.o_src[n] = c.pk[pid].src
+        c.o_inj[n] = c.pk[pid].cycle
+        c.o_hops[n] = c.slot[s].hops
+        c.o_tag[n] = c.pk[pid].tag
         c.n_out = n + 1
         finish_copy(c, pid)
 
@@ -345,42 +345,42 @@ cdef void pop_flits(Core* c, int r) noexcept nogil:
         i = ctz64(m)
         m &= m - 1
         g = r * c.NI + i
-        if not ((c.moved | c.dropped_now) >> i & 1) and c.act_br[g] != 0:
+        if not ((c.moved | c.dropped_now) >> i & 1) and c.vc[g].act_br != 0:
             continue
-        while c.route[g] >= 0 and ready_slot(c, g, c.popped[g], c.now) >= 0:
+        while c.vc[g].route >= 0 and ready_slot(c, g, c.vc[g].popped, c.now) >= 0:
             done = True
-            b = c.act_br[g]
+            b = c.vc[g].act_br
             while b:
                 o = ctz64(b)
                 b &= b - 1
-                if c.b_sent[g * c.P + o] <= c.popped[g]:
+                if c.br[g * c.P + o].sent <= c.vc[g].popped:
                     done = False
             if not done:
                 break
-            c.head[g] = c.head[g] + 1 if c.head[g] + 1 < c.cap[g] else 0
-            c.cnt[g] -= 1
+            c.vc[g].head = c.vc[g].head + 1 if c.vc[g].head + 1 < c.vc[g].cap else 0
+            c.vc[g].cnt -= 1
             c.vc_flits[r] -= 1
-            if c.cnt[g] == 0:
+            if c.vc[g].cnt == 0:
                 c.occ[r] &= ~(<uint64_t>1 << i)
-            if c.route[g] & ~c.dropped[g]:
+            if c.vc[g].route & ~c.vc[g].dropped:
                 c.rc[r * NC + C_BUF_READS] += 1
             p = c.port_of[i]
             if p < NDIR:
                 c.buf_flits[r] -= 1
                 h = (c.nbr[r * NDIR + p] * c.P + opp(p)) * c.V + i - p * c.V
-                k = c.cr_head[h] + c.cr_cnt[h]
+                k = c.ovc[h].cr_head + c.ovc[h].cr_cnt
                 c.cr_time[h * c.D + (k - c.D if k >= c.D else k)] = c.now + c.Lk
-                c.cr_cnt[h] += 1
-            c.popped[g] += 1
-            if c.popped[g] == c.F:
-                c.route[g] = -1
-                c.popped[g] = 0
+                c.ovc[h].cr_cnt += 1
+            c.vc[g].popped += 1
+            if c.vc[g].popped == c.F:
+                c.vc[g].route = -1
+                c.vc[g].popped = 0
                 break
 
 
 cdef inline void finish_copy(Core* c, int pid) noexcept nogil:
-    c.pk_live[pid] -= 1
-    if c.pk_live[pid] == 0:
+    c.pk[pid].live -= 1
+    if c.pk[pid].live == 0:
         c.unfinished -= 1
         c.free_ids[c.n_free] = pid
         c.n_free += 1

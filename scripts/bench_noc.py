@@ -5,13 +5,20 @@
 
 The saturation rate of uniform traffic on the 8x8 mesh (default router: 1 VC, 4-flit buffers,
 1-cycle pipeline and links, 1-flit packets) is found by a sweep first; the timed run injects
-Bernoulli uniform traffic at half that rate and advances the engine in 1000-cycle windows, as
-chipsim's NoC process does. Only ``advance`` is timed (wall and CPU time, best of 3).
+Bernoulli uniform traffic at half that rate and advances the engine in 1000-cycle windows.
+Only ``advance`` is timed (wall and CPU time, best of 3).
+
+A second run is shaped like chipsim's NoC process on a large chip: a 64x64 mesh with XY
+routing, one ``inject`` and one ``advance`` per tick of 500 cycles, 3,000 packets per tick
+(uniform sources and destinations, emitted over the first half of the tick); ``inject`` and
+``advance`` are timed. The per-call overhead is the CPU time of an ``advance`` over an idle
+window on that mesh.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -47,6 +54,31 @@ def timed_run(mesh: Mesh, rate: float, cycles: int, seed: int) -> tuple[float, f
         engine.advance(until)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     return wall, cpu, engine.stats.flit_hops
+
+
+def driver_run(seed: int, k: int = 64, ticks: int = 30, tick: int = 500, packets: int = 3000):
+    """(CPU s, flit-hops) of chipsim-like windows: one inject and one advance per tick."""
+    rng = np.random.default_rng(seed)
+    mesh = Mesh(k, k, 1)
+    engine = NocEngine(mesh, PARAMS, record_packets=False)
+    cpu = 0.0
+    for t in range(ticks):
+        cycle = t * tick + rng.integers(0, tick // 2, packets)
+        src, dest = rng.integers(0, mesh.endpoints, (2, packets))
+        start = time.process_time()
+        engine.inject(cycle, src, dest)
+        engine.advance((t + 1) * tick)
+        cpu += time.process_time() - start
+    return cpu, engine.stats.flit_hops
+
+
+def idle_call_us(k: int = 64, calls: int = 20_000) -> float:
+    """CPU microseconds of one advance() over an idle window of a k x k mesh."""
+    engine = NocEngine(Mesh(k, k, 1), PARAMS, record_packets=False)
+    start = time.process_time()
+    for until in range(1, calls + 1):
+        engine.advance(until)
+    return (time.process_time() - start) / calls * 1e6
 
 
 def update_docs(section: str) -> None:
@@ -89,12 +121,15 @@ def main() -> None:
     parser.add_argument("--no-docs", action="store_true", help="do not touch benchmarks.md")
     parser.add_argument("--figures", action="store_true", help="also draw the latency curves")
     args = parser.parse_args()
+    load = os.getloadavg()[0]
     mesh = Mesh(8, 8, 1)
     saturation = find_saturation(mesh)
     rate = saturation / 2
     runs = [timed_run(mesh, rate, args.cycles, seed) for seed in range(3)]
     wall, cpu, hops = min(runs)
     per_wall, per_cpu = hops / wall, hops / cpu
+    d_cpu, d_hops = min(driver_run(seed) for seed in range(3))
+    idle_us = min(idle_call_us() for _ in range(3))
     command = "python scripts/bench_noc.py" + (f" --cycles {args.cycles}" * (args.cycles != 50_000))
     section = f"""
 `{command}` on {machine()}, {time.strftime("%Y-%m-%d")}.
@@ -109,16 +144,41 @@ flits/node/cycle, below the bisection bound 4/k = 0.5. Timed run at half of it (
 | wall time | {per_wall / 1e6:.1f} M | {per_wall / TARGET:.2f}x | {per_wall / BUDGET:.2f}x |
 | CPU time (process) | {per_cpu / 1e6:.1f} M | {per_cpu / TARGET:.2f}x | {per_cpu / BUDGET:.2f}x |
 
-The machine's 2 cores were shared with other jobs while this ran: wall time includes waiting
-for a core; CPU time is what the engine itself took.
+Chipsim-like windows (64x64 mesh, XY, 30 ticks of 500 cycles, 3,000 packets per tick,
+`inject` + `advance` timed, best of 3): {d_hops / d_cpu / 1e6:.1f} M flit-hops/s CPU,
+{d_cpu / 30 * 1e3:.1f} ms per tick. An idle `advance()` on that mesh costs {idle_us:.1f} us
+(per-call overhead).
 
-Where the time goes (perf, 8x8 at 0.17): the profile is flat over the stages. Each flit-hop
-costs a route computation, a VC allocation, a switch allocation, a crossbar and link
-traversal and a buffer pop with its credit (1-flit packets: every flit is a head), about
-400 CPU cycles in all; idle routers and cycles cost next to nothing. The issue's floor needs
-about 3x fewer, the design budget about 12x: more than tuning the present layout gives
-(the tuning so far, noted `# perf:` in noc/_router.pyx, gave 1.7x over the first version:
-3.7 -> 6.4 M/s CPU on the same 40,000-cycle run, measured back to back).
+The machine's 2 cores were shared with other jobs while this ran (1-minute load average
+{load:.1f} at the start): wall time includes waiting for a core; CPU time is what the engine
+itself took.
+
+Before/after the layout work of the `nocperf` branch (same machine, same commands, the main
+branch at a7632f0 built beside it and measured back to back, CPU time, best of 3; main's
+64x64 figure is the median of 4 such runs, range 3.8-4.3 M, the same runs of this branch gave
+4.5-5.0 M):
+
+| run | main a7632f0 | this run |
+|---|---|---|
+| 8x8 uniform at 0.17, flit-hops/s | 6.9 M | {per_cpu / 1e6:.1f} M |
+| 64x64 chipsim-like windows, flit-hops/s | 4.1 M | {d_hops / d_cpu / 1e6:.1f} M |
+| idle `advance()` on 64x64, per call | 25 us | {idle_us:.1f} us |
+
+Where the time goes (callgrind instruction counts, 8x8 at 0.17; perf counters are not
+available here): about 1,150 instructions per flit-hop, spread over the stages (switch
+allocation ~30 %, crossbar + link + buffer write ~20 %, VC allocation ~15 %, buffer pop and
+credit ~15 %, route computation ~10 %), at about 3 instructions per cycle; visits of routers
+whose flits are not ready yet and the Python side are a few per cent. Field-per-array
+state cost one cache line per field on large meshes: arrays of structs per input VC, slot,
+branch, output VC and packet gave about +15 % on the 64x64 run and +5 % on 8x8. In a
+whole-chip run (`python scripts/bench_run.py --case truenorth --cores 1024 --ticks 100`,
+one advance() per 1 ms tick) the NoC part went from 1.38 to 1.24 s (one run each, back to
+back). The issue's floor (20 M/s) needs about 3x fewer instructions per flit-hop than the
+present general stage functions (multicast branches, VC classes, drop policy, per-event
+counters) execute: a specialised unicast path or a stage-fused router loop, not more tuning
+of this layout. Tried and dropped (no gain, measured back to back): local copies of the
+struct's scalars in the stage functions (+4 % instructions), a per-router struct (occupancy,
+flit counts), a switch allocator that gathers per-port candidates first (-2 %).
 
 Latency curves: `python scripts/bench_noc.py --figures` writes
 docs/figures/noc_latency_4x4.png, noc_latency_8x8.png and noc_latency_16x16.png (uniform,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from noc.engine import NocEngine
 from noc.params import NocParams
 from noc.routing import MulticastTables
+from noc.stats import DELIVERY_DTYPES, Deliveries
 from noc.topology import E, Mesh, N, S, W
 
 
@@ -45,6 +48,19 @@ def test_packet_arriving_at_window_end_comes_with_next_window(params):
     assert len(engine.advance(3)) == 0
     assert engine.next_event_cycle == 3
     assert engine.advance(4).arrival_cycle.tolist() == [3]
+
+
+def test_empty_and_carried_windows_keep_the_delivery_dtypes(params):
+    """Windows with no arrival, only a carry, or both return the documented column dtypes."""
+    engine = NocEngine(Mesh(2, 1, 1), params)
+    engine.inject(np.array([0, 0]), np.array([0, 1]), np.array([1, 0]), tag=np.array([7, 8]))
+    windows = [engine.advance(until) for until in (1, 3, 4, 5)]  # both arrive at 3
+    assert [len(w) for w in windows] == [0, 0, 2, 0]
+    assert windows[2].dest_endpoint.tolist() == [0, 1] and windows[2].tag.tolist() == [8, 7]
+    for window in windows:
+        assert [getattr(window, f.name).dtype for f in dataclasses.fields(Deliveries)] == [
+            np.dtype(dt) for dt in DELIVERY_DTYPES
+        ]
 
 
 def test_full_injection_queue_makes_packets_wait_at_source():
