@@ -150,6 +150,7 @@ def summary_table(summary: dict) -> Table:
         ("energy, mean power", f"{summary['energy_j'] * 1e3:,.3f} mJ, "
          f"{summary['mean_power_mw']:,.1f} mW"),
         ("in flight at end", f"{summary['in_flight_at_end']:,}"),
+        ("input events merged", f"{summary['merged_source_events']:,} (same neuron, same tick)"),
         ("wall time", f"{summary['wall_time_s']:.2f} s ({summary['ticks_per_s']:,.0f} ticks/s, "
          f"{summary['real_time_factor']:.2f}x real time)"),
     ]  # fmt: skip

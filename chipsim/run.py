@@ -103,6 +103,9 @@ def _simulate(
         simulation.run(ticks, on_tick=bar.update)
     energy = run_energy(mapping.config, recorder, ticks)
     summary = run_summary(mapping.config, recorder, ticks, time.time() - started, energy)
+    summary["merged_source_events"] = sum(
+        getattr(g, "merged", 0) for g in simulation.machine.source_groups
+    )
     summary["wall_time_by_part_s"] = {
         "mapping": simulation_started - started,
         **{name: round(s, 6) for name, s in simulation.times.seconds.items()},

@@ -33,7 +33,7 @@ class CrossbarMachine:
         self.layout = layout
         self.costs = costs
         self.batch = layout.core_batch(seed)
-        self.sources = source_groups(layout, seed, dt_s)
+        self.source_groups = source_groups(layout, seed, dt_s)
         pe_of_router = np.full(int(pes.router.max()) + 1, -1, dtype=np.int64)
         pe_of_router[pes.router[::-1]] = np.arange(len(pes))[::-1]  # a router's first PE
         self.pe_of_core = pe_of_router[layout.router]
@@ -45,7 +45,7 @@ class CrossbarMachine:
 
     def update(self, tick: int, start: np.ndarray) -> TickWork:
         counts = self.batch.step(tick)
-        for group in self.sources:
+        for group in self.source_groups:
             fired = group.layout.first_id + group.update(tick)
             self.batch.spikes[self.layout.slots(fired)] = 1
         slots = np.flatnonzero(self.batch.spikes).astype(np.int64)

@@ -101,8 +101,9 @@ class PoissonGroup:
 class ScheduledGroup:
     """Sources whose spikes are known in advance (spike arrays, traces, event cameras).
 
-    A neuron spikes at most once per tick: repeated (tick, index) pairs are one spike;
-    ``merged`` counts the repeats so that the caller can report them.
+    A neuron spikes at most once per tick: repeated (tick, index) pairs (an event camera pixel
+    firing twice in one tick) are one spike; ``merged`` counts the repeats, and a run reports
+    their sum as ``merged_source_events``.
     """
 
     receives = False

@@ -49,6 +49,8 @@ class Packets:
 class Machine(Protocol):
     multicast: bool
     """True when packets carry routing keys through multicast tables."""
+    source_groups: list
+    """Runtime groups of the spike sources (their ``merged`` counts repeated input events)."""
 
     def update(self, tick: int, start: np.ndarray) -> TickWork:
         """Run every PE's update of ``tick``; ``start[pe]``: when its tick phase begins."""

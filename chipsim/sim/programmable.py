@@ -39,6 +39,7 @@ class ProgrammableMachine:
         self.pe_clock = pe_clock
         self.groups = [ReplayGroup(g, replay) for g in program.groups] if replay else program.groups
         self.receivers = Receivers(program, len(pes))
+        self.source_groups = [g for g in program.groups if g.model is None]
 
     def update(self, tick: int, start: np.ndarray) -> TickWork:
         parts = []

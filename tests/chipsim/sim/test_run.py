@@ -114,3 +114,20 @@ def test_same_seed_gives_identical_tables(tmp_path) -> None:
     assert (tmp_path / "a" / "spikes.parquet").read_bytes() == (
         tmp_path / "b" / "spikes.parquet"
     ).read_bytes()
+
+
+def test_repeated_input_events_are_merged_and_reported() -> None:
+    """Two events of one input neuron in one tick are one spike, and the run says so."""
+    network = Network.model_validate(
+        {"populations": [
+            {"name": "in", "size": 4, "model": "spike_array",
+             "spikes": [[0, 1], [0, 1], [1, 2], [3, 1], [3, 1], [3, 1]]},
+            {"name": "out", "size": 4, "model": "lif_fixed"}],
+         "projections": [{"pre": "in", "post": "out", "weight": 1.0,
+                          "connector": {"kind": "one_to_one"}}]}
+    )  # fmt: skip
+    result = run_network(load_config(CONFIGS / "tiny.yaml"), network, ticks=5, seed=0)
+    assert result.summary["merged_source_events"] == 3
+    tick, neuron = spikes_of(result)
+    inputs = neuron < 4
+    assert list(zip(tick[inputs], neuron[inputs], strict=True)) == [(0, 1), (1, 2), (3, 1)]
