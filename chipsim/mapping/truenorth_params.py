@@ -13,7 +13,7 @@ from dataclasses import fields
 import numpy as np
 
 from chipsim.mapping.errors import MappingError
-from chipsim.mapping.truenorth_axons import Wiring
+from chipsim.mapping.truenorth_axons import CHUNK, Wiring
 from chipsim.network.description import NeuronPopulation
 from chipsim.network.expand import ExpandedNetwork
 from cores import NeuronModel
@@ -77,18 +77,29 @@ def _per_neuron(name: str, value: np.ndarray) -> np.ndarray:
 
 
 def integer_weights(net: ExpandedNetwork) -> np.ndarray:
-    """Synaptic weights as int16; MappingError naming the post population otherwise."""
-    weight = net.connections.weight
-    bad = (weight != np.rint(weight)) | (np.abs(weight) > WEIGHT_MAX)
-    if bad.any():
-        row = int(np.argmax(bad))
-        g = int(np.searchsorted(net.offsets, net.connections.post[row], side="right") - 1)
-        raise MappingError(
-            f"population {net.network.populations[g].name!r}: synaptic weight "
-            f"{float(weight[row])} (projection {int(net.connections.projection[row])}) is not an "
-            f"integer in [-{WEIGHT_MAX}, {WEIGHT_MAX}], the signed range of a TrueNorth weight"
-        )
-    return weight.astype(np.int16)
+    """Synaptic weights as int16; MappingError naming the post population otherwise.
+
+    Checked and converted in chunks of :data:`CHUNK` synapses (no full-size temporaries).
+    """
+    out = np.empty(len(net.connections), dtype=np.int16)
+    for start in range(0, len(out), CHUNK):
+        weight = net.connections.weight[start : start + CHUNK]
+        bad = (weight != np.rint(weight)) | (np.abs(weight) > WEIGHT_MAX)
+        if bad.any():
+            _refuse_weight(net, start + int(np.argmax(bad)))
+        out[start : start + CHUNK] = weight
+    return out
+
+
+def _refuse_weight(net: ExpandedNetwork, row: int) -> None:
+    """MappingError for the weight of synapse ``row``, naming its post population."""
+    conns = net.connections
+    g = int(np.searchsorted(net.offsets, conns.post[row], side="right") - 1)
+    raise MappingError(
+        f"population {net.network.populations[g].name!r}: synaptic weight "
+        f"{float(conns.weight[row])} (projection {int(conns.projection[row])}) is not an "
+        f"integer in [-{WEIGHT_MAX}, {WEIGHT_MAX}], the signed range of a TrueNorth weight"
+    )
 
 
 def neuron_arrays(
@@ -112,5 +123,5 @@ def neuron_arrays(
         members = members[np.argsort(slot_neuron[members])]  # in id order
         for name, value in values.items():
             arrays[name][members] = value
-    weights[wiring.post_slot, wiring.gtype] = wiring.weight
+    weights[: len(wiring.weights)] = wiring.weights
     return TrueNorthNeurons.from_values(n, weights=weights, **arrays)
