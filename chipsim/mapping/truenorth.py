@@ -34,7 +34,7 @@ from chipsim.mapping.truenorth_axons import CHUNK, Synapses, Wiring, wire
 from chipsim.mapping.truenorth_params import (
     EMPTY,
     SPLITTER,
-    integer_weights,
+    check_weights,
     neuron_arrays,
     population_params,
 )
@@ -97,7 +97,7 @@ class TrueNorthLayout:
     levels: np.ndarray
     """int32 (n_ids,): splitter levels behind each global id = ticks added to its spikes."""
     mapped_delay: np.ndarray
-    """int32 (n_synapses,): delay of each synapse of ``net.connections`` as mapped, ticks:
+    """int16 (n_synapses,): delay of each synapse of ``net.connections`` as mapped, ticks:
     the programmed delay plus ``levels`` of its pre neuron."""
     axons_used: np.ndarray
     """int32 (n_cores,): axons in use on each core."""
@@ -135,7 +135,7 @@ def map_truenorth(
     max_neurons, max_axons = _capacity(config)
     net = network if isinstance(network, ExpandedNetwork) else expand(network, seed)
     params = population_params(net)
-    weight = integer_weights(net)
+    check_weights(net)
     conns = net.connections
     if len(conns) and conns.delay.max() > MAX_DELAY:
         k = int(conns.projection[np.argmax(conns.delay)])
@@ -148,9 +148,8 @@ def map_truenorth(
     _check_cores(config, net, n_base, 0)
     names = _Describe(net, placed.slot_neuron)
     slot = placed.slots(np.arange(net.n_neurons)).astype(np.int32)
-    synapses = Synapses(conns.pre, conns.post, weight, conns.delay, slot, n_base)
+    synapses = Synapses(conns.pre, conns.post, conns.weight, conns.delay, slot, n_base)
     wiring = wire(synapses, max_axons, names.neuron, names.core)
-    del synapses, weight
     plan = build_splitters(wiring.targets, n_base, max_neurons, max_axons)
     _check_cores(config, net, n_base, plan.n_cores)
     return _assemble(config, net, params, placed, wiring, plan)
@@ -298,8 +297,9 @@ def _crossbar(n_cores: int, wiring: Wiring, split_slots, split_axons) -> Crossba
 
 
 def _mapped_delay(conns, levels: np.ndarray) -> np.ndarray:
-    """int32 (n_synapses,): programmed delay plus the splitter levels of the pre neuron."""
-    out = np.empty(len(conns), dtype=np.int32)
+    """int16 (n_synapses,): programmed delay plus the splitter levels of the pre neuron
+    (at most 15 + a few levels)."""
+    out = np.empty(len(conns), dtype=np.int16)
     for start in range(0, len(out), CHUNK):
         rows = slice(start, start + CHUNK)
         np.add(conns.delay[rows], levels[conns.pre[rows]], out=out[rows])

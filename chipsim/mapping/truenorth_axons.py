@@ -39,7 +39,7 @@ from cores.truenorth import N_AXON_TYPES, WEIGHT_MAX
 _W_SPAN = 2 * WEIGHT_MAX + 1
 CORES_PER_BLOCK = 128
 """Post cores wired at once (at most 8 M synapses of a valid network)."""
-CHUNK = 1 << 23
+CHUNK = 1 << 22
 """Synapse rows sorted by block at once."""
 _PRE_BITS, _NEURON_BITS = 24, 8
 _CORE_SHIFT = _PRE_BITS + 6  # axon key: core | pre slot (24 bits) | delay (4) | type (2)
@@ -51,7 +51,7 @@ class Synapses:
 
     pre: np.ndarray  # int, global id of the pre neuron or source
     post: np.ndarray  # int, global id of the post neuron
-    weight: np.ndarray  # int16, in [-255, 255]
+    weight: np.ndarray  # integer values in [-255, 255] (checked before), any numeric dtype
     delay: np.ndarray  # int, ticks, 1..15
     slot: np.ndarray  # int32 (n_ids,): flat slot of every global id
     n_cores: int  # cores the post slots lie on
@@ -78,10 +78,6 @@ class _Errors:
         self.weights: tuple[int, int, int] | None = None  # rank, slot, distinct weights
         self.duplicate: tuple[int, int] | None = None  # pre slot, post slot
         self.axons: tuple[int, int] | None = None  # axons, core
-
-    @property
-    def any(self) -> bool:
-        return bool(self.weights or self.duplicate or self.axons)
 
 
 def _rank_within(owner: np.ndarray, weight: np.ndarray):
@@ -121,8 +117,9 @@ def axon_types(
     return gtype.astype(np.uint8)
 
 
-def rows_by_block(syn: Synapses) -> list[np.ndarray]:
-    """Synapse rows (increasing) onto each block of :data:`CORES_PER_BLOCK` post cores."""
+def rows_by_block(syn: Synapses) -> list[list[np.ndarray]]:
+    """Synapse rows (increasing, in pieces to concatenate) onto each block of
+    :data:`CORES_PER_BLOCK` post cores."""
     n_blocks = -(-syn.n_cores // CORES_PER_BLOCK)
     dtype = np.int32 if len(syn.post) < 2**31 else np.int64
     pieces: list[list[np.ndarray]] = [[] for _ in range(n_blocks)]
@@ -136,7 +133,7 @@ def rows_by_block(syn: Synapses) -> list[np.ndarray]:
         for b, (lo, hi) in enumerate(zip(np.r_[0, bounds[:-1]], bounds, strict=True)):
             if hi > lo:
                 pieces[b].append(order[lo:hi])
-    return [np.concatenate(p) if p else np.empty(0, dtype=dtype) for p in pieces]
+    return pieces
 
 
 def wire(
@@ -156,13 +153,15 @@ def wire(
         raise MappingError(f"more than {(1 << _PRE_BITS) // 256} cores: beyond this mapper")
     present = np.zeros(_W_SPAN, dtype=bool)
     for start in range(0, len(syn.weight), CHUNK):
-        present |= (
-            np.bincount(syn.weight[start : start + CHUNK] + WEIGHT_MAX, minlength=_W_SPAN) > 0
-        )
+        weight = syn.weight[start : start + CHUNK].astype(np.int16) + WEIGHT_MAX
+        present |= np.bincount(weight, minlength=_W_SPAN) > 0
     rows = np.zeros((syn.n_cores, N_AXONS, N_NEURONS // 64), dtype=np.uint64)
     weights = np.zeros((syn.n_cores * N_NEURONS, N_AXON_TYPES), dtype=np.int16)
     errors, axon_keys = _Errors(), []
-    for b, block_rows in enumerate(rows_by_block(syn)):
+    blocks = rows_by_block(syn)
+    for b in range(len(blocks)):
+        block_rows = np.concatenate(blocks[b]) if blocks[b] else np.empty(0, dtype=np.int64)
+        blocks[b] = []  # frees the chunks of rows once every block has taken its part
         keys = _wire_block(syn, block_rows, b * CORES_PER_BLOCK, present, max_axons, errors,
                            rows, weights)  # fmt: skip
         axon_keys.append(keys)
@@ -179,7 +178,7 @@ def _wire_block(syn, block_rows, first_core, present, max_axons, errors, rows, w
     """Wire the synapses ``block_rows`` onto cores ``first_core``..; fill their ``rows`` and
     ``weights``; return their distinct axon keys (core relative to ``first_core``), sorted."""
     post = syn.slot[syn.post[block_rows]]
-    weight = syn.weight[block_rows]
+    weight = syn.weight[block_rows].astype(np.int16)
     gtype = axon_types(post, weight, present, errors)
     if errors.weights:
         return np.empty(0, dtype=np.int64)

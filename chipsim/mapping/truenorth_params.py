@@ -76,19 +76,15 @@ def _per_neuron(name: str, value: np.ndarray) -> np.ndarray:
     return value
 
 
-def integer_weights(net: ExpandedNetwork) -> np.ndarray:
-    """Synaptic weights as int16; MappingError naming the post population otherwise.
-
-    Checked and converted in chunks of :data:`CHUNK` synapses (no full-size temporaries).
-    """
-    out = np.empty(len(net.connections), dtype=np.int16)
-    for start in range(0, len(out), CHUNK):
+def check_weights(net: ExpandedNetwork) -> None:
+    """MappingError naming the post population of the first synaptic weight that is not an
+    integer in [-255, 255]; checked in chunks of :data:`CHUNK` synapses (no full-size
+    temporaries)."""
+    for start in range(0, len(net.connections), CHUNK):
         weight = net.connections.weight[start : start + CHUNK]
         bad = (weight != np.rint(weight)) | (np.abs(weight) > WEIGHT_MAX)
         if bad.any():
             _refuse_weight(net, start + int(np.argmax(bad)))
-        out[start : start + CHUNK] = weight
-    return out
 
 
 def _refuse_weight(net: ExpandedNetwork, row: int) -> None:
