@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -96,11 +97,15 @@ class TrueNorthLayout:
     """int32 (n_cores * 256,): delay of that axon, ticks (1..15), 0 for none."""
     levels: np.ndarray
     """int32 (n_ids,): splitter levels behind each global id = ticks added to its spikes."""
-    mapped_delay: np.ndarray
-    """int16 (n_synapses,): delay of each synapse of ``net.connections`` as mapped, ticks:
-    the programmed delay plus ``levels`` of its pre neuron."""
     axons_used: np.ndarray
     """int32 (n_cores,): axons in use on each core."""
+
+    @cached_property
+    def mapped_delay(self) -> np.ndarray:
+        """int16 (n_synapses,): delay of each synapse of ``net.connections`` as mapped, ticks:
+        the programmed delay plus ``levels`` of its pre neuron. Computed on first use (it is as
+        long as the synapse list, and the mapping itself does not need it)."""
+        return _mapped_delay(self.net.connections, self.levels)
 
     @property
     def n_cores(self) -> int:
@@ -269,7 +274,6 @@ def _assemble(
         target_axon=target[1],
         target_delay=target[2],
         levels=levels,
-        mapped_delay=_mapped_delay(net.connections, levels),
         axons_used=axons_used.astype(np.int32),
     )
 

@@ -17,11 +17,12 @@ are numbered in order of (pre slot, delay, type). Two synapses that fall on the 
 bit (same pre, post, delay and weight) cannot be held by a binary crossbar and are refused.
 
 Memory. The synapses are wired in blocks of :data:`CORES_PER_BLOCK` post cores (at most 2**16
-synapses a core, once no bit is shared): a first pass sorts the synapse rows by block, chunk by
-chunk (int32 rows, 4 bytes a synapse); each block then gathers its synapses, sorts its bit keys
-and writes its crossbars (packed) and neuron weights. Nothing else the size of all synapses is
-held, and the result does not depend on the block size: every error is the one a single block
-would report (the most distinct weights, the first duplicate bit, the most axons).
+synapses a core, once no bit is shared), taken in groups of consecutive blocks that hold at
+most :data:`GROUP` synapses: for each group one pass over the synapses, chunk by chunk, sorts
+the group's synapse rows by block (int32 rows); each block then gathers its synapses, sorts its
+bit keys and writes its crossbars (packed) and neuron weights. Nothing the size of all synapses
+is held, and the result does not depend on the block or group size: every error is the one a
+single block would report (the most distinct weights, the first duplicate bit, the most axons).
 """
 
 from __future__ import annotations
@@ -37,9 +38,11 @@ from cores.crossbar import N_AXONS, N_NEURONS
 from cores.truenorth import N_AXON_TYPES, WEIGHT_MAX
 
 _W_SPAN = 2 * WEIGHT_MAX + 1
-CORES_PER_BLOCK = 128
-"""Post cores wired at once (at most 8 M synapses of a valid network)."""
-CHUNK = 1 << 22
+CORES_PER_BLOCK = 64
+"""Post cores wired at once (at most 4 M synapses of a valid network)."""
+GROUP = 1 << 25
+"""Synapses whose rows are sorted into their blocks at once (int32 rows: 128 MiB)."""
+CHUNK = 1 << 21
 """Synapse rows sorted by block at once."""
 _PRE_BITS, _NEURON_BITS = 24, 8
 _CORE_SHIFT = _PRE_BITS + 6  # axon key: core | pre slot (24 bits) | delay (4) | type (2)
@@ -117,19 +120,40 @@ def axon_types(
     return gtype.astype(np.uint8)
 
 
-def rows_by_block(syn: Synapses) -> list[list[np.ndarray]]:
-    """Synapse rows (increasing, in pieces to concatenate) onto each block of
-    :data:`CORES_PER_BLOCK` post cores."""
+def _post_blocks(syn: Synapses, start: int) -> np.ndarray:
+    """Block of the post core of the synapses ``start .. start + CHUNK - 1``."""
+    block = syn.slot[syn.post[start : start + CHUNK]] >> _NEURON_BITS
+    block //= CORES_PER_BLOCK
+    return block
+
+
+def block_groups(syn: Synapses) -> list[range]:
+    """Consecutive blocks whose synapses number at most :data:`GROUP` together (or one block)."""
     n_blocks = -(-syn.n_cores // CORES_PER_BLOCK)
-    dtype = np.int32 if len(syn.post) < 2**31 else np.int64
-    pieces: list[list[np.ndarray]] = [[] for _ in range(n_blocks)]
+    counts = np.zeros(n_blocks, dtype=np.int64)
     for start in range(0, len(syn.post), CHUNK):
-        block = syn.slot[syn.post[start : start + CHUNK]] >> _NEURON_BITS
-        block //= CORES_PER_BLOCK
-        small = block.astype(np.uint16) if n_blocks <= 1 << 16 else block
-        order = np.argsort(small, kind="stable").astype(dtype)  # radix sort for 16 bits
+        counts += np.bincount(_post_blocks(syn, start), minlength=n_blocks)
+    groups, first, total = [], 0, 0
+    for b, count in enumerate(counts.tolist()):
+        if total + count > GROUP and b > first:
+            groups.append(range(first, b))
+            first, total = b, 0
+        total += count
+    return [*groups, range(first, n_blocks)]
+
+
+def rows_by_block(syn: Synapses, group: range) -> list[list[np.ndarray]]:
+    """Synapse rows (increasing, in pieces to concatenate) onto each block of ``group``."""
+    dtype = np.int32 if len(syn.post) < 2**31 else np.int64
+    pieces: list[list[np.ndarray]] = [[] for _ in group]
+    for start in range(0, len(syn.post), CHUNK):
+        block = _post_blocks(syn, start)
+        chosen = np.flatnonzero((block >= group.start) & (block < group.stop))
+        block = block[chosen] - group.start
+        small = block.astype(np.uint16) if len(group) <= 1 << 16 else block
+        order = chosen[np.argsort(small, kind="stable")].astype(dtype)  # radix sort for 16 bits
         order += start
-        bounds = np.cumsum(np.bincount(block, minlength=n_blocks))
+        bounds = np.cumsum(np.bincount(block, minlength=len(group)))
         for b, (lo, hi) in enumerate(zip(np.r_[0, bounds[:-1]], bounds, strict=True)):
             if hi > lo:
                 pieces[b].append(order[lo:hi])
@@ -158,13 +182,14 @@ def wire(
     rows = np.zeros((syn.n_cores, N_AXONS, N_NEURONS // 64), dtype=np.uint64)
     weights = np.zeros((syn.n_cores * N_NEURONS, N_AXON_TYPES), dtype=np.int16)
     errors, axon_keys = _Errors(), []
-    blocks = rows_by_block(syn)
-    for b in range(len(blocks)):
-        block_rows = np.concatenate(blocks[b]) if blocks[b] else np.empty(0, dtype=np.int64)
-        blocks[b] = []  # frees the chunks of rows once every block has taken its part
-        keys = _wire_block(syn, block_rows, b * CORES_PER_BLOCK, present, max_axons, errors,
-                           rows, weights)  # fmt: skip
-        axon_keys.append(keys)
+    for group in block_groups(syn):
+        blocks = rows_by_block(syn, group)
+        for i, b in enumerate(group):
+            block_rows = np.concatenate(blocks[i]) if blocks[i] else np.empty(0, dtype=np.int64)
+            blocks[i] = []  # frees the chunks of rows once every block has taken its part
+            keys = _wire_block(syn, block_rows, b * CORES_PER_BLOCK, present, max_axons, errors,
+                               rows, weights)  # fmt: skip
+            axon_keys.append(keys)
     _raise(errors, max_axons, describe_neuron, describe_core)
     return _wiring(rows, weights, np.concatenate(axon_keys))
 
