@@ -40,7 +40,7 @@ def population_params(net: ExpandedNetwork) -> dict[int, dict[str, np.ndarray]]:
     MappingError names the population for a model other than TrueNorth, an unknown name
     (listing the known ones), a non-integer value or a value out of its range.
     """
-    out = {}
+    out, valid = {}, set()  # valid: (size, values) already checked, the same for every copy
     for g, population in enumerate(net.network.populations):
         if not isinstance(population, NeuronPopulation):
             continue
@@ -61,10 +61,13 @@ def population_params(net: ExpandedNetwork) -> dict[int, dict[str, np.ndarray]]:
         if bad:
             raise MappingError(f"{where}: parameter(s) {bad} must be integers")
         values = {k: _per_neuron(k, v.astype(np.int64)) for k, v in values.items()}
-        try:
-            TrueNorthNeurons.from_values(population.size, **values)
-        except ValueError as exc:
-            raise MappingError(f"{where}: {exc}") from None
+        key = (population.size, *((k, v.shape, v.tobytes()) for k, v in sorted(values.items())))
+        if key not in valid:
+            try:
+                TrueNorthNeurons.from_values(population.size, **values)
+            except ValueError as exc:
+                raise MappingError(f"{where}: {exc}") from None
+            valid.add(key)
         out[g] = values
     return out
 
@@ -104,9 +107,9 @@ def neuron_arrays(
 ) -> TrueNorthNeurons:  # fmt: skip
     """Parameters of every slot: populations, splitters, silent slots (module doc)."""
     n = len(slot_neuron)
-    arrays = {name: np.zeros(n, dtype=np.int64) for name in KNOWN_PARAMS}
-    arrays["stochastic_synapse"] = np.zeros((n, N_AXON_TYPES), dtype=np.int64)
-    weights = np.zeros((n, N_AXON_TYPES), dtype=np.int64)
+    arrays = {name: np.zeros(n, dtype=np.int32) for name in KNOWN_PARAMS}  # ranges fit int32
+    arrays["stochastic_synapse"] = np.zeros((n, N_AXON_TYPES), dtype=np.int32)
+    weights = np.zeros((n, N_AXON_TYPES), dtype=np.int16)
     group = np.searchsorted(net.offsets, slot_neuron, side="right") - 1
     is_neuron = (slot_neuron >= 0) & np.isin(group, list(params))
     for name, value in SILENT_PARAMS.items():
@@ -114,9 +117,11 @@ def neuron_arrays(
     for name, value in SPLITTER_PARAMS.items():
         arrays[name][slot_neuron == SPLITTER] = value
     weights[slot_neuron == SPLITTER, 0] = 1
+    placed = slot_neuron >= 0
+    slot_of_id = np.empty(net.n_neurons, dtype=np.int64)  # every id sits in one slot
+    slot_of_id[slot_neuron[placed]] = np.flatnonzero(placed)
     for g, values in params.items():
-        members = np.flatnonzero(is_neuron & (group == g))
-        members = members[np.argsort(slot_neuron[members])]  # in id order
+        members = slot_of_id[net.offsets[g] : net.offsets[g] + net.sizes[g]]  # in id order
         for name, value in values.items():
             arrays[name][members] = value
     weights[: len(wiring.weights)] = wiring.weights
