@@ -40,8 +40,8 @@ from cores.truenorth import N_AXON_TYPES, WEIGHT_MAX
 _W_SPAN = 2 * WEIGHT_MAX + 1
 CORES_PER_BLOCK = 64
 """Post cores wired at once (at most 4 M synapses of a valid network)."""
-GROUP = 1 << 25
-"""Synapses whose rows are sorted into their blocks at once (int32 rows: 128 MiB)."""
+GROUP = 1 << 24
+"""Synapses whose rows are sorted into their blocks at once (int32 rows: 64 MiB)."""
 CHUNK = 1 << 21
 """Synapse rows sorted by block at once."""
 _PRE_BITS, _NEURON_BITS = 24, 8

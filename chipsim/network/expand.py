@@ -35,15 +35,15 @@ class Connections:
     Dtypes are the narrowest that hold the network exactly (:func:`expand`): ids int32 below
     2**31 neurons (else int64); weights float32 when every weight is exactly a float32 (else
     float64), so widening them to float64 gives back the programmed values bit for bit; delays
-    int16 up to 32767 ticks (else int32); projection indices int16 below 2**15 projections
-    (else int32). Arithmetic on them should widen first (``astype(np.int64)``) where it could
+    uint8 up to 255 ticks (else int32); projection indices int16 below 2**15 projections (else
+    int32). Arithmetic on them should widen first (``astype(np.int64)``) where it could
     overflow the narrow type.
     """
 
     pre: np.ndarray  # int32 or int64
     post: np.ndarray  # int32 or int64
     weight: np.ndarray  # float32 or float64, post model's input units
-    delay: np.ndarray  # int16 or int32, ticks >= 1
+    delay: np.ndarray  # uint8 or int32, ticks >= 1
     projection: np.ndarray  # int16 or int32
 
     def __len__(self) -> int:
@@ -142,7 +142,7 @@ def _allocate(network: Network, n_ids: int, n_synapses: int) -> Connections:
         pre=np.empty(n_synapses, dtype=ids),
         post=np.empty(n_synapses, dtype=ids),
         weight=np.empty(n_synapses, dtype=np.float32 if single else np.float64),
-        delay=np.empty(n_synapses, dtype=np.int16 if max(delays, default=1) < 2**15 else np.int32),
+        delay=np.empty(n_synapses, dtype=np.uint8 if max(delays, default=1) < 2**8 else np.int32),
         projection=np.empty(
             n_synapses, dtype=np.int16 if len(network.projections) <= 2**15 else np.int32
         ),
