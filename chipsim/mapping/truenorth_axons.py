@@ -16,7 +16,7 @@ hence splitters: :mod:`chipsim.mapping.truenorth_splitters`), never a refusal. A
 are numbered in order of (pre slot, delay, type). Two synapses that fall on the same crossbar
 bit (same pre, post, delay and weight) cannot be held by a binary crossbar and are refused.
 
-Memory. The synapses are wired in blocks of :data:`CORES_PER_BLOCK` post cores (at most 2**16
+Memory. The synapses are wired in blocks of 2 ** :data:`BLOCK_BITS` post cores (at most 2**16
 synapses a core, once no bit is shared), taken in groups of consecutive blocks that hold at
 most :data:`GROUP` synapses: for each group one pass over the synapses, chunk by chunk, sorts
 the group's synapse rows by block (int32 rows); each block then gathers its synapses, sorts its
@@ -38,10 +38,10 @@ from cores.crossbar import N_AXONS, N_NEURONS
 from cores.truenorth import N_AXON_TYPES, WEIGHT_MAX
 
 _W_SPAN = 2 * WEIGHT_MAX + 1
-CORES_PER_BLOCK = 64
-"""Post cores wired at once (at most 4 M synapses of a valid network)."""
-GROUP = 1 << 24
-"""Synapses whose rows are sorted into their blocks at once (int32 rows: 64 MiB)."""
+BLOCK_BITS = 6
+"""2**BLOCK_BITS post cores are wired at once (64: at most 4 M synapses of a valid network)."""
+GROUP = 1 << 25
+"""Synapses whose rows are sorted into their blocks at once (int32 rows: 128 MiB)."""
 CHUNK = 1 << 21
 """Synapse rows sorted by block at once."""
 _PRE_BITS, _NEURON_BITS = 24, 8
@@ -122,14 +122,14 @@ def axon_types(
 
 def _post_blocks(syn: Synapses, start: int) -> np.ndarray:
     """Block of the post core of the synapses ``start .. start + CHUNK - 1``."""
-    block = syn.slot[syn.post[start : start + CHUNK]] >> _NEURON_BITS
-    block //= CORES_PER_BLOCK
+    block = syn.slot[syn.post[start : start + CHUNK]]
+    block >>= _NEURON_BITS + BLOCK_BITS
     return block
 
 
 def block_groups(syn: Synapses) -> list[range]:
     """Consecutive blocks whose synapses number at most :data:`GROUP` together (or one block)."""
-    n_blocks = -(-syn.n_cores // CORES_PER_BLOCK)
+    n_blocks = -(-syn.n_cores >> BLOCK_BITS)
     counts = np.zeros(n_blocks, dtype=np.int64)
     for start in range(0, len(syn.post), CHUNK):
         counts += np.bincount(_post_blocks(syn, start), minlength=n_blocks)
@@ -187,7 +187,7 @@ def wire(
         for i, b in enumerate(group):
             block_rows = np.concatenate(blocks[i]) if blocks[i] else np.empty(0, dtype=np.int64)
             blocks[i] = []  # frees the chunks of rows once every block has taken its part
-            keys = _wire_block(syn, block_rows, b * CORES_PER_BLOCK, present, max_axons, errors,
+            keys = _wire_block(syn, block_rows, b << BLOCK_BITS, present, max_axons, errors,
                                rows, weights)  # fmt: skip
             axon_keys.append(keys)
     _raise(errors, max_axons, describe_neuron, describe_core)

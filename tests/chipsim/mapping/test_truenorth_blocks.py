@@ -15,7 +15,7 @@ from chipsim.network.expand import expand
 from chipsim.rng import Stream, counter_rng
 
 CONFIG = load_config(Path(__file__).resolve().parents[3] / "configs" / "truenorth.yaml")
-TINY = {"CORES_PER_BLOCK": 1, "GROUP": 64, "CHUNK": 100}
+TINY = {"BLOCK_BITS": 0, "GROUP": 64, "CHUNK": 100}
 """Block, group and chunk sizes that split even a small network into many pieces."""
 
 
