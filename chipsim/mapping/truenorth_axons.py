@@ -199,9 +199,13 @@ def _max_pre(syn: Synapses) -> int:
     return max(int(syn.slot[syn.pre[s : s + CHUNK]].max()) for s in range(0, len(syn.pre), CHUNK))
 
 
-def _wire_block(syn, block_rows, first_core, present, max_axons, errors, rows, weights):
+def _wire_block(
+    syn: Synapses, block_rows: np.ndarray, first_core: int, present: np.ndarray, max_axons: int,
+    errors: _Errors, rows: np.ndarray, weights: np.ndarray,
+) -> np.ndarray:  # fmt: skip
     """Wire the synapses ``block_rows`` onto cores ``first_core``..; fill their ``rows`` and
-    ``weights``; return their distinct axon keys (core relative to ``first_core``), sorted."""
+    ``weights``; return their distinct axon keys, sorted (empty or partial after a refusal,
+    which goes into ``errors`` instead)."""
     post = syn.slot[syn.post[block_rows]]
     weight = syn.weight[block_rows].astype(np.int16)
     gtype = axon_types(post, weight, present, errors)
@@ -235,7 +239,7 @@ def _wire_block(syn, block_rows, first_core, present, max_axons, errors, rows, w
     new_axon[1:] = bits[1:] != bits[:-1]
     keys = bits[new_axon]
     del bits
-    core = keys >> _CORE_SHIFT
+    core = keys >> _CORE_SHIFT  # relative to first_core
     counts = np.bincount(core)
     worst = int(np.argmax(counts)) if counts.size else 0
     most = int(counts[worst]) if counts.size else 0
@@ -253,7 +257,10 @@ def _wire_block(syn, block_rows, first_core, present, max_axons, errors, rows, w
     return keys + (first_core << _CORE_SHIFT)
 
 
-def _raise(errors: _Errors, max_axons: int, describe_neuron, describe_core) -> None:
+def _raise(
+    errors: _Errors, max_axons: int, describe_neuron: Callable[[int], str],
+    describe_core: Callable[[int], str],
+) -> None:  # fmt: skip
     """MappingError for the first kind of refusal met (:func:`wire`), if any."""
     if errors.weights:
         _, worst, n = errors.weights
