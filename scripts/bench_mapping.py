@@ -74,6 +74,7 @@ def measure(case: str) -> dict:
     expand_wall, expand_cpu = time.perf_counter() - wall, time.process_time() - cpu
     mapping = map_network(config, net, seed=0, placer="sequential")
     total_wall, total_cpu = time.perf_counter() - wall, time.process_time() - cpu
+    map_peak_mib = _peak_rss_mib()
     report_wall = time.perf_counter()
     summary = mapping_report(mapping).summary()
     return {
@@ -91,6 +92,7 @@ def measure(case: str) -> dict:
         "total_cpu_s": total_cpu,
         "report_wall_s": time.perf_counter() - report_wall,
         "rss_before_mib": before_mib,
+        "peak_rss_map_mib": map_peak_mib,
         "peak_rss_mib": _peak_rss_mib(),
     }
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -30,11 +31,11 @@ from chipsim.config import ChipConfig
 from chipsim.mapping.errors import MappingError
 from chipsim.mapping.partition import partition
 from chipsim.mapping.pes import pe_map
-from chipsim.mapping.truenorth_axons import Synapses, Wiring, wire
+from chipsim.mapping.truenorth_axons import CHUNK, Synapses, Wiring, wire
 from chipsim.mapping.truenorth_params import (
     EMPTY,
     SPLITTER,
-    integer_weights,
+    check_weights,
     neuron_arrays,
     population_params,
 )
@@ -96,11 +97,15 @@ class TrueNorthLayout:
     """int32 (n_cores * 256,): delay of that axon, ticks (1..15), 0 for none."""
     levels: np.ndarray
     """int32 (n_ids,): splitter levels behind each global id = ticks added to its spikes."""
-    mapped_delay: np.ndarray
-    """int32 (n_synapses,): delay of each synapse of ``net.connections`` as mapped, ticks:
-    the programmed delay plus ``levels`` of its pre neuron."""
     axons_used: np.ndarray
     """int32 (n_cores,): axons in use on each core."""
+
+    @cached_property
+    def mapped_delay(self) -> np.ndarray:
+        """int16 (n_synapses,): delay of each synapse of ``net.connections`` as mapped, ticks:
+        the programmed delay plus ``levels`` of its pre neuron. Computed on first use (it is as
+        long as the synapse list, and the mapping itself does not need it)."""
+        return _mapped_delay(self.net.connections, self.levels)
 
     @property
     def n_cores(self) -> int:
@@ -135,7 +140,7 @@ def map_truenorth(
     max_neurons, max_axons = _capacity(config)
     net = network if isinstance(network, ExpandedNetwork) else expand(network, seed)
     params = population_params(net)
-    weight = integer_weights(net)
+    check_weights(net)
     conns = net.connections
     if len(conns) and conns.delay.max() > MAX_DELAY:
         k = int(conns.projection[np.argmax(conns.delay)])
@@ -147,7 +152,8 @@ def map_truenorth(
     n_base = len(placed.role)
     _check_cores(config, net, n_base, 0)
     names = _Describe(net, placed.slot_neuron)
-    synapses = Synapses(placed.slots(conns.pre), placed.slots(conns.post), weight, conns.delay)
+    slot = placed.slots(np.arange(net.n_neurons)).astype(np.int32)
+    synapses = Synapses(conns.pre, conns.post, conns.weight, conns.delay, slot, n_base)
     wiring = wire(synapses, max_axons, names.neuron, names.core)
     plan = build_splitters(wiring.targets, n_base, max_neurons, max_axons)
     _check_cores(config, net, n_base, plan.n_cores)
@@ -268,7 +274,6 @@ def _assemble(
         target_axon=target[1],
         target_delay=target[2],
         levels=levels,
-        mapped_delay=(net.connections.delay + levels[net.connections.pre]).astype(np.int32),
         axons_used=axons_used.astype(np.int32),
     )
 
@@ -283,10 +288,23 @@ def _splitter_slots(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _crossbar(n_cores: int, wiring: Wiring, split_slots, split_axons) -> CrossbarCores:
-    """Crossbar bits and axon types of the synapses and of the splitter groups (type 0)."""
-    connected = np.zeros((n_cores, N_AXONS, N_NEURONS), dtype=bool)
-    connected[wiring.post_slot >> 8, wiring.axon, wiring.post_slot & 255] = True
-    connected[split_slots // N_NEURONS, split_axons, split_slots % N_NEURONS] = True
+    """Crossbar bits and axon types of the synapses (packed by :func:`wire`) and of the
+    splitter groups (type 0, on the cores after the network's)."""
+    n_base = len(wiring.rows)
+    connected = np.zeros((n_cores - n_base, N_AXONS, N_NEURONS), dtype=bool)
+    connected[split_slots // N_NEURONS - n_base, split_axons, split_slots % N_NEURONS] = True
     axon_type = np.zeros((n_cores, N_AXONS), dtype=np.uint8)
     axon_type[wiring.targets.core, wiring.targets.axon] = wiring.axon_type
-    return CrossbarCores.from_dense(connected, axon_type)
+    splitters = CrossbarCores.from_dense(connected, axon_type[n_base:])
+    rows = np.concatenate([wiring.rows, splitters.rows])
+    return CrossbarCores(rows, axon_type, np.zeros((n_cores, *splitters.ring.shape[1:]), np.uint64))
+
+
+def _mapped_delay(conns, levels: np.ndarray) -> np.ndarray:
+    """int16 (n_synapses,): programmed delay plus the splitter levels of the pre neuron
+    (at most 15 + a few levels)."""
+    out = np.empty(len(conns), dtype=np.int16)
+    for start in range(0, len(out), CHUNK):
+        rows = slice(start, start + CHUNK)
+        np.add(conns.delay[rows], levels[conns.pre[rows]], out=out[rows])
+    return out

@@ -13,7 +13,7 @@ from dataclasses import fields
 import numpy as np
 
 from chipsim.mapping.errors import MappingError
-from chipsim.mapping.truenorth_axons import Wiring
+from chipsim.mapping.truenorth_axons import CHUNK, Wiring
 from chipsim.network.description import NeuronPopulation
 from chipsim.network.expand import ExpandedNetwork
 from cores import NeuronModel
@@ -40,7 +40,7 @@ def population_params(net: ExpandedNetwork) -> dict[int, dict[str, np.ndarray]]:
     MappingError names the population for a model other than TrueNorth, an unknown name
     (listing the known ones), a non-integer value or a value out of its range.
     """
-    out = {}
+    out, valid = {}, set()  # valid: (size, values) already checked, the same for every copy
     for g, population in enumerate(net.network.populations):
         if not isinstance(population, NeuronPopulation):
             continue
@@ -61,10 +61,13 @@ def population_params(net: ExpandedNetwork) -> dict[int, dict[str, np.ndarray]]:
         if bad:
             raise MappingError(f"{where}: parameter(s) {bad} must be integers")
         values = {k: _per_neuron(k, v.astype(np.int64)) for k, v in values.items()}
-        try:
-            TrueNorthNeurons.from_values(population.size, **values)
-        except ValueError as exc:
-            raise MappingError(f"{where}: {exc}") from None
+        key = (population.size, *((k, v.shape, v.tobytes()) for k, v in sorted(values.items())))
+        if key not in valid:
+            try:
+                TrueNorthNeurons.from_values(population.size, **values)
+            except ValueError as exc:
+                raise MappingError(f"{where}: {exc}") from None
+            valid.add(key)
         out[g] = values
     return out
 
@@ -76,19 +79,26 @@ def _per_neuron(name: str, value: np.ndarray) -> np.ndarray:
     return value
 
 
-def integer_weights(net: ExpandedNetwork) -> np.ndarray:
-    """Synaptic weights as int16; MappingError naming the post population otherwise."""
-    weight = net.connections.weight
-    bad = (weight != np.rint(weight)) | (np.abs(weight) > WEIGHT_MAX)
-    if bad.any():
-        row = int(np.argmax(bad))
-        g = int(np.searchsorted(net.offsets, net.connections.post[row], side="right") - 1)
-        raise MappingError(
-            f"population {net.network.populations[g].name!r}: synaptic weight "
-            f"{float(weight[row])} (projection {int(net.connections.projection[row])}) is not an "
-            f"integer in [-{WEIGHT_MAX}, {WEIGHT_MAX}], the signed range of a TrueNorth weight"
-        )
-    return weight.astype(np.int16)
+def check_weights(net: ExpandedNetwork) -> None:
+    """MappingError naming the post population of the first synaptic weight that is not an
+    integer in [-255, 255]; checked in chunks of :data:`CHUNK` synapses (no full-size
+    temporaries)."""
+    for start in range(0, len(net.connections), CHUNK):
+        weight = net.connections.weight[start : start + CHUNK]
+        bad = (weight != np.rint(weight)) | (np.abs(weight) > WEIGHT_MAX)
+        if bad.any():
+            _refuse_weight(net, start + int(np.argmax(bad)))
+
+
+def _refuse_weight(net: ExpandedNetwork, row: int) -> None:
+    """MappingError for the weight of synapse ``row``, naming its post population."""
+    conns = net.connections
+    g = int(np.searchsorted(net.offsets, conns.post[row], side="right") - 1)
+    raise MappingError(
+        f"population {net.network.populations[g].name!r}: synaptic weight "
+        f"{float(conns.weight[row])} (projection {int(conns.projection[row])}) is not an "
+        f"integer in [-{WEIGHT_MAX}, {WEIGHT_MAX}], the signed range of a TrueNorth weight"
+    )
 
 
 def neuron_arrays(
@@ -97,9 +107,9 @@ def neuron_arrays(
 ) -> TrueNorthNeurons:  # fmt: skip
     """Parameters of every slot: populations, splitters, silent slots (module doc)."""
     n = len(slot_neuron)
-    arrays = {name: np.zeros(n, dtype=np.int64) for name in KNOWN_PARAMS}
-    arrays["stochastic_synapse"] = np.zeros((n, N_AXON_TYPES), dtype=np.int64)
-    weights = np.zeros((n, N_AXON_TYPES), dtype=np.int64)
+    arrays = {name: np.zeros(n, dtype=np.int32) for name in KNOWN_PARAMS}  # ranges fit int32
+    arrays["stochastic_synapse"] = np.zeros((n, N_AXON_TYPES), dtype=np.int32)
+    weights = np.zeros((n, N_AXON_TYPES), dtype=np.int16)
     group = np.searchsorted(net.offsets, slot_neuron, side="right") - 1
     is_neuron = (slot_neuron >= 0) & np.isin(group, list(params))
     for name, value in SILENT_PARAMS.items():
@@ -107,10 +117,12 @@ def neuron_arrays(
     for name, value in SPLITTER_PARAMS.items():
         arrays[name][slot_neuron == SPLITTER] = value
     weights[slot_neuron == SPLITTER, 0] = 1
+    placed = slot_neuron >= 0
+    slot_of_id = np.empty(net.n_neurons, dtype=np.int64)  # every id sits in one slot
+    slot_of_id[slot_neuron[placed]] = np.flatnonzero(placed)
     for g, values in params.items():
-        members = np.flatnonzero(is_neuron & (group == g))
-        members = members[np.argsort(slot_neuron[members])]  # in id order
+        members = slot_of_id[net.offsets[g] : net.offsets[g] + net.sizes[g]]  # in id order
         for name, value in values.items():
             arrays[name][members] = value
-    weights[wiring.post_slot, wiring.gtype] = wiring.weight
+    weights[: len(wiring.weights)] = wiring.weights
     return TrueNorthNeurons.from_values(n, weights=weights, **arrays)

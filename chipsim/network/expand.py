@@ -30,13 +30,21 @@ the keys come from one stream, row after row."""
 
 @dataclass(frozen=True)
 class Connections:
-    """One row per synapse: global pre and post ids, weight, delay (ticks), projection index."""
+    """One row per synapse: global pre and post ids, weight, delay (ticks), projection index.
 
-    pre: np.ndarray  # int64
-    post: np.ndarray  # int64
-    weight: np.ndarray  # float64, post model's input units
-    delay: np.ndarray  # int32, ticks >= 1
-    projection: np.ndarray  # int32
+    Dtypes are the narrowest that hold the network exactly (:func:`expand`): ids int32 below
+    2**31 neurons (else int64); weights float32 when every weight is exactly a float32 (else
+    float64), so widening them to float64 gives back the programmed values bit for bit; delays
+    uint8 up to 255 ticks (else int32); projection indices int16 below 2**15 projections (else
+    int32). Arithmetic on them should widen first (``astype(np.int64)``) where it could
+    overflow the narrow type.
+    """
+
+    pre: np.ndarray  # int32 or int64
+    post: np.ndarray  # int32 or int64
+    weight: np.ndarray  # float32 or float64, post model's input units
+    delay: np.ndarray  # uint8 or int32, ticks >= 1
+    projection: np.ndarray  # int16 or int32
 
     def __len__(self) -> int:
         return len(self.pre)
@@ -75,19 +83,70 @@ class ExpandedNetwork:
 
 
 def expand(network: Network, seed: int) -> ExpandedNetwork:
-    """Global ids for every group and the synapses of every projection."""
+    """Global ids for every group and the synapses of every projection.
+
+    The connection arrays are allocated once, at their final size and narrowest dtypes
+    (:class:`Connections`), and filled projection by projection: a projection's synapse count
+    is known from its connector, except for fixed_probability, whose pairs are drawn first.
+    """
     sizes = np.array([g.size for g in network.populations], dtype=np.int64)
     offsets = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
     index = {g.name: i for i, g in enumerate(network.populations)}
-    parts = []
-    for k, proj in enumerate(network.projections):
-        a, b = index[proj.pre], index[proj.post]
-        pre, post = connect(proj, int(sizes[a]), int(sizes[b]), a == b, seed, k)
-        weight = np.broadcast_to(np.asarray(proj.weight, dtype=np.float64), pre.shape)
-        parts.append(
-            (pre + offsets[a], post + offsets[b], weight, draw_delays(proj, len(pre), seed, k), k)
-        )
-    return ExpandedNetwork(network, offsets, sizes, _concatenate(parts))
+    ends = [(index[proj.pre], index[proj.post]) for proj in network.projections]
+    drawn, counts = {}, []
+    for k, (proj, (a, b)) in enumerate(zip(network.projections, ends, strict=True)):
+        count = _count(proj, int(sizes[a]), int(sizes[b]), a == b)
+        if count is None:
+            drawn[k] = connect(proj, int(sizes[a]), int(sizes[b]), a == b, seed, k)
+            count = len(drawn[k][0])
+        counts.append(count)
+    conns = _allocate(network, int(sizes.sum()), int(sum(counts)))
+    start = 0
+    for k, (proj, (a, b)) in enumerate(zip(network.projections, ends, strict=True)):
+        pre, post = drawn.pop(k) if k in drawn else connect(
+            proj, int(sizes[a]), int(sizes[b]), a == b, seed, k)  # fmt: skip
+        if len(pre) != counts[k]:
+            raise RuntimeError(f"projection {k}: {len(pre)} synapses, counted {counts[k]}")
+        rows = slice(start, start + counts[k])
+        conns.pre[rows] = pre + offsets[a]
+        conns.post[rows] = post + offsets[b]
+        conns.weight[rows] = proj.weight
+        conns.delay[rows] = draw_delays(proj, counts[k], seed, k)
+        conns.projection[rows] = k
+        start += counts[k]
+    return ExpandedNetwork(network, offsets, sizes, conns)
+
+
+def _count(proj: Projection, n_pre: int, n_post: int, same: bool) -> int | None:
+    """Synapses of a projection, known before drawing them (None for fixed_probability)."""
+    c = proj.connector
+    if isinstance(c, AllToAll):
+        return n_pre * n_post - (n_pre if same and not c.allow_self else 0)
+    if isinstance(c, OneToOne):
+        return n_pre
+    if isinstance(c, FixedInDegree):
+        return c.n * n_post
+    if isinstance(c, FromList):
+        return len(c.connections)
+    return None
+
+
+def _allocate(network: Network, n_ids: int, n_synapses: int) -> Connections:
+    """Empty connection arrays of the narrowest exact dtypes (:class:`Connections`)."""
+    weights = [np.asarray(p.weight, dtype=np.float64) for p in network.projections]
+    single = all(np.array_equal(w.astype(np.float32), w) for w in weights)
+    delays = [p.delay.high if isinstance(p.delay, UniformInt) else p.delay
+              for p in network.projections]  # fmt: skip
+    ids = np.int32 if n_ids < 2**31 else np.int64
+    return Connections(
+        pre=np.empty(n_synapses, dtype=ids),
+        post=np.empty(n_synapses, dtype=ids),
+        weight=np.empty(n_synapses, dtype=np.float32 if single else np.float64),
+        delay=np.empty(n_synapses, dtype=np.uint8 if max(delays, default=1) < 2**8 else np.int32),
+        projection=np.empty(
+            n_synapses, dtype=np.int16 if len(network.projections) <= 2**15 else np.int32
+        ),
+    )
 
 
 def connect(
@@ -183,16 +242,3 @@ def _fixed_in_degree(
                 np.argpartition(keys, n - 1, axis=1)[:, :n], axis=1
             )
     return choice.ravel(), np.repeat(rows, n)
-
-
-def _concatenate(parts: list) -> Connections:
-    if not parts:
-        empty = np.empty(0, dtype=np.int64)
-        return Connections(empty, empty, np.empty(0), np.empty(0, np.int32), np.empty(0, np.int32))
-    return Connections(
-        pre=np.concatenate([p[0] for p in parts]),
-        post=np.concatenate([p[1] for p in parts]),
-        weight=np.concatenate([p[2] for p in parts]),
-        delay=np.concatenate([p[3] for p in parts]),
-        projection=np.concatenate([np.full(len(p[0]), p[4], np.int32) for p in parts]),
-    )
