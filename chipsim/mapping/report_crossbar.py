@@ -25,7 +25,9 @@ from chipsim.mapping.truenorth import CoreRole
 from chipsim.mapping.truenorth_params import EMPTY, SPLITTER
 from cores.crossbar import N_NEURONS
 
-_POPCOUNT8 = np.unpackbits(np.arange(256, dtype=np.uint8)[:, None], axis=1).sum(axis=1)
+_POPCOUNT8 = np.unpackbits(np.arange(256, dtype=np.uint8)[:, None], axis=1).sum(
+    axis=1, dtype=np.uint8
+)
 
 
 def crossbar_report(mapping: Mapping) -> MappingReport:
