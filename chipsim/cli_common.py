@@ -33,12 +33,27 @@ def run_folder_options(default_out: str) -> Callable:
                      help="Skip the report (tables and PNGs; `chipsim report DIR` makes it)."),
     ]  # fmt: skip
 
-    def decorate(command: Callable) -> Callable:
-        for option in reversed(options):
-            command = option(command)
-        return command
+    return lambda command: _apply(options, command)
 
-    return decorate
+
+def workload_options(command: Callable) -> Callable:
+    """--network, --generator with -p NAME=VALUE, --workload: what to run (at most one)."""
+    options = [
+        click.option("--network", type=click.Path(path_type=Path), help="Network YAML file."),
+        click.option("--generator", help="Built-in network generator (synfire, feedforward, ...)."),
+        click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+                     help="Generator parameter (repeatable)."),
+        click.option("--workload", type=click.Path(path_type=Path),
+                     help="Workload YAML (network or generator, ticks, seed)."),
+    ]  # fmt: skip
+    return _apply(options, command)
+
+
+def _apply(options: list[Callable], command: Callable) -> Callable:
+    """Decorate ``command`` with ``options`` so that --help lists them in the given order."""
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 def figure_table(title: str, rows: Sequence[tuple[str, str]]) -> Table:

@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from chipsim.cli_common import config_argument, figure_table, set_option
+from chipsim.cli_common import config_argument, figure_table, set_option, workload_options
 from chipsim.cli_run import resolve_workload
 from chipsim.config import load_config
 from chipsim.mapping.mapper import map_network
@@ -21,12 +21,7 @@ FLOORPLAN = "map_floorplan.png"
 
 @click.command("map")
 @config_argument
-@click.option("--network", type=click.Path(path_type=Path), help="Network YAML file.")
-@click.option("--generator", help="Built-in network generator (synfire, feedforward, ...).")
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Generator parameter (repeatable).")  # fmt: skip
-@click.option("--workload", type=click.Path(path_type=Path),
-              help="Workload YAML (network or generator, ticks, seed).")  # fmt: skip
+@workload_options
 @click.option("--seed", type=click.IntRange(min=0), help="Seed [workload's, or 0].")
 @click.option("--placer", default="sequential", show_default=True,
               help="Placement algorithm (sequential, random, locality).")  # fmt: skip

@@ -10,7 +10,12 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from chipsim.cli_common import config_argument, figure_table, run_folder_options
+from chipsim.cli_common import (
+    config_argument,
+    figure_table,
+    run_folder_options,
+    workload_options,
+)
 from chipsim.config import load_config
 from chipsim.errors import UserError
 from chipsim.network import Network, generate, load_network, load_workload
@@ -58,12 +63,7 @@ def _parse_param(text: str) -> tuple[str, object]:
 
 @click.command()
 @config_argument
-@click.option("--network", type=click.Path(path_type=Path), help="Network YAML file.")
-@click.option("--generator", help="Built-in network generator (synfire, feedforward, ...).")
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Generator parameter (repeatable).")  # fmt: skip
-@click.option("--workload", type=click.Path(path_type=Path),
-              help="Workload YAML (network or generator, ticks, seed).")  # fmt: skip
+@workload_options
 @click.option("--ticks", type=click.IntRange(min=1), help="Ticks to simulate [workload's, or 100].")
 @click.option("--seed", type=click.IntRange(min=0), help="Run seed [workload's, or 0].")
 @run_folder_options("runs/CHIP-TIME")
