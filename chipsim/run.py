@@ -76,9 +76,10 @@ def run_network(
         _write_tables(run.path, result)
         if result.recorder.timeline is not None:
             write_timeline(run.path / "timeline.json", result.recorder.timeline,
-                           TraceClocks(config.chip.operating_point.frequency_hz,
-                                       config.noc.clock_hz, config.chip.tick_s),
+                           TraceClocks(config.pe_frequencies_hz(), config.noc.clock_hz,
+                                       config.chip.tick_s),
                            mapping.pes.xy)  # fmt: skip
+    result.recorder.moved_to(out)
     return RunResult(result.summary, out, mapping, result.recorder, result.energy)
 
 
@@ -117,13 +118,12 @@ def _simulate(
 
 
 def run_energy(config: ChipConfig, recorder: RunRecorder, ticks: int) -> EnergyReport:
-    """Energy of a run from its counts, every PE at the default operating point."""
-    names = [p.name for p in config.chip.operating_points]
+    """Energy of a run from its counts, each PE at its operating point."""
     counts = EventCounts.from_run(
         recorder.pe,
         recorder.noc_stats,
         duration_s=ticks * config.chip.tick_s,
-        operating_point=names.index(config.chip.default_operating_point),
+        operating_point=config.pe_operating_point_indices(),
     )
     return energy_of(config, counts)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from enum import StrEnum
 
+import numpy as np
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -62,12 +63,17 @@ class ChipParams(_Params):
     per_pe_dvfs: bool = Field(
         default=False, description="Whether each PE may run at its own operating point."
     )
+    pe_operating_points: dict[NonNegativeInt, str] = Field(
+        default_factory=dict,
+        description="Operating point of each PE (by PE index, PEs numbered router by router) "
+        "that does not run at default_operating_point; needs per_pe_dvfs.",
+    )
     late_packet_policy: LatePacketPolicy = Field(
         default=LatePacketPolicy.APPLY, description="What happens to packets that arrive late."
     )
 
     @model_validator(mode="after")
-    def _default_point_exists(self) -> ChipParams:
+    def _points_exist(self) -> ChipParams:
         names = [p.name for p in self.operating_points]
         if len(set(names)) != len(names):
             raise ValueError(f"operating point names must be unique, got {names}")
@@ -75,6 +81,11 @@ class ChipParams(_Params):
             raise ValueError(
                 f"default_operating_point {self.default_operating_point!r} is not one of {names}"
             )
+        unknown = sorted(set(self.pe_operating_points.values()) - set(names))
+        if unknown:
+            raise ValueError(f"pe_operating_points names {unknown}; operating points: {names}")
+        if self.pe_operating_points and not self.per_pe_dvfs:
+            raise ValueError("pe_operating_points needs per_pe_dvfs: true (one supply per chip)")
         return self
 
     @property
@@ -264,7 +275,30 @@ class ChipConfig(_Params):
     memory: MemoryParams = Field(default_factory=MemoryParams)
     energy: EnergyParams
 
+    @model_validator(mode="after")
+    def _pe_points_on_pes(self) -> ChipConfig:
+        beyond = [pe for pe in self.chip.pe_operating_points if pe >= self.topology.pes]
+        if beyond:
+            raise ValueError(
+                f"chip.pe_operating_points names PEs {sorted(beyond)}; the chip has PEs "
+                f"0..{self.topology.pes - 1}"
+            )
+        return self
+
     @property
     def pe_cycles_per_tick(self) -> int:
         """PE cycles in one tick at the default operating point (floor)."""
         return math.floor(self.chip.operating_point.frequency_hz * self.chip.tick_s)
+
+    def pe_operating_point_indices(self) -> np.ndarray:
+        """int64 (n_pes,): index into chip.operating_points of each PE's point."""
+        names = [p.name for p in self.chip.operating_points]
+        points = np.full(self.topology.pes, names.index(self.chip.default_operating_point))
+        for pe, name in self.chip.pe_operating_points.items():
+            points[pe] = names.index(name)
+        return points.astype(np.int64)
+
+    def pe_frequencies_hz(self) -> np.ndarray:
+        """float64 (n_pes,): each PE's clock at its operating point, Hz."""
+        hz = np.array([p.frequency_hz for p in self.chip.operating_points], dtype=np.float64)
+        return hz[self.pe_operating_point_indices()]

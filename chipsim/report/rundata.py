@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import yaml
@@ -101,18 +102,19 @@ class RunData:
         return int(self.summary["ticks"])
 
     @property
-    def pe_hz(self) -> float:
-        """PE clock at the chip's default operating point, Hz."""
-        return float(self.config.chip.operating_point.frequency_hz)
-
-    @property
     def noc_hz(self) -> float:
         return float(self.config.noc.clock_hz)
 
     @property
     def budget_cycles(self) -> int:
-        """PE cycles in one tick (the tick budget): frequency x tick_s."""
+        """PE cycles in one tick (the tick budget) at the default operating point."""
         return int(self.config.pe_cycles_per_tick)
+
+    @property
+    def pe_budget_cycles(self) -> np.ndarray:
+        """int64 (n_pes,): each PE's tick budget at its own operating point (DVFS)."""
+        hz = self.config.pe_frequencies_hz()
+        return np.floor(hz * float(self.config.chip.tick_s)).astype(np.int64)
 
     @property
     def noc_cycles_per_tick(self) -> float:

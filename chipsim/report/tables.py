@@ -19,7 +19,7 @@ DIRECTIONS = ("north", "east", "south", "west")
 def pe_table(run: RunData) -> pd.DataFrame:
     """Per PE: place on the floorplan, counters, utilisation = busy / (ticks x budget)."""
     pes = run.table("pes")
-    budget = run.ticks * run.budget_cycles
+    budget = run.ticks * run.pe_budget_cycles[pes["pe"].to_numpy()]
     out = pes.assign(port=pes["pe"] % run.pes_per_router, budget_cycles=budget)
     out["utilisation"] = out["busy_cycles"] / budget
     out["used"] = (out["neuron_updates"] + out["source_updates"]) > 0

@@ -130,9 +130,9 @@ def flight_lanes(inject: np.ndarray, arrival: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class TraceClocks:
-    """What converts cycles to microseconds: PE and NoC clocks (Hz) and the tick (s)."""
+    """What converts cycles to microseconds: each PE's clock, the NoC clock (Hz), the tick (s)."""
 
-    pe_hz: float
+    pe_hz: np.ndarray  # float64 (n_pes,): each PE's clock at its operating point
     noc_hz: float
     tick_s: float
 
@@ -150,8 +150,9 @@ def trace_events(window: TimelineWindow, clocks: TraceClocks, pe_xy: np.ndarray)
     for tick in range(window.first, window.last + 1):
         events.append({"name": f"tick {tick}", "ph": "i", "s": "g", "pid": 0, "tid": 0,
                        "ts": tick * clocks.tick_s * US})  # fmt: skip
-    to_us = US / clocks.pe_hz
+    us_per_cycle = US / np.asarray(clocks.pe_hz, dtype=np.float64)
     for tick, pe, start, cycles, kind in busy.tolist():
+        to_us = us_per_cycle[pe]
         events.append({
             "name": "update" if kind == TimelineWindow.UPDATE else "packets", "cat": "pe",
             "ph": "X", "pid": 0, "tid": pe, "ts": start * to_us, "dur": cycles * to_us,
@@ -188,7 +189,7 @@ def write_timeline(
         "displayTimeUnit": "ns",
         "otherData": {
             "ticks": [window.first, window.last],
-            "pe_clock_hz": clocks.pe_hz,
+            "pe_clock_hz": sorted(set(np.asarray(clocks.pe_hz).tolist())),
             "noc_clock_hz": clocks.noc_hz,
             "flights_left_out": window.flights_left_out,
         },

@@ -70,6 +70,7 @@ class CrossbarMachine:
             pes=self.pe_of_core, cycles=cycles, neurons=neurons, sources=zeros, fired=fired,
             synaptic_events=events, sender=slots[sends], sender_cycle=cycle[sends],
             recorded=ids[network], recorded_cycle=cycle[network],
+            recorded_pe=self.pe_of_core[slots[network] // N_NEURONS],
         )  # fmt: skip
 
     def packets(self, work: TickWork) -> Packets:

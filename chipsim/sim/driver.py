@@ -33,7 +33,7 @@ from chipsim.sim.dram import DramChannel
 from chipsim.sim.machines import machine_for
 from chipsim.sim.part_times import PartTimes
 from chipsim.sim.recorder import RunRecorder
-from chipsim.timebase import ClockDomain
+from chipsim.timebase import ClockDomain, UnitClocks
 from chipsim.traces import SpikeTrace
 from cores.pe_timeline import PeTimeline
 from noc import NocEngine
@@ -52,7 +52,7 @@ class Clocks:
     """The chip's clock domains against its reference clock."""
 
     cycles_per_tick: int  # reference cycles
-    pe: ClockDomain
+    pe: UnitClocks  # one clock per PE (its DVFS operating point)
     noc: ClockDomain
 
 
@@ -72,7 +72,7 @@ class ChipSimulation:
         reference = config.chip.clock_hz
         self.clocks = Clocks(
             config.chip.cycles_per_tick,
-            ClockDomain(reference, config.chip.operating_point.frequency_hz),
+            UnitClocks(reference, config.pe_frequencies_hz()),
             ClockDomain(reference, config.noc.clock_hz),
         )
         self.machine = machine_for(mapping, replay, self.clocks.pe, seed)
@@ -124,8 +124,9 @@ class ChipSimulation:
             self._receive((ticks + extra) * c, arrival_tick=ticks + extra - 1)
         self.recorder.finish(self.engine, drain_busy=self.timeline.busy)
 
-    def _pe_cycle(self, reference_cycle: int) -> int:
-        return int(self.clocks.pe.from_reference(reference_cycle))
+    def _pe_cycle(self, reference_cycle: int) -> np.ndarray:
+        """Every PE's first cycle at or after a reference instant (PEs have their own clocks)."""
+        return self.clocks.pe.all_from_reference(reference_cycle)
 
     def _receive(self, until: int, arrival_tick: int) -> None:
         with self.times.part("noc"):
@@ -151,7 +152,7 @@ class ChipSimulation:
             arrival[in_dram] = self.dram.fetch(arrival[in_dram], work.dram_bytes[in_dram])
             order = np.lexsort((arrival, pe))
             pe, arrival, late, work = pe[order], arrival[order], late[order], work.take(order)
-        ready = self.clocks.pe.from_reference(arrival)
+        ready = self.clocks.pe.from_reference(arrival, pe)
         window = self._window(arrival_tick)
         free_before = self.timeline.free_at.copy() if window is not None else None
         finish = self.timeline.serve_packets(pe, ready, work.steps, work.words, work.dram_bytes)
@@ -167,11 +168,14 @@ class ChipSimulation:
         if (window := self._window(tick)) is not None:
             window.update_phases(tick, work.pes, start[work.pes], work.cycles)
         self.recorder.updated(work)
-        self.recorder.spikes(tick, work.recorded, self.clocks.pe.to_reference(work.recorded_cycle))
+        self.recorder.spikes(
+            tick, work.recorded, self.clocks.pe.to_reference(work.recorded_cycle, work.recorded_pe)
+        )
         if work.sender.size == 0:
             return
         packets = self.machine.packets(work)
-        cycle = self.clocks.noc.from_reference(self.clocks.pe.to_reference(packets.cycle))
+        emitted = self.clocks.pe.to_reference(packets.cycle, packets.src_pe)
+        cycle = self.clocks.noc.from_reference(emitted)
         tag = (np.int64(tick) << TAG_TICK_SHIFT) | packets.sender
         src = self.mapping.pes.endpoint[packets.src_pe]
         with self.times.part("noc"):

@@ -33,7 +33,8 @@ class TickWork:
     sender: np.ndarray  # int64 (< 2**32), one per spike that leaves as packets
     sender_cycle: np.ndarray  # int64, PE cycle at which each leaves
     recorded: np.ndarray  # int64, global ids of the network spikes of the tick
-    recorded_cycle: np.ndarray  # int64, PE cycle of each
+    recorded_cycle: np.ndarray  # int64, PE cycle of each (in its PE's clock)
+    recorded_pe: np.ndarray  # int64, the PE of each
 
 
 @dataclass(frozen=True)

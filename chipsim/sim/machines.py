@@ -9,13 +9,13 @@ from chipsim.sim.crossbar import CrossbarMachine
 from chipsim.sim.machine import Machine
 from chipsim.sim.programmable import ProgrammableMachine
 from chipsim.sim.replay import Replay
-from chipsim.timebase import ClockDomain
+from chipsim.timebase import UnitClocks
 from chipsim.traces import SpikeTrace
 from noc import Routing
 
 
 def machine_for(
-    mapping: Mapping, replay: SpikeTrace | None, pe_clock: ClockDomain, seed: int
+    mapping: Mapping, replay: SpikeTrace | None, pe_clock: UnitClocks, seed: int
 ) -> Machine:
     """The machine that runs ``mapping``: programmable PEs or crossbar cores."""
     config = mapping.config

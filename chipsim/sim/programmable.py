@@ -15,7 +15,7 @@ from chipsim.mapping.pes import PeMap
 from chipsim.sim.delivery import Received, Receivers, fan_out, packets_of
 from chipsim.sim.machine import Packets, TickWork
 from chipsim.sim.replay import Replay, ReplayGroup
-from chipsim.timebase import ClockDomain
+from chipsim.timebase import UnitClocks
 from cores import CycleCosts, emission_cycles_by_core, update_cycles
 
 
@@ -29,7 +29,7 @@ class ProgrammableMachine:
         costs: CycleCosts,
         multicast: bool,
         replay: Replay | None = None,
-        pe_clock: ClockDomain | None = None,
+        pe_clock: UnitClocks | None = None,
     ) -> None:
         self.program = program
         self.pes = pes
@@ -57,15 +57,15 @@ class ProgrammableMachine:
             is_neuron = group.model is not None
             parts.append((pes, cost + fired * self.costs.spike_send_cycles,
                           counts * is_neuron, counts * (not is_neuron), fired,
-                          layout.first_id + flat, cycle))  # fmt: skip
-        pes, cycles, neurons, sources, fired, neuron, cycle = (
+                          layout.first_id + flat, cycle, pes[layout.slice_of(flat)]))  # fmt: skip
+        pes, cycles, neurons, sources, fired, neuron, cycle, spike_pe = (
             np.concatenate(column) for column in zip(*parts, strict=True)
         )
         if self.replay is not None and self.replay.has_cycles:
-            cycle = self.pe_clock.from_reference(self.replay.cycles(tick, neuron))
+            cycle = self.pe_clock.from_reference(self.replay.cycles(tick, neuron), spike_pe)
         return TickWork(
             pes, cycles, neurons, sources, fired, np.zeros_like(fired), neuron, cycle, neuron,
-            cycle,
+            cycle, spike_pe,
         )  # fmt: skip
 
     def packets(self, work: TickWork) -> Packets:

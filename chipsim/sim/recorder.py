@@ -195,6 +195,12 @@ class RunRecorder:
         for stream in (self.spike_stream, self.tick_stream, self.pe_tick_stream):
             stream.close()
 
+    def moved_to(self, folder: Path) -> None:
+        """The streams' files now live in ``folder`` (the run folder was published)."""
+        for stream in (self.spike_stream, self.tick_stream, self.pe_tick_stream):
+            if stream.path is not None:
+                stream.path = folder / stream.path.name
+
     @property
     def packet_sample(self) -> np.ndarray:
         """int64 (n, 5): inject cycle, arrival cycle, src endpoint, dest endpoint, hops."""

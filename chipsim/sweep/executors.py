@@ -60,6 +60,10 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)  # (this forgets the processes)
     for process in processes:
         process.terminate()
+    for process in processes:  # one still starting up may miss SIGTERM's handler: kill it
+        process.join(timeout=2)
+        if process.is_alive():
+            process.kill()
 
 
 @contextmanager
