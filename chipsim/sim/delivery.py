@@ -15,7 +15,7 @@ from chipsim.mapping.layout import Program
 
 
 @dataclass(frozen=True)
-class Packets:
+class SpikePackets:
     """Spikes as packets: source PE, key, source slice and global neuron, one row per spike."""
 
     src_pe: np.ndarray  # int32
@@ -41,13 +41,13 @@ class Received:
         return Received(self.steps[order], self.words[order], self.dram_bytes[order], self.misses)
 
 
-def packets_of(program: Program, neuron: np.ndarray) -> Packets:
+def packets_of(program: Program, neuron: np.ndarray) -> SpikePackets:
     """The packet each spiking global ``neuron`` sends."""
     s = program.slices.of_neurons(neuron)
-    return Packets(program.pe_of_slice[s], program.keys(s, neuron), s, neuron)
+    return SpikePackets(program.pe_of_slice[s], program.keys(s, neuron), s, neuron)
 
 
-def fan_out(program: Program, packets: Packets) -> tuple[np.ndarray, np.ndarray]:
+def fan_out(program: Program, packets: SpikePackets) -> tuple[np.ndarray, np.ndarray]:
     """Every (packet index, destination PE) pair of an ideal multicast, packet-major."""
     start = program.dest_ptr[packets.slice]
     count = program.dest_ptr[packets.slice + 1] - start
