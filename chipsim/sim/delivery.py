@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from chipsim.mapping.layout import Program
+from chipsim.sim.ordering import group_order
 
 
 @dataclass(frozen=True)
@@ -71,26 +72,26 @@ class Receivers:
     def process(self, dest_pe: np.ndarray, key: np.ndarray, base_tick: np.ndarray) -> Received:
         """Synaptic processing of packets in the given order (arrival order per PE).
 
-        Packets for one PE are processed in their given order, grouped by base tick; a PE that
-        holds a spike source has no synapses and counts every packet as a miss.
+        Packets for one PE are processed in their given order, grouped by base tick, one kernel
+        call per population; a PE that holds a spike source has no synapses and counts every
+        packet as a miss.
         """
         n = len(key)
         steps, words, dram = (np.zeros(n, dtype=np.int32) for _ in range(3))
         misses = 0
-        order = np.lexsort((base_tick, dest_pe))
-        sorted_pe, sorted_tick = dest_pe[order], base_tick[order]
-        cuts = np.flatnonzero((np.diff(sorted_pe) != 0) | (np.diff(sorted_tick) != 0)) + 1
-        for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, n], strict=True):
-            if lo == hi:
-                continue
-            idx = order[lo:hi]
-            pe = int(sorted_pe[lo])
-            group = self.program.groups[self.group_of_pe[pe]] if self.group_of_pe[pe] >= 0 else None
+        order = group_order(dest_pe, len(self.group_of_pe), within=base_tick)
+        group_of = self.group_of_pe[dest_pe[order]]
+        for g in np.unique(group_of).tolist():
+            idx = order[group_of == g]  # the group's packets, by (PE, tick)
+            group = self.program.groups[g] if g >= 0 else None
             if group is None or not group.receives:
-                misses += hi - lo
+                misses += len(idx)
                 continue
+            pe, tick = dest_pe[idx], base_tick[idx]
+            cuts = np.flatnonzero((np.diff(pe) != 0) | (np.diff(tick) != 0)) + 1
+            seg_start = np.r_[0, cuts, len(idx)]
             counts, work = group.receive(
-                int(self.position_of_pe[pe]), key[idx], int(sorted_tick[lo])
+                self.position_of_pe[pe[seg_start[:-1]]], key[idx], seg_start, tick[seg_start[:-1]]
             )
             steps[idx], words[idx], dram[idx] = work.steps, work.words, work.dram_bytes
             misses += counts.misses

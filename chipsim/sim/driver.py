@@ -31,6 +31,7 @@ from chipsim.config import LatePacketPolicy
 from chipsim.mapping.mapper import Mapping
 from chipsim.sim.dram import DramChannel
 from chipsim.sim.machines import machine_for
+from chipsim.sim.ordering import group_order
 from chipsim.sim.part_times import PartTimes
 from chipsim.sim.recorder import RunRecorder
 from chipsim.timebase import ClockDomain, UnitClocks
@@ -139,19 +140,18 @@ class ChipSimulation:
         late = arrival_tick > emit_tick
         keep = ~late if self.drop_late else np.ones(len(d), dtype=bool)
         dropped_late = int((late & ~keep).sum())
+        # in the engine's order (by arrival): the DRAM channel takes requests in that order
         pe = self.pe_of_endpoint[d.dest_endpoint[keep]]
         arrival = self.clocks.noc.to_reference(d.arrival_cycle[keep])
-        order = np.lexsort((arrival, pe))
-        pe, arrival, late = pe[order], arrival[order], late[keep][order]
-        sender = (d.tag[keep][order] & SENDER_MASK).astype(np.int64)
+        late = late[keep]
+        sender = (d.tag[keep] & SENDER_MASK).astype(np.int64)
         with self.times.part("synaptic_processing"):
             work = self.machine.receive(pe, sender, arrival_tick)
         in_dram = work.dram_bytes > 0
         if in_dram.any():  # the row is ready when its DMA transfer ends
-            arrival = arrival.copy()
             arrival[in_dram] = self.dram.fetch(arrival[in_dram], work.dram_bytes[in_dram])
-            order = np.lexsort((arrival, pe))
-            pe, arrival, late, work = pe[order], arrival[order], late[order], work.take(order)
+        order = group_order(pe, len(self.mapping.pes), within=arrival)
+        pe, arrival, late, work = pe[order], arrival[order], late[order], work.take(order)
         ready = self.clocks.pe.from_reference(arrival, pe)
         window = self._window(arrival_tick)
         free_before = self.timeline.free_at.copy() if window is not None else None
