@@ -89,7 +89,8 @@ def render(results: list[dict], ticks: int) -> str:
             f"| {r['case']} | {r['params']} | {s['simulated_s']:.3f} s | {s['spikes']:,} | "
             f"{s['synaptic_events']:,} | {s['packets_delivered']:,} | {s['late_packets']:,} | "
             f"{s['wall_time_s']:.1f} s ({parts['mapping']:.1f} s) | "
-            f"{simulate_s / s['simulated_s']:.1f} | {s['simulation_cpu_s'] / s['simulated_s']:.1f} | "
+            f"{simulate_s / s['simulated_s']:.1f} | "
+            f"{s['simulation_cpu_s'] / s['simulated_s']:.1f} | "
             f"{r['peak_bytes'] / 2**30:.2f} GiB | "
             f"{CASES[r['case']]['target']} |"
         )
