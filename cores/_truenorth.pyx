@@ -3,15 +3,27 @@
 Equations, order, bit widths and draw keys: see :mod:`cores.truenorth`. NumPy twin:
 :mod:`cores.reference.truenorth` (same argument order, same outputs).
 
-Neurons go in groups of four. A group without stochastic leak or threshold goes straight to
-four SSE2 lanes (``tn_update4_plain``); otherwise the leak terms and eta of the group are
-drawn first (``prepare_group``), then the lanes (``tn_update4``). A last partial group, or a
-build without SSE2, takes the scalar form (``scalar_group``) of the same equations.
+Per core: ``plan_draws`` finds the Philox blocks (4 neurons each) that each stream needs (a
+block whose neurons all have the mode off is not drawn) and counts the draws; the blocks of
+each stream are then drawn in one SIMD pass (``philox_blocks_at``, cores/_philox_simd.h) into
+a per-stream word buffer indexed by neuron (injected draws are copied there instead). Neurons
+then go in groups of four: a group without stochastic leak or threshold goes to four SSE2
+lanes (``tn_update4_plain``), a stochastic one forms its leak terms and eta from the words in
+lanes too (``tn_update4_words``). A last partial group, or a build without SSE2, takes the
+scalar form (``prepare_group``, ``scalar_group``) of the same equations.
 """
 
 from libc.stdint cimport int16_t, int32_t, int64_t, uint8_t, uint32_t, uint64_t
 
-from cores._philox cimport draw_block
+from libc.stdlib cimport calloc, free
+
+from cores._philox cimport (
+    PHILOX_AUTO,
+    PHILOX_AVX2,
+    PHILOX_SSE2,
+    philox_best_path,
+    philox_blocks_at,
+)
 
 cdef enum:
     STREAM_LEAK = 1       # cores.rng.RngStream.TN_LEAK
@@ -25,10 +37,6 @@ cdef extern from *:
        prepared by the caller. syn is clamped to +-2**26 first so v + syn cannot overflow;
        with |v| <= 2**24 (the caller's v_range) that changes no saturated sum.
        Returns the number of spikes. */
-    static inline int tn_group_plain(const uint8_t *stochastic_leak, const int32_t *mask) {
-        return !(stochastic_leak[0] | stochastic_leak[1] | stochastic_leak[2]
-                 | stochastic_leak[3] | mask[0] | mask[1] | mask[2] | mask[3]);
-    }
     #if defined(__SSE2__)
     #include <emmintrin.h>
     #include <string.h>
@@ -84,16 +92,6 @@ cdef extern from *:
         for (int i = 0; i < 4; i++) spikes[i] = (bits >> i) & 1;
         return ((bits & 1) + ((bits >> 1) & 1) + ((bits >> 2) & 1) + ((bits >> 3) & 1));
     }
-    /* lam, eta: int32[4] prepared by the caller (stochastic neurons in the group) */
-    static inline int tn_update4(
-        int32_t *v, const int32_t *syn, const int32_t *lam, const int32_t *eta,
-        const uint8_t *rev, const int32_t *alpha, const int32_t *beta, const uint8_t *gamma,
-        const uint8_t *kappa, const int32_t *reset, int32_t lo, int32_t hi, uint8_t *spikes)
-    {
-        return tn_lanes(v, syn, _mm_loadu_si128((const __m128i *)lam),
-                        _mm_loadu_si128((const __m128i *)eta), rev, alpha, beta, gamma, kappa,
-                        reset, lo, hi, spikes);
-    }
     /* deterministic group: lam = lambda (int16), eta = 0 */
     static inline int tn_update4_plain(
         int32_t *v, const int32_t *syn, const int16_t *leak,
@@ -105,13 +103,36 @@ cdef extern from *:
         return tn_lanes(v, syn, l, _mm_setzero_si128(), rev, alpha, beta, gamma, kappa, reset,
                         lo, hi, spikes);
     }
+    /* stochastic group: lam = F(lambda, lw & 0xFF) where stoch else lambda (eq. 3),
+       eta = tw & M (eq. 4; 0 where M = 0), from the words drawn for the group */
+    static inline int tn_update4_words(
+        int32_t *v, const int32_t *syn, const int16_t *leak, const uint8_t *stoch,
+        const uint32_t *lw, const int32_t *mask, const uint32_t *tw,
+        const uint8_t *rev, const int32_t *alpha, const int32_t *beta, const uint8_t *gamma,
+        const uint8_t *kappa, const int32_t *reset, int32_t lo, int32_t hi, uint8_t *spikes)
+    {
+        const __m128i z = _mm_setzero_si128();
+        __m128i l = _mm_loadl_epi64((const __m128i *)leak);
+        l = _mm_srai_epi32(_mm_unpacklo_epi16(l, l), 16);
+        const __m128i rho = _mm_and_si128(_mm_loadu_si128((const __m128i *)lw),
+                                          _mm_set1_epi32(0xFF));
+        const __m128i neg = _mm_cmplt_epi32(l, z), sgn = _mm_sub_epi32(neg, _mm_cmpgt_epi32(l, z));
+        const __m128i mag = _mm_sub_epi32(_mm_xor_si128(l, neg), neg);  /* |lambda| */
+        const __m128i f = _mm_andnot_si128(_mm_cmplt_epi32(mag, rho), sgn);
+        const __m128i lam = tn_sel(_mm_cmpgt_epi32(tn_u8x4(stoch), z), f, l);
+        const __m128i eta = _mm_and_si128(_mm_loadu_si128((const __m128i *)tw),
+                                          _mm_loadu_si128((const __m128i *)mask));
+        return tn_lanes(v, syn, lam, eta, rev, alpha, beta, gamma, kappa, reset, lo, hi,
+                        spikes);
+    }
     #else
     #define TN_HAVE_SSE2 0
-    static inline int tn_update4(
-        int32_t *v, const int32_t *syn, const int32_t *lam, const int32_t *eta,
+    static inline int tn_update4_words(
+        int32_t *v, const int32_t *syn, const int16_t *leak, const uint8_t *stoch,
+        const uint32_t *lw, const int32_t *mask, const uint32_t *tw,
         const uint8_t *rev, const int32_t *alpha, const int32_t *beta, const uint8_t *gamma,
-        const uint8_t *kappa, const int32_t *reset, int32_t lo_s, int32_t hi_s,
-        uint8_t *spikes) { return 0; }
+        const uint8_t *kappa, const int32_t *reset, int32_t lo, int32_t hi, uint8_t *spikes)
+    { return 0; }
     static inline int tn_update4_plain(
         int32_t *v, const int32_t *syn, const int16_t *leak,
         const uint8_t *rev, const int32_t *alpha, const int32_t *beta, const uint8_t *gamma,
@@ -120,9 +141,9 @@ cdef extern from *:
     #endif
     """
     bint TN_HAVE_SSE2
-    bint tn_group_plain(const uint8_t* stochastic_leak, const int32_t* mask) nogil
-    int tn_update4(
-        int32_t* v, const int32_t* syn, const int32_t* lam, const int32_t* eta,
+    int tn_update4_words(
+        int32_t* v, const int32_t* syn, const int16_t* leak, const uint8_t* stoch,
+        const uint32_t* lw, const int32_t* mask, const uint32_t* tw,
         const uint8_t* rev, const int32_t* alpha, const int32_t* beta, const uint8_t* gamma,
         const uint8_t* kappa, const int32_t* reset, int32_t lo, int32_t hi, uint8_t* spikes
     ) nogil
@@ -133,12 +154,14 @@ cdef extern from *:
     ) nogil
 
 
-cdef struct DrawCache:
-    # Philox blocks last drawn per stream (4 neurons share one block)
-    Py_ssize_t leak_block
-    Py_ssize_t thr_block
-    uint32_t leak_words[4]
-    uint32_t thr_words[4]
+cdef extern from "_truenorth_avx2.h" nogil:
+    bint TN_HAVE_AVX2
+    int tn_update8_avx2(
+        int32_t* v, const int32_t* syn, const int16_t* leak, const uint8_t* stoch,
+        const uint32_t* lw, const int32_t* mask, const uint32_t* tw, const uint8_t* rev,
+        const int32_t* alpha, const int32_t* beta, const uint8_t* gamma, const uint8_t* kappa,
+        const int32_t* reset, int32_t lo, int32_t hi, uint8_t* spikes,
+    )
 
 
 cdef inline int64_t sgn(int64_t x) noexcept nogil:
@@ -158,41 +181,51 @@ cdef inline int32_t stochastic_term(int32_t lam, uint32_t rho) noexcept nogil:
     return 0
 
 
-cdef inline int64_t prepare_group(
-    Py_ssize_t k, Py_ssize_t m, const int16_t* leak, const uint8_t* stochastic_leak,
-    const int32_t* mask, const uint32_t* draws, uint64_t seed, uint32_t core, uint32_t tick,
-    DrawCache* cache, int32_t* lam, int32_t* eta,
+cdef inline void prepare_group(
+    Py_ssize_t m, const int16_t* leak, const uint8_t* stochastic_leak, const uint32_t* lw,
+    const int32_t* mask, const uint32_t* tw, int32_t* lam, int32_t* eta,
 ) noexcept nogil:
-    """Leak term (eq. 3) and eta (eq. 4) of neurons k..k+m-1 of a core (pointers at neuron k).
+    """OUT lam, eta: leak term (eq. 3) and eta (eq. 4) of m neurons from their drawn words.
 
-    ``draws`` (m, 2) injected words, or NULL to draw from Philox. Returns the draws consumed.
+    IN ``lw``, ``tw``: the leak and threshold words of the neurons (read where used only).
     """
     cdef Py_ssize_t i
-    cdef uint32_t word
-    cdef int64_t n_draws = 0
     for i in range(m):
-        lam[i] = leak[i]
-        eta[i] = 0
-        if stochastic_leak[i]:
-            if draws != NULL:
-                word = draws[2 * i]
-            else:
-                if (k + i) >> 2 != cache.leak_block:
-                    cache.leak_block = (k + i) >> 2
-                    draw_block(seed, core, tick, STREAM_LEAK, cache.leak_block, cache.leak_words)
-                word = cache.leak_words[(k + i) & 3]
-            n_draws += 1
-            lam[i] = stochastic_term(leak[i], word & 0xFF)
-        if mask[i]:
-            if draws != NULL:
-                word = draws[2 * i + 1]
-            else:
-                if (k + i) >> 2 != cache.thr_block:
-                    cache.thr_block = (k + i) >> 2
-                    draw_block(seed, core, tick, STREAM_THRESHOLD, cache.thr_block, cache.thr_words)
-                word = cache.thr_words[(k + i) & 3]
-            n_draws += 1
-            eta[i] = word & <uint32_t>mask[i]
+        lam[i] = stochastic_term(leak[i], lw[i] & 0xFF) if stochastic_leak[i] else leak[i]
+        eta[i] = tw[i] & <uint32_t>mask[i]
+
+
+cdef inline int64_t plan_draws(
+    Py_ssize_t per_core, const uint8_t* stochastic_leak, const int32_t* mask,
+    uint8_t* needs, uint32_t* leak_blocks, Py_ssize_t* n_leak, uint32_t* thr_blocks,
+    Py_ssize_t* n_thr,
+) noexcept nogil:
+    """The Philox blocks one core needs per stream; returns the draws it consumes.
+
+    IN per_core neurons' ``stochastic_leak`` and ``mask`` (pointers at the core's neuron 0).
+    OUT ``needs[b]``: bit 0 if group b (neurons 4b..4b+3) has a stochastic leak, bit 1 if a
+    stochastic threshold; ``leak_blocks[:n_leak]``, ``thr_blocks[:n_thr]``: those groups.
+    """
+    cdef Py_ssize_t b, i
+    cdef int64_t n_draws = 0
+    cdef uint8_t flag
+    n_leak[0] = n_thr[0] = 0
+    for b in range((per_core + 3) >> 2):
+        flag = 0
+        for i in range(4 * b, min(4 * b + 4, per_core)):
+            if stochastic_leak[i]:
+                flag |= 1
+                n_draws += 1
+            if mask[i]:
+                flag |= 2
+                n_draws += 1
+        needs[b] = flag
+        if flag & 1:
+            leak_blocks[n_leak[0]] = <uint32_t>b
+            n_leak[0] += 1
+        if flag & 2:
+            thr_blocks[n_thr[0]] = <uint32_t>b
+            n_thr[0] += 1
     return n_draws
 
 
@@ -231,6 +264,54 @@ cdef inline int64_t scalar_group(
     return n_spikes
 
 
+cdef inline int64_t update_core(
+    int path, Py_ssize_t per_core, const uint8_t* needs, const uint32_t* lw, const uint32_t* tw,
+    int32_t* v, const int32_t* syn, const int16_t* leak, const uint8_t* rev,
+    const uint8_t* stoch, const int32_t* alpha, const int32_t* beta, const int32_t* mask,
+    const uint8_t* gamma, const uint8_t* kappa, const int32_t* reset, int32_t lo, int32_t hi,
+    uint8_t* spikes,
+) noexcept nogil:
+    """Steps 1-3 for the per_core neurons of one core (pointers at its neuron 0).
+
+    IN ``path`` the PHILOX_* SIMD path (not AUTO) for the lanes too; ``needs`` from
+    plan_draws; ``lw``, ``tw`` the core's leak and threshold words, indexed by neuron.
+    Returns the number of spikes.
+    """
+    cdef Py_ssize_t k = 0, m
+    cdef int32_t lam[4]
+    cdef int32_t eta[4]
+    cdef int64_t n_spikes = 0
+    if path == PHILOX_AVX2 and TN_HAVE_AVX2:
+        # perf: 8 AVX2 lanes for every group, deterministic or not
+        while k + 8 <= per_core:
+            n_spikes += tn_update8_avx2(
+                &v[k], &syn[k], &leak[k], &stoch[k], &lw[k], &mask[k], &tw[k], &rev[k],
+                &alpha[k], &beta[k], &gamma[k], &kappa[k], &reset[k], lo, hi, &spikes[k],
+            )
+            k += 8
+    while k < per_core:
+        m = min(4, per_core - k)
+        if m == 4 and path >= PHILOX_SSE2 and TN_HAVE_SSE2 and not needs[k >> 2]:
+            # perf: deterministic group in 4 SSE2 lanes, 1.5x the scalar form (bench)
+            n_spikes += tn_update4_plain(
+                &v[k], &syn[k], &leak[k], &rev[k], &alpha[k], &beta[k], &gamma[k], &kappa[k],
+                &reset[k], lo, hi, &spikes[k],
+            )
+        elif m == 4 and path >= PHILOX_SSE2 and TN_HAVE_SSE2:
+            n_spikes += tn_update4_words(
+                &v[k], &syn[k], &leak[k], &stoch[k], &lw[k], &mask[k], &tw[k], &rev[k],
+                &alpha[k], &beta[k], &gamma[k], &kappa[k], &reset[k], lo, hi, &spikes[k],
+            )
+        else:
+            prepare_group(m, &leak[k], &stoch[k], &lw[k], &mask[k], &tw[k], lam, eta)
+            n_spikes += scalar_group(
+                m, &v[k], &syn[k], lam, eta, &rev[k], &alpha[k], &beta[k], &gamma[k],
+                &kappa[k], &reset[k], lo, hi, &spikes[k],
+            )
+        k += m
+    return n_spikes
+
+
 def update(
     int32_t[::1] v,
     const int32_t[::1] syn_input,
@@ -252,61 +333,58 @@ def update(
     int32_t v_max,
     uint8_t[::1] spikes,
     int64_t[:, ::1] core_counts,
+    int simd_path,
 ):
     """One tick of every neuron of a batch of cores.
 
     IN/OUT v (n,) int32, within [v_min, v_max]. IN syn_input (n,) int32 and the (n,)
     parameter arrays of TrueNorthNeurons; core_ids (n_cores,) uint32; tick; seed; draws (n, 2)
-    uint32 read only when use_draws; v_min, v_max inclusive membrane bounds within +-2**24.
+    uint32 read only when use_draws; v_min, v_max inclusive membrane bounds within +-2**24;
+    simd_path: a PHILOX_* path of cores/_philox_simd.h for the draws and the lanes (all give
+    the same results).
     OUT spikes (n,) uint8; core_counts (n_cores, 3) int64: per core (neuron updates, spikes,
     draws consumed). Returns the column sums (neuron updates, spikes, draws consumed).
     """
     cdef Py_ssize_t n = v.shape[0], n_cores = core_ids.shape[0]
-    cdef Py_ssize_t per_core = n // n_cores
-    cdef Py_ssize_t c, k, m, j
-    cdef bint plain
-    cdef int32_t lam[4]
-    cdef int32_t eta[4]
-    cdef DrawCache cache
-    cdef int64_t n_spikes = 0, n_draws = 0, core_spikes, core_draws
-    with nogil:
-        for c in range(n_cores):
-            cache.leak_block = cache.thr_block = -1
-            core_spikes = core_draws = 0
-            k = 0
-            while k < per_core:
-                m = min(4, per_core - k)
-                j = c * per_core + k
-                plain = m == 4 and tn_group_plain(&stochastic_leak[j], &threshold_mask[j])
-                if plain and TN_HAVE_SSE2:
-                    # perf: deterministic group in 4 SSE2 lanes, 1.5x the scalar form (bench)
-                    core_spikes += tn_update4_plain(
-                        &v[j], &syn_input[j], &leak[j], &leak_reversal[j], &threshold[j],
-                        &neg_threshold[j], &reset_mode[j], &neg_saturate[j], &reset_value[j],
-                        v_min, v_max, &spikes[j],
-                    )
-                else:
-                    core_draws += prepare_group(
-                        k, m, &leak[j], &stochastic_leak[j], &threshold_mask[j],
-                        &draws[j, 0] if use_draws else NULL, seed, core_ids[c], tick, &cache,
-                        lam, eta,
-                    )
-                    if m == 4 and TN_HAVE_SSE2:
-                        core_spikes += tn_update4(
-                            &v[j], &syn_input[j], lam, eta, &leak_reversal[j], &threshold[j],
-                            &neg_threshold[j], &reset_mode[j], &neg_saturate[j],
-                            &reset_value[j], v_min, v_max, &spikes[j],
-                        )
-                    else:
-                        core_spikes += scalar_group(
-                            m, &v[j], &syn_input[j], lam, eta, &leak_reversal[j],
-                            &threshold[j], &neg_threshold[j], &reset_mode[j], &neg_saturate[j],
-                            &reset_value[j], v_min, v_max, &spikes[j],
-                        )
-                k += m
-            core_counts[c, 0] = per_core
-            core_counts[c, 1] = core_spikes
-            core_counts[c, 2] = core_draws
-            n_spikes += core_spikes
-            n_draws += core_draws
+    cdef Py_ssize_t per_core = n // n_cores, n_blocks = (per_core + 3) >> 2
+    cdef Py_ssize_t c, i, j, n_leak, n_thr
+    cdef int64_t n_spikes = 0, n_draws = 0
+    # scratch for one core: group flags, block lists and words of both streams
+    cdef uint8_t* needs = <uint8_t*>calloc(n_blocks, sizeof(uint8_t))
+    cdef uint32_t* blocks = <uint32_t*>calloc(2 * n_blocks, sizeof(uint32_t))
+    cdef uint32_t* lw = <uint32_t*>calloc(8 * n_blocks, sizeof(uint32_t))
+    cdef uint32_t* tw = lw + 4 * n_blocks
+    if simd_path == PHILOX_AUTO:
+        simd_path = philox_best_path()
+    try:
+        if needs == NULL or blocks == NULL or lw == NULL:
+            raise MemoryError("cannot allocate the neuron kernel's draw buffers")
+        with nogil:
+            for c in range(n_cores):
+                j = c * per_core
+                core_counts[c, 2] = plan_draws(
+                    per_core, &stochastic_leak[j], &threshold_mask[j], needs, blocks, &n_leak,
+                    blocks + n_blocks, &n_thr,
+                )
+                if use_draws:
+                    for i in range(per_core):
+                        lw[i] = draws[j + i, 0]
+                        tw[i] = draws[j + i, 1]
+                else:  # perf: one SIMD pass per stream, see the Cores part of benchmarks.md
+                    philox_blocks_at(simd_path, seed, core_ids[c], tick, STREAM_LEAK, blocks,
+                                     n_leak, lw)
+                    philox_blocks_at(simd_path, seed, core_ids[c], tick, STREAM_THRESHOLD,
+                                     blocks + n_blocks, n_thr, tw)
+                core_counts[c, 0] = per_core
+                core_counts[c, 1] = update_core(
+                    simd_path, per_core, needs, lw, tw, &v[j], &syn_input[j], &leak[j], &leak_reversal[j],
+                    &stochastic_leak[j], &threshold[j], &neg_threshold[j], &threshold_mask[j],
+                    &reset_mode[j], &neg_saturate[j], &reset_value[j], v_min, v_max, &spikes[j],
+                )
+                n_spikes += core_counts[c, 1]
+                n_draws += core_counts[c, 2]
+    finally:
+        free(needs)
+        free(blocks)
+        free(lw)
     return n, n_spikes, n_draws

@@ -1,0 +1,220 @@
+/* Philox4x32-10 (Salmon et al., SC'11, Random123) in C: one block, and many blocks of one
+ * (tick, core, stream) key at once in SIMD lanes. Declared to Cython in cores/_philox.pxd,
+ * which documents chipsim's counter and key layout; the NumPy twin is cores/reference/rng.py.
+ *
+ * philox_blocks_at(path, seed, core, tick, stream, blocks, n, words) computes, for each
+ * i < n, the block with counter (blocks[i], tick, core, stream) and key (seed low, seed high)
+ * and writes its 4 words to words[4 * blocks[i] .. 4 * blocks[i] + 3] (a scatter: the caller
+ * sizes words for the largest block number). Paths: PHILOX_SCALAR (any compiler),
+ * PHILOX_SSE2 (2 blocks per 128-bit register, every x86-64), PHILOX_AVX2 (4 blocks per 256-bit
+ * register, compiled with a target attribute and used only where the CPU reports AVX2),
+ * PHILOX_AUTO (the best one the CPU has). All paths give the same words bit for bit.
+ *
+ * SIMD layout: each 32-bit state word of a block sits in the low half of a 64-bit lane, so
+ * _mm_mul_epu32 gives the full 32 x 32 -> 64 product in one instruction, hi is a 64-bit shift,
+ * and lo is the product itself: the high halves of lanes carry garbage that no step reads
+ * (mul_epu32 reads the low halves only, xor is bitwise), and is masked off at the end.
+ */
+#ifndef CHIPSIM_PHILOX_SIMD_H
+#define CHIPSIM_PHILOX_SIMD_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <string.h>
+
+#define PHILOX_M0 0xD2511F53u
+#define PHILOX_M1 0xCD9E8D57u
+#define PHILOX_W0 0x9E3779B9u
+#define PHILOX_W1 0xBB67AE85u
+
+enum { PHILOX_AUTO = 0, PHILOX_SCALAR = 1, PHILOX_SSE2 = 2, PHILOX_AVX2 = 3 };
+
+/* IN ctr[4], key[2]; OUT out[4] (may alias ctr). Ten Philox rounds. */
+static inline void philox4x32_10(const uint32_t *ctr, const uint32_t *key, uint32_t *out) {
+    uint32_t c0 = ctr[0], c1 = ctr[1], c2 = ctr[2], c3 = ctr[3], k0 = key[0], k1 = key[1];
+    for (int r = 0; r < 10; r++) {
+        if (r > 0) {
+            k0 += PHILOX_W0;
+            k1 += PHILOX_W1;
+        }
+        const uint64_t p0 = (uint64_t)PHILOX_M0 * c0, p1 = (uint64_t)PHILOX_M1 * c2;
+        c0 = (uint32_t)(p1 >> 32) ^ c1 ^ k0;
+        c2 = (uint32_t)(p0 >> 32) ^ c3 ^ k1;
+        c1 = (uint32_t)p1;
+        c3 = (uint32_t)p0;
+    }
+    out[0] = c0;
+    out[1] = c1;
+    out[2] = c2;
+    out[3] = c3;
+}
+
+static inline void philox_blocks_scalar(uint64_t seed, uint32_t core, uint32_t tick,
+                                        uint32_t stream, const uint32_t *blocks, ptrdiff_t n,
+                                        uint32_t *words) {
+    const uint32_t key[2] = {(uint32_t)seed, (uint32_t)(seed >> 32)};
+    for (ptrdiff_t i = 0; i < n; i++) {
+        const uint32_t ctr[4] = {blocks[i], tick, core, stream};
+        philox4x32_10(ctr, key, &words[4 * (size_t)blocks[i]]);
+    }
+}
+
+/* Ten rounds on the state (c0, c1, c2, c3) of one register of blocks: c0 starts as the block
+ * numbers, c1, c2, c3 as the broadcast (tick, core, stream); rk0[r], rk1[r] are the broadcast
+ * round keys and m0, m1 the broadcast multipliers. MUL, SRL, XOR: the register type's
+ * _mul_epu32, _srli_epi64 and _xor_si intrinsics. */
+#define PHILOX_ROUNDS(MUL, SRL, XOR, m0, m1, rk0, rk1, c0, c1, c2, c3)                       \
+    for (int r_ = 0; r_ < 10; r_++) {                                                        \
+        const __typeof__(c0) p0_ = MUL(c0, m0), p1_ = MUL(c2, m1);                           \
+        c0 = XOR(XOR(SRL(p1_, 32), c1), rk0[r_]);                                            \
+        c2 = XOR(XOR(SRL(p0_, 32), c3), rk1[r_]);                                            \
+        c1 = p1_;                                                                            \
+        c3 = p0_;                                                                            \
+    }
+
+/* Round keys k0 + r W0, k1 + r W1 (mod 2**32), r = 0..9. */
+static inline void philox_round_keys(uint64_t seed, uint32_t *k0, uint32_t *k1) {
+    k0[0] = (uint32_t)seed;
+    k1[0] = (uint32_t)(seed >> 32);
+    for (int r = 1; r < 10; r++) {
+        k0[r] = k0[r - 1] + PHILOX_W0;
+        k1[r] = k1[r - 1] + PHILOX_W1;
+    }
+}
+
+#if defined(__x86_64__) && defined(__SSE2__)
+#include <emmintrin.h>
+#define PHILOX_HAVE_SSE2 1
+
+/* Blocks in pairs, two registers per step for instruction-level parallelism; spare lanes of
+ * the last step repeat the last block (same values stored to the same place). */
+static inline void philox_blocks_sse2(uint64_t seed, uint32_t core, uint32_t tick,
+                                      uint32_t stream, const uint32_t *blocks, ptrdiff_t n,
+                                      uint32_t *words) {
+    uint32_t k0[10], k1[10];
+    __m128i rk0[10], rk1[10];
+    philox_round_keys(seed, k0, k1);
+    for (int r = 0; r < 10; r++) {
+        rk0[r] = _mm_set1_epi64x(k0[r]);
+        rk1[r] = _mm_set1_epi64x(k1[r]);
+    }
+    const __m128i m0 = _mm_set1_epi64x(PHILOX_M0), m1 = _mm_set1_epi64x(PHILOX_M1);
+    const __m128i low = _mm_set1_epi64x(0xFFFFFFFF);
+    for (ptrdiff_t i = 0; i < n; i += 4) {
+        uint32_t b[4];
+        for (int j = 0; j < 4; j++) b[j] = blocks[i + j < n ? i + j : n - 1];
+        __m128i a0 = _mm_set_epi64x(b[1], b[0]), e0 = _mm_set_epi64x(b[3], b[2]);
+        __m128i a1 = _mm_set1_epi64x(tick), a2 = _mm_set1_epi64x(core);
+        __m128i a3 = _mm_set1_epi64x(stream), e1 = a1, e2 = a2, e3 = a3;
+        PHILOX_ROUNDS(_mm_mul_epu32, _mm_srli_epi64, _mm_xor_si128, m0, m1, rk0, rk1,
+                      a0, a1, a2, a3)
+        PHILOX_ROUNDS(_mm_mul_epu32, _mm_srli_epi64, _mm_xor_si128, m0, m1, rk0, rk1,
+                      e0, e1, e2, e3)
+        const __m128i regs[2][4] = {{a0, a1, a2, a3}, {e0, e1, e2, e3}};
+        for (int h = 0; h < 2; h++) {  /* words of a lane pair -> one block per register */
+            const __m128i t01 = _mm_or_si128(_mm_and_si128(regs[h][0], low),
+                                             _mm_slli_epi64(regs[h][1], 32));
+            const __m128i t23 = _mm_or_si128(_mm_and_si128(regs[h][2], low),
+                                             _mm_slli_epi64(regs[h][3], 32));
+            _mm_storeu_si128((__m128i *)&words[4 * (size_t)b[2 * h]],
+                             _mm_unpacklo_epi64(t01, t23));
+            _mm_storeu_si128((__m128i *)&words[4 * (size_t)b[2 * h + 1]],
+                             _mm_unpackhi_epi64(t01, t23));
+        }
+    }
+}
+#else
+#define PHILOX_HAVE_SSE2 0
+#endif
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define PHILOX_HAVE_AVX2 1
+
+/* As philox_blocks_sse2 with four blocks per register, eight per step. */
+__attribute__((target("avx2"))) static void philox_blocks_avx2(
+    uint64_t seed, uint32_t core, uint32_t tick, uint32_t stream, const uint32_t *blocks,
+    ptrdiff_t n, uint32_t *words) {
+    uint32_t k0[10], k1[10];
+    __m256i rk0[10], rk1[10];
+    philox_round_keys(seed, k0, k1);
+    for (int r = 0; r < 10; r++) {
+        rk0[r] = _mm256_set1_epi64x(k0[r]);
+        rk1[r] = _mm256_set1_epi64x(k1[r]);
+    }
+    const __m256i m0 = _mm256_set1_epi64x(PHILOX_M0), m1 = _mm256_set1_epi64x(PHILOX_M1);
+    const __m256i low = _mm256_set1_epi64x(0xFFFFFFFF);
+    for (ptrdiff_t i = 0; i < n; i += 8) {
+        uint32_t b[8];
+        for (int j = 0; j < 8; j++) b[j] = blocks[i + j < n ? i + j : n - 1];
+        __m256i a0 = _mm256_cvtepu32_epi64(_mm_loadu_si128((const __m128i *)&b[0]));
+        __m256i e0 = _mm256_cvtepu32_epi64(_mm_loadu_si128((const __m128i *)&b[4]));
+        __m256i a1 = _mm256_set1_epi64x(tick), a2 = _mm256_set1_epi64x(core);
+        __m256i a3 = _mm256_set1_epi64x(stream), e1 = a1, e2 = a2, e3 = a3;
+        PHILOX_ROUNDS(_mm256_mul_epu32, _mm256_srli_epi64, _mm256_xor_si256, m0, m1, rk0, rk1,
+                      a0, a1, a2, a3)
+        PHILOX_ROUNDS(_mm256_mul_epu32, _mm256_srli_epi64, _mm256_xor_si256, m0, m1, rk0, rk1,
+                      e0, e1, e2, e3)
+        const __m256i regs[2][4] = {{a0, a1, a2, a3}, {e0, e1, e2, e3}};
+        for (int h = 0; h < 2; h++) {  /* 128-bit halves hold blocks (0, 1) and (2, 3) */
+            const __m256i t01 = _mm256_or_si256(_mm256_and_si256(regs[h][0], low),
+                                                _mm256_slli_epi64(regs[h][1], 32));
+            const __m256i t23 = _mm256_or_si256(_mm256_and_si256(regs[h][2], low),
+                                                _mm256_slli_epi64(regs[h][3], 32));
+            const __m256i lo = _mm256_unpacklo_epi64(t01, t23), hi = _mm256_unpackhi_epi64(t01, t23);
+            const uint32_t *bh = &b[4 * h];
+            _mm_storeu_si128((__m128i *)&words[4 * (size_t)bh[0]], _mm256_castsi256_si128(lo));
+            _mm_storeu_si128((__m128i *)&words[4 * (size_t)bh[1]], _mm256_castsi256_si128(hi));
+            _mm_storeu_si128((__m128i *)&words[4 * (size_t)bh[2]],
+                             _mm256_extracti128_si256(lo, 1));
+            _mm_storeu_si128((__m128i *)&words[4 * (size_t)bh[3]],
+                             _mm256_extracti128_si256(hi, 1));
+        }
+    }
+}
+
+static inline int philox_cpu_has_avx2(void) { return __builtin_cpu_supports("avx2"); }
+#else
+#define PHILOX_HAVE_AVX2 0
+static inline int philox_cpu_has_avx2(void) { return 0; }
+#endif
+
+/* 1 where this build and CPU can run the path, else 0. */
+static inline int philox_path_available(int path) {
+    switch (path) {
+        case PHILOX_AUTO:
+        case PHILOX_SCALAR: return 1;
+        case PHILOX_SSE2: return PHILOX_HAVE_SSE2;
+        case PHILOX_AVX2: return PHILOX_HAVE_AVX2 && philox_cpu_has_avx2();
+        default: return 0;
+    }
+}
+
+/* The fastest available path. */
+static inline int philox_best_path(void) {
+    if (philox_path_available(PHILOX_AVX2)) return PHILOX_AVX2;
+    if (PHILOX_HAVE_SSE2) return PHILOX_SSE2;
+    return PHILOX_SCALAR;
+}
+
+/* See the file comment. An unavailable path falls back to the scalar one. */
+static inline void philox_blocks_at(int path, uint64_t seed, uint32_t core, uint32_t tick,
+                                    uint32_t stream, const uint32_t *blocks, ptrdiff_t n,
+                                    uint32_t *words) {
+    if (path == PHILOX_AUTO) path = philox_best_path();
+#if PHILOX_HAVE_AVX2
+    if (path == PHILOX_AVX2 && philox_cpu_has_avx2()) {
+        philox_blocks_avx2(seed, core, tick, stream, blocks, n, words);
+        return;
+    }
+#endif
+#if PHILOX_HAVE_SSE2
+    if (path == PHILOX_SSE2) {
+        philox_blocks_sse2(seed, core, tick, stream, blocks, n, words);
+        return;
+    }
+#endif
+    philox_blocks_scalar(seed, core, tick, stream, blocks, n, words);
+}
+
+#endif
