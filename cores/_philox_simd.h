@@ -131,10 +131,15 @@ static inline void philox_blocks_sse2(uint64_t seed, uint32_t core, uint32_t tic
 #include <immintrin.h>
 #define PHILOX_HAVE_AVX2 1
 
-/* As philox_blocks_sse2 with four blocks per register, eight per step. */
+#ifndef PHILOX_AVX2_REGS
+#define PHILOX_AVX2_REGS 4
+#endif
+
+/* As philox_blocks_sse2 with four blocks per register, PHILOX_AVX2_REGS registers per step. */
 __attribute__((target("avx2"))) static void philox_blocks_avx2(
     uint64_t seed, uint32_t core, uint32_t tick, uint32_t stream, const uint32_t *blocks,
     ptrdiff_t n, uint32_t *words) {
+    enum { NR = PHILOX_AVX2_REGS, NB = 4 * PHILOX_AVX2_REGS };
     uint32_t k0[10], k1[10];
     __m256i rk0[10], rk1[10];
     philox_round_keys(seed, k0, k1);
@@ -144,23 +149,32 @@ __attribute__((target("avx2"))) static void philox_blocks_avx2(
     }
     const __m256i m0 = _mm256_set1_epi64x(PHILOX_M0), m1 = _mm256_set1_epi64x(PHILOX_M1);
     const __m256i low = _mm256_set1_epi64x(0xFFFFFFFF);
-    for (ptrdiff_t i = 0; i < n; i += 8) {
-        uint32_t b[8];
-        for (int j = 0; j < 8; j++) b[j] = blocks[i + j < n ? i + j : n - 1];
-        __m256i a0 = _mm256_cvtepu32_epi64(_mm_loadu_si128((const __m128i *)&b[0]));
-        __m256i e0 = _mm256_cvtepu32_epi64(_mm_loadu_si128((const __m128i *)&b[4]));
-        __m256i a1 = _mm256_set1_epi64x(tick), a2 = _mm256_set1_epi64x(core);
-        __m256i a3 = _mm256_set1_epi64x(stream), e1 = a1, e2 = a2, e3 = a3;
-        PHILOX_ROUNDS(_mm256_mul_epu32, _mm256_srli_epi64, _mm256_xor_si256, m0, m1, rk0, rk1,
-                      a0, a1, a2, a3)
-        PHILOX_ROUNDS(_mm256_mul_epu32, _mm256_srli_epi64, _mm256_xor_si256, m0, m1, rk0, rk1,
-                      e0, e1, e2, e3)
-        const __m256i regs[2][4] = {{a0, a1, a2, a3}, {e0, e1, e2, e3}};
-        for (int h = 0; h < 2; h++) {  /* 128-bit halves hold blocks (0, 1) and (2, 3) */
-            const __m256i t01 = _mm256_or_si256(_mm256_and_si256(regs[h][0], low),
-                                                _mm256_slli_epi64(regs[h][1], 32));
-            const __m256i t23 = _mm256_or_si256(_mm256_and_si256(regs[h][2], low),
-                                                _mm256_slli_epi64(regs[h][3], 32));
+    for (ptrdiff_t i = 0; i < n; i += NB) {
+        uint32_t b[NB];
+        __m256i c[NR][4];
+        for (int j = 0; j < NB; j++) b[j] = blocks[i + j < n ? i + j : n - 1];
+        for (int h = 0; h < NR; h++) {
+            c[h][0] = _mm256_cvtepu32_epi64(_mm_loadu_si128((const __m128i *)&b[4 * h]));
+            c[h][1] = _mm256_set1_epi64x(tick);
+            c[h][2] = _mm256_set1_epi64x(core);
+            c[h][3] = _mm256_set1_epi64x(stream);
+        }
+#pragma GCC unroll 10
+        for (int r = 0; r < 10; r++) {
+#pragma GCC unroll 4
+            for (int h = 0; h < NR; h++) {
+                const __m256i p0 = _mm256_mul_epu32(c[h][0], m0), p1 = _mm256_mul_epu32(c[h][2], m1);
+                c[h][0] = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p1, 32), c[h][1]), rk0[r]);
+                c[h][2] = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p0, 32), c[h][3]), rk1[r]);
+                c[h][1] = p1;
+                c[h][3] = p0;
+            }
+        }
+        for (int h = 0; h < NR; h++) {  /* 128-bit halves hold blocks (0, 1) and (2, 3) */
+            const __m256i t01 = _mm256_or_si256(_mm256_and_si256(c[h][0], low),
+                                                _mm256_slli_epi64(c[h][1], 32));
+            const __m256i t23 = _mm256_or_si256(_mm256_and_si256(c[h][2], low),
+                                                _mm256_slli_epi64(c[h][3], 32));
             const __m256i lo = _mm256_unpacklo_epi64(t01, t23), hi = _mm256_unpackhi_epi64(t01, t23);
             const uint32_t *bh = &b[4 * h];
             _mm_storeu_si128((__m128i *)&words[4 * (size_t)bh[0]], _mm256_castsi256_si128(lo));
