@@ -27,6 +27,14 @@
 #define PHILOX_W0 0x9E3779B9u
 #define PHILOX_W1 0xBB67AE85u
 
+/* x86-64 SIMD paths; define CHIPSIM_NO_X86_SIMD to build the portable form only (as on other
+ * architectures, e.g. to check that it compiles). */
+#if defined(__x86_64__) && !defined(CHIPSIM_NO_X86_SIMD)
+#define PHILOX_X86 1
+#else
+#define PHILOX_X86 0
+#endif
+
 enum { PHILOX_AUTO = 0, PHILOX_SCALAR = 1, PHILOX_SSE2 = 2, PHILOX_AVX2 = 3 };
 
 /* IN ctr[4], key[2]; OUT out[4] (may alias ctr). Ten Philox rounds. */
@@ -82,7 +90,7 @@ static inline void philox_round_keys(uint64_t seed, uint32_t *k0, uint32_t *k1) 
     }
 }
 
-#if defined(__x86_64__) && defined(__SSE2__)
+#if PHILOX_X86 && defined(__SSE2__)
 #include <emmintrin.h>
 #define PHILOX_HAVE_SSE2 1
 
@@ -127,7 +135,7 @@ static inline void philox_blocks_sse2(uint64_t seed, uint32_t core, uint32_t tic
 #define PHILOX_HAVE_SSE2 0
 #endif
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#if PHILOX_X86 && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define PHILOX_HAVE_AVX2 1
 

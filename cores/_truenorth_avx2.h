@@ -2,8 +2,8 @@
  * the same equations and order as tn_lanes (SSE2, cores/_truenorth.pyx) and scalar_group,
  * with AVX2's min/max for saturation, blendv for selects and sign for sgn(x) * lambda.
  * Compiled with a target attribute; the caller runs it only where the CPU reports AVX2
- * (philox_path_available(PHILOX_AVX2), cores/_philox_simd.h). Without x86-64 GCC/Clang it is
- * a stub and TN_HAVE_AVX2 is 0.
+ * (philox_path_available(PHILOX_AVX2), cores/_philox_simd.h). Without x86-64 GCC/Clang (or
+ * with CHIPSIM_NO_X86_SIMD) it is a stub and TN_HAVE_AVX2 is 0.
  *
  * Leak term and eta come from the drawn words, for every neuron: lam = F(lambda, lw & 0xFF)
  * where the leak is stochastic, else lambda (eq. 3); eta = tw & M, which is 0 where M = 0
@@ -17,7 +17,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include "_philox_simd.h"  /* PHILOX_X86 */
+
+#if PHILOX_X86 && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define TN_HAVE_AVX2 1
 #define TN_AVX2 __attribute__((target("avx2"))) static inline
