@@ -55,11 +55,12 @@ cdef extern from "_truenorth_sse2.h" nogil:
 
 cdef extern from "_truenorth_avx2.h" nogil:
     bint TN_HAVE_AVX2
-    int tn_update8_avx2(
-        int32_t* v, const int32_t* syn, const int16_t* leak, const uint8_t* stoch,
-        const uint32_t* lw, const int32_t* mask, const uint32_t* tw, const uint8_t* rev,
-        const int32_t* alpha, const int32_t* beta, const uint8_t* gamma, const uint8_t* kappa,
-        const int32_t* reset, int32_t lo, int32_t hi, uint8_t* spikes,
+    int64_t tn_core_avx2(
+        Py_ssize_t per_core, const uint32_t* lw, const uint32_t* tw, int32_t* v,
+        const int32_t* syn, const int16_t* leak, const uint8_t* rev, const uint8_t* stoch,
+        const int32_t* alpha, const int32_t* beta, const int32_t* mask, const uint8_t* gamma,
+        const uint8_t* kappa, const int32_t* reset, int32_t lo, int32_t hi, uint8_t* spikes,
+        Py_ssize_t* done,
     )
 
 
@@ -148,14 +149,11 @@ cdef inline int64_t update_core(
     cdef int32_t lam[4]
     cdef int32_t eta[4]
     cdef int64_t n_spikes = 0
-    if path == PHILOX_AVX2 and TN_HAVE_AVX2:
-        # perf: 8 AVX2 lanes for every group, deterministic or not
-        while k + 8 <= per_core:
-            n_spikes += tn_update8_avx2(
-                &v[k], &syn[k], &leak[k], &stoch[k], &lw[k], &mask[k], &tw[k], &rev[k],
-                &alpha[k], &beta[k], &gamma[k], &kappa[k], &reset[k], lo, hi, &spikes[k],
-            )
-            k += 8
+    if path == PHILOX_AVX2 and TN_HAVE_AVX2:  # perf: 8 AVX2 lanes, every group
+        n_spikes = tn_core_avx2(
+            per_core, lw, tw, v, syn, leak, rev, stoch, alpha, beta, mask, gamma, kappa, reset,
+            lo, hi, spikes, &k,
+        )
     while k < per_core:
         m = min(4, per_core - k)
         if m == 4 and sse2 and (needs == NULL or not needs[k >> 2]):
