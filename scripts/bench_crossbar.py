@@ -5,9 +5,10 @@ crossbar rows are random bits with probability 1/2, so a neuron has 128 synapses
 in the sparse case every axon is active with probability rate_hz * dt per tick (20 Hz, 1 ms:
 2 %), in the dense case every axon is active every tick. Reports synaptic events per second
 (integration kernel only, delivery timed apart) and neuron updates per second
-(deterministic neurons, and neurons with stochastic leak and threshold). Rates are medians over
-ticks (one kernel call each) of the process's CPU time (time.process_time), which keeps them
-steady on a shared machine; the kernels are single-threaded, so CPU time is one core's time.
+(deterministic neurons; stochastic leak only, the chipsim characterisation case; stochastic
+leak and threshold). Rates are medians over ticks (one kernel call each) of the process's CPU
+time (time.process_time), which keeps them steady on a shared machine; the kernels are
+single-threaded, so CPU time is one core's time.
 
 Usage: python scripts/bench_crossbar.py [--cores 4096] [--ticks 20]
 """
@@ -66,13 +67,20 @@ def bench_crossbar(xbar, neurons, ticks: int, p_active: float, gen) -> dict:
     }
 
 
-def bench_neurons(neurons, ticks: int, gen, stochastic: bool) -> dict:
-    """Time update_neurons over ``ticks`` ticks with random synaptic input."""
+NEURON_MODES = {  # label: stochastic parameters set on every neuron
+    "deterministic": {},
+    "stochastic leak only": {"stochastic_leak": 1},
+    "stochastic leak+threshold": {"stochastic_leak": 1, "threshold_mask": 15},
+}
+
+
+def bench_neurons(neurons, ticks: int, gen, mode: str) -> dict:
+    """Time update_neurons over ``ticks`` ticks with random synaptic input (NEURON_MODES)."""
     n = neurons.n_neurons
-    if stochastic:
+    if NEURON_MODES[mode]:
         neurons = TrueNorthNeurons.from_values(
-            n, weights=neurons.weights, leak=-1, stochastic_leak=1, threshold=64,
-            threshold_mask=15, neg_threshold=64,
+            n, weights=neurons.weights, leak=-1, threshold=64, neg_threshold=64,
+            **NEURON_MODES[mode],
         )  # fmt: skip
     core_ids = np.arange(n // 256, dtype=np.uint32)
     v = np.zeros(n, np.int32)
@@ -107,11 +115,10 @@ def main() -> None:
             f"{r['integrate_ms_per_tick']:.1f} ms/tick, deliver {r['deliver_ms_per_tick']:.1f} "
             "ms/tick)"
         )
-    for stochastic in (False, True):
-        r = bench_neurons(neurons, args.ticks, gen, stochastic)
-        label = "stochastic leak+threshold" if stochastic else "deterministic"
+    for mode in NEURON_MODES:
+        r = bench_neurons(neurons, args.ticks, gen, mode)
         print(
-            f"neuron update {label}: {r['updates_per_s'] / 1e6:.0f} M updates/s "
+            f"neuron update {mode}: {r['updates_per_s'] / 1e6:.0f} M updates/s "
             f"(spike fraction {r['spike_fraction']:.3f})"
         )
 
