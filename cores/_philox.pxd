@@ -1,5 +1,5 @@
 # Philox4x32-10 counter-based generator as inline nogil functions, shared by the cores/ kernels;
-# the rounds are C in _philox_simd.h (scalar, SSE2 and AVX2 forms, identical words).
+# the rounds are C in _philox_simd.h (scalar, SSE2, AVX2, AVX-512 forms, identical words).
 #
 # Salmon, Moraes, Dror, Shaw, "Parallel random numbers: as easy as 1, 2, 3", SC'11 (Random123).
 # One block: counter (4 x uint32) and key (2 x uint32) -> 4 x uint32 words, 10 rounds:
@@ -21,6 +21,7 @@ cdef extern from "_philox_simd.h" nogil:
         PHILOX_SCALAR   # one block at a time, any compiler
         PHILOX_SSE2     # 2 blocks per 128-bit register (x86-64)
         PHILOX_AVX2     # 4 blocks per 256-bit register (x86-64 CPUs with AVX2)
+        PHILOX_AVX512   # 8 blocks per 512-bit register (x86-64 CPUs with AVX-512F)
     # IN ctr[4], key[2]; OUT out[4] (may alias ctr). Ten Philox rounds.
     void philox4x32_10(const uint32_t* ctr, const uint32_t* key, uint32_t* out)
     # OUT words[4 * blocks[i] + w]: word w of block (blocks[i], tick, core, stream), i < n

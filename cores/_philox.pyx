@@ -9,6 +9,7 @@ from libc.stdint cimport uint32_t, uint64_t
 from cores._philox cimport (
     PHILOX_AUTO,
     PHILOX_AVX2,
+    PHILOX_AVX512,
     PHILOX_SCALAR,
     PHILOX_SSE2,
     draw_word,
@@ -18,7 +19,13 @@ from cores._philox cimport (
     philox_path_available,
 )
 
-PATHS = {"auto": PHILOX_AUTO, "scalar": PHILOX_SCALAR, "sse2": PHILOX_SSE2, "avx2": PHILOX_AVX2}
+PATHS = {
+    "auto": PHILOX_AUTO,
+    "scalar": PHILOX_SCALAR,
+    "sse2": PHILOX_SSE2,
+    "avx2": PHILOX_AVX2,
+    "avx512": PHILOX_AVX512,
+}
 """Names of the SIMD paths of ``philox_blocks_at``, for :func:`keyed_blocks`."""
 
 

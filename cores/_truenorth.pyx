@@ -149,7 +149,7 @@ cdef inline int64_t update_core(
     cdef int32_t lam[4]
     cdef int32_t eta[4]
     cdef int64_t n_spikes = 0
-    if path == PHILOX_AVX2 and TN_HAVE_AVX2:  # perf: 8 AVX2 lanes, every group
+    if path >= PHILOX_AVX2 and TN_HAVE_AVX2:  # perf: 8 AVX2 lanes, every group
         n_spikes = tn_core_avx2(
             per_core, lw, tw, v, syn, leak, rev, stoch, alpha, beta, mask, gamma, kappa, reset,
             lo, hi, spikes, &k,
@@ -175,6 +175,43 @@ cdef inline int64_t update_core(
             )
         k += m
     return n_spikes
+
+
+cdef struct Scratch:
+    # one core's draw buffers, allocated once per call (sizes in groups of 4 neurons)
+    uint8_t* needs      # (n_groups,) group flags of tn_plan_draws
+    uint32_t* blocks    # (2 * n_groups,) leak block list, then threshold block list
+    uint32_t* lw        # (4 * n_groups,) leak words by neuron
+    uint32_t* tw        # (4 * n_groups,) threshold words by neuron
+    Py_ssize_t n_groups
+
+
+cdef inline int64_t draw_core(
+    Scratch* s, int path, Py_ssize_t per_core, const uint8_t* stoch, const int32_t* mask,
+    const uint32_t* draws, uint64_t seed, uint32_t core, uint32_t tick,
+) noexcept nogil:
+    """Words of one core's stochastic neurons into s.lw, s.tw; returns the draws consumed.
+
+    IN ``stoch``, ``mask`` at the core's neuron 0; ``draws`` its injected (per_core, 2) words,
+    or NULL to draw from Philox on SIMD ``path``. Returns -1 for a core without stochastic
+    neurons (nothing drawn; s.needs is then stale). OUT s.needs for the others.
+    """
+    cdef Py_ssize_t i, n_leak, n_thr
+    cdef int64_t n_draws
+    if not tn_any_draws(per_core, stoch, mask):
+        return -1
+    n_draws = tn_plan_draws(
+        per_core, stoch, mask, s.needs, s.blocks, &n_leak, s.blocks + s.n_groups, &n_thr
+    )
+    if draws != NULL:
+        for i in range(per_core):
+            s.lw[i] = draws[2 * i]
+            s.tw[i] = draws[2 * i + 1]
+    else:  # perf: one SIMD pass per stream, see cores/_philox_simd.h
+        philox_blocks_at(path, seed, core, tick, STREAM_LEAK, s.blocks, n_leak, s.lw)
+        philox_blocks_at(path, seed, core, tick, STREAM_THRESHOLD, s.blocks + s.n_groups, n_thr,
+                         s.tw)
+    return n_draws
 
 
 def update(
@@ -211,49 +248,38 @@ def update(
     draws consumed). Returns the column sums (neuron updates, spikes, draws consumed).
     """
     cdef Py_ssize_t n = v.shape[0], n_cores = core_ids.shape[0]
-    cdef Py_ssize_t per_core = n // n_cores, n_blocks = (per_core + 3) >> 2
-    cdef Py_ssize_t c, i, j, n_leak, n_thr
-    cdef bint plain
-    cdef int64_t n_spikes = 0, n_draws = 0
-    # scratch for one core: group flags, block lists and words of both streams
-    cdef uint8_t* needs = <uint8_t*>calloc(n_blocks, sizeof(uint8_t))
-    cdef uint32_t* blocks = <uint32_t*>calloc(2 * n_blocks, sizeof(uint32_t))
-    cdef uint32_t* lw = <uint32_t*>calloc(8 * n_blocks, sizeof(uint32_t))
-    cdef uint32_t* tw = lw + 4 * n_blocks
+    cdef Py_ssize_t per_core = n // n_cores, c, j
+    cdef int64_t n_spikes = 0, n_draws = 0, core_draws
+    cdef Scratch s
+    s.n_groups = (per_core + 3) >> 2
+    s.needs = <uint8_t*>calloc(s.n_groups, sizeof(uint8_t))
+    s.blocks = <uint32_t*>calloc(2 * s.n_groups, sizeof(uint32_t))
+    s.lw = <uint32_t*>calloc(8 * s.n_groups, sizeof(uint32_t))  # zeros: words never drawn
+    s.tw = s.lw + 4 * s.n_groups
     if simd_path == PHILOX_AUTO:
         simd_path = philox_best_path()
     try:
-        if needs == NULL or blocks == NULL or lw == NULL:
+        if s.needs == NULL or s.blocks == NULL or s.lw == NULL:
             raise MemoryError("cannot allocate the neuron kernel's draw buffers")
         with nogil:
             for c in range(n_cores):
                 j = c * per_core
-                plain = not tn_any_draws(per_core, &stochastic_leak[j], &threshold_mask[j])
-                core_counts[c, 2] = 0
-                if not plain:
-                    core_counts[c, 2] = tn_plan_draws(
-                        per_core, &stochastic_leak[j], &threshold_mask[j], needs, blocks,
-                        &n_leak, blocks + n_blocks, &n_thr,
-                    )
-                if use_draws and not plain:
-                    for i in range(per_core):
-                        lw[i] = draws[j + i, 0]
-                        tw[i] = draws[j + i, 1]
-                elif not plain:  # perf: one SIMD pass per stream, see cores/_philox_simd.h
-                    philox_blocks_at(simd_path, seed, core_ids[c], tick, STREAM_LEAK, blocks,
-                                     n_leak, lw)
-                    philox_blocks_at(simd_path, seed, core_ids[c], tick, STREAM_THRESHOLD,
-                                     blocks + n_blocks, n_thr, tw)
+                core_draws = draw_core(
+                    &s, simd_path, per_core, &stochastic_leak[j], &threshold_mask[j],
+                    &draws[j, 0] if use_draws else NULL, seed, core_ids[c], tick,
+                )
                 core_counts[c, 0] = per_core
                 core_counts[c, 1] = update_core(
-                    simd_path, per_core, NULL if plain else needs, lw, tw, &v[j], &syn_input[j], &leak[j], &leak_reversal[j],
-                    &stochastic_leak[j], &threshold[j], &neg_threshold[j], &threshold_mask[j],
-                    &reset_mode[j], &neg_saturate[j], &reset_value[j], v_min, v_max, &spikes[j],
+                    simd_path, per_core, s.needs if core_draws >= 0 else NULL, s.lw, s.tw,
+                    &v[j], &syn_input[j], &leak[j], &leak_reversal[j], &stochastic_leak[j],
+                    &threshold[j], &neg_threshold[j], &threshold_mask[j], &reset_mode[j],
+                    &neg_saturate[j], &reset_value[j], v_min, v_max, &spikes[j],
                 )
+                core_counts[c, 2] = max(core_draws, 0)
                 n_spikes += core_counts[c, 1]
                 n_draws += core_counts[c, 2]
     finally:
-        free(needs)
-        free(blocks)
-        free(lw)
+        free(s.needs)
+        free(s.blocks)
+        free(s.lw)
     return n, n_spikes, n_draws

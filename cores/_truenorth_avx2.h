@@ -18,9 +18,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "_philox_simd.h"  /* PHILOX_X86 */
+#include "_philox_simd.h"  /* PHILOX_HAVE_AVX */
 
-#if PHILOX_X86 && (defined(__GNUC__) || defined(__clang__))
+#if PHILOX_HAVE_AVX
 #include <immintrin.h>
 #define TN_HAVE_AVX2 1
 #define TN_AVX2 __attribute__((target("avx2"))) static inline
