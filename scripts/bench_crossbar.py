@@ -6,9 +6,10 @@ in the sparse case every axon is active with probability rate_hz * dt per tick (
 2 %), in the dense case every axon is active every tick. Reports synaptic events per second
 (integration kernel only, delivery timed apart) and neuron updates per second
 (deterministic neurons; stochastic leak only, the chipsim characterisation case; stochastic
-leak and threshold). Rates are medians over ticks (one kernel call each) of the process's CPU
-time (time.process_time), which keeps them steady on a shared machine; the kernels are
-single-threaded, so CPU time is one core's time.
+leak and threshold), and Philox4x32-10 blocks per second on each SIMD path of this build and
+CPU (the neuron kernel's draws). Rates are medians over ticks (one kernel call each) of the
+process's CPU time (time.process_time), which keeps them steady on a shared machine; the
+kernels are single-threaded, so CPU time is one core's time.
 
 Usage: python scripts/bench_crossbar.py [--cores 4096] [--ticks 20]
 """
@@ -19,6 +20,7 @@ import time
 
 import numpy as np
 
+from cores import _philox
 from cores.crossbar import CrossbarCores
 from cores.truenorth import TrueNorthNeurons, update_neurons
 
@@ -95,6 +97,21 @@ def bench_neurons(neurons, ticks: int, gen, mode: str) -> dict:
     return {"updates_per_s": n / float(np.median(elapsed)), "spike_fraction": fired / (n * ticks)}
 
 
+def bench_philox(ticks: int) -> dict[str, float]:
+    """Philox blocks/s per SIMD path: 2**18 blocks per call, 64 distinct (a core's stream)."""
+    blocks = (np.arange(2**18) % 64).astype(np.uint32)
+    words = np.empty(4 * 64, np.uint32)
+    rates = {}
+    for path in _philox.available_paths():
+        elapsed = []
+        for tick in range(ticks):
+            t0 = time.process_time()
+            _philox.keyed_blocks(path, 1, 0, tick, 1, blocks, words)
+            elapsed.append(time.process_time() - t0)
+        rates[path] = blocks.size / float(np.median(elapsed))
+    return rates
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cores", type=int, default=4096)
@@ -121,6 +138,8 @@ def main() -> None:
             f"neuron update {mode}: {r['updates_per_s'] / 1e6:.0f} M updates/s "
             f"(spike fraction {r['spike_fraction']:.3f})"
         )
+    rates = bench_philox(args.ticks)
+    print("Philox4x32-10 blocks: " + ", ".join(f"{k} {v / 1e6:.0f} M/s" for k, v in rates.items()))
 
 
 if __name__ == "__main__":
