@@ -11,7 +11,7 @@ CPU (the neuron kernel's draws). Rates are medians over ticks (one kernel call e
 process's CPU time (time.process_time), which keeps them steady on a shared machine; the
 kernels are single-threaded, so CPU time is one core's time.
 
-Usage: python scripts/bench_crossbar.py [--cores 4096] [--ticks 20]
+Usage: python scripts/bench_crossbar.py [--cores 4096] [--ticks 20] [--simd auto]
 """
 
 import argparse
@@ -76,7 +76,7 @@ NEURON_MODES = {  # label: stochastic parameters set on every neuron
 }
 
 
-def bench_neurons(neurons, ticks: int, gen, mode: str) -> dict:
+def bench_neurons(neurons, ticks: int, gen, mode: str, simd: str) -> dict:
     """Time update_neurons over ``ticks`` ticks with random synaptic input (NEURON_MODES)."""
     n = neurons.n_neurons
     if NEURON_MODES[mode]:
@@ -91,7 +91,9 @@ def bench_neurons(neurons, ticks: int, gen, mode: str) -> dict:
     elapsed, fired = [], 0
     for tick in range(ticks):
         t0 = time.process_time()
-        counts = update_neurons(neurons, v, syn, spikes, core_ids=core_ids, tick=tick, seed=1)
+        counts = update_neurons(
+            neurons, v, syn, spikes, core_ids=core_ids, tick=tick, seed=1, simd=simd
+        )
         elapsed.append(time.process_time() - t0)
         fired += counts.spikes
     return {"updates_per_s": n / float(np.median(elapsed)), "spike_fraction": fired / (n * ticks)}
@@ -118,6 +120,9 @@ def main() -> None:
     parser.add_argument("--ticks", type=int, default=20)
     parser.add_argument("--rate-hz", type=float, default=20.0)
     parser.add_argument("--dt-ms", type=float, default=1.0)
+    parser.add_argument(
+        "--simd", default="auto", help="SIMD path of the neuron updates (cores.rng.simd_path)"
+    )
     args = parser.parse_args()
     gen = np.random.default_rng(0)
     xbar, neurons = make_batch(args.cores, gen)
@@ -133,7 +138,7 @@ def main() -> None:
             "ms/tick)"
         )
     for mode in NEURON_MODES:
-        r = bench_neurons(neurons, args.ticks, gen, mode)
+        r = bench_neurons(neurons, args.ticks, gen, mode, args.simd)
         print(
             f"neuron update {mode}: {r['updates_per_s'] / 1e6:.0f} M updates/s "
             f"(spike fraction {r['spike_fraction']:.3f})"
