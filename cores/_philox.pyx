@@ -113,5 +113,7 @@ def keyed_blocks(
             raise ValueError(f"words has {words.shape[0]} entries, block {blocks[i]} needs "
                              f"{4 * blocks[i] + 4}")
     cdef int p = PATHS[path]
+    if n == 0:
+        return
     with nogil:
-        philox_blocks_at(p, seed, core, tick, stream, &blocks[0] if n else NULL, n, &words[0])
+        philox_blocks_at(p, seed, core, tick, stream, &blocks[0], n, &words[0])

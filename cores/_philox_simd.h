@@ -12,8 +12,8 @@
  * CPU lacks runs the scalar one), PHILOX_AUTO (the best one the CPU has). All paths give the
  * same words bit for bit (tests/cores/test_simd_paths.py).
  *
- * perf: blocks per second (scripts/bench_crossbar.py "Philox" lines: 2**18 blocks per call,
- * 64 distinct, AMD EPYC, one core): scalar 110 M, SSE2 170 M, AVX2 270 M, AVX-512 445 M.
+ * perf: blocks per second (scripts/bench_crossbar.py "Philox" line: 2**18 blocks per call,
+ * 64 distinct, AMD EPYC, one core): scalar 111 M, SSE2 199 M, AVX2 286 M, AVX-512 462-475 M.
  *
  * SIMD layout: each 32-bit state word of a block sits in the low half of a 64-bit lane, so
  * _mm_mul_epu32 gives the full 32 x 32 -> 64 product in one instruction, hi is a 64-bit shift,
@@ -171,7 +171,7 @@ PHILOX_AVX2_FN inline void philox_store_avx2(__m256i lo, __m256i hi, const uint3
 }
 
 /* Four blocks per register, four registers (16 blocks) per step: perf: 2 registers per step
-   205 M blocks/s, 4 registers 270 M (above). */
+   205 M blocks/s, 3 registers 215 M, 4 registers 270 M (fully unrolled rounds). */
 PHILOX_AVX2_FN void philox_blocks_avx2(uint64_t seed, uint32_t core, uint32_t tick,
                                        uint32_t stream, const uint32_t *blocks, ptrdiff_t n,
                                        uint32_t *words) {

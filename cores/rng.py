@@ -51,7 +51,7 @@ def simd_path(name: str) -> int:
     """
     available = _philox.available_paths()
     if name not in available:
-        raise ValueError(f"Philox path {name!r} is not available here; available: {available}")
+        raise ValueError(f"SIMD path {name!r} is not available here; available: {available}")
     return _philox.PATHS[name]
 
 
