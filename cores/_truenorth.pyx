@@ -26,6 +26,7 @@ from cores._philox cimport (
     PHILOX_SSE2,
     philox_best_path,
     philox_blocks_at,
+    philox_path_available,
 )
 
 cdef enum:
@@ -87,7 +88,8 @@ cdef inline void prepare_group(
 ) noexcept nogil:
     """OUT lam, eta: leak term (eq. 3) and eta (eq. 4) of m neurons from their drawn words.
 
-    IN ``lw``, ``tw``: the leak and threshold words of the neurons (read where used only).
+    IN ``lw``, ``tw``: the leak and threshold words of the neurons; a word of a neuron without
+    the mode may be stale (another core's): it is not used (eta = word & 0 = 0).
     """
     cdef Py_ssize_t i
     for i in range(m):
@@ -141,8 +143,8 @@ cdef inline int64_t update_core(
 
     IN ``path`` the PHILOX_* SIMD path (not AUTO) for the lanes too; ``needs`` from
     tn_plan_draws, or NULL for a core without stochastic neurons; ``lw``, ``tw`` the core's
-    leak and threshold words, indexed by neuron (read only where a mode is on). Returns the
-    number of spikes.
+    leak and threshold words, indexed by neuron (a word is used only where its mode is on).
+    Returns the number of spikes.
     """
     cdef Py_ssize_t k = 0, m
     cdef bint sse2 = path >= PHILOX_SSE2 and TN_HAVE_SSE2
@@ -253,6 +255,8 @@ def update(
     cdef Py_ssize_t per_core = n // n_cores, c, j
     cdef int64_t n_spikes = 0, n_draws = 0, core_draws
     cdef Scratch s
+    if not philox_path_available(simd_path):  # e.g. AVX2 lanes on a CPU without AVX2
+        raise ValueError(f"SIMD path {simd_path} is not available on this build and CPU")
     s.n_groups = (per_core + 3) >> 2
     s.needs = <uint8_t*>calloc(s.n_groups, sizeof(uint8_t))
     s.blocks = <uint32_t*>calloc(2 * s.n_groups, sizeof(uint32_t))
