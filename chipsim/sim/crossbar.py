@@ -20,6 +20,7 @@ from chipsim.sim.machine import Packets, TickWork
 from chipsim.sim.truenorth_ideal import source_groups
 from cores import CycleCosts, NeuronModel, emission_cycles_by_core, update_cycles
 from cores.crossbar import N_NEURONS
+from cores.spike_vector import spike_indices
 
 
 class CrossbarMachine:
@@ -48,7 +49,7 @@ class CrossbarMachine:
         for group in self.source_groups:
             fired = group.layout.first_id + group.update(tick)
             self.batch.spikes[self.layout.slots(fired)] = 1
-        slots = np.flatnonzero(self.batch.spikes).astype(np.int64)
+        slots = spike_indices(self.batch.spikes)
         events = counts.crossbar[:, 0]
         neurons = counts.neurons[:, 0]
         per_core_start = start[self.pe_of_core] + events * self.costs.synaptic_event_cycles

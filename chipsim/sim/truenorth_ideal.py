@@ -22,6 +22,7 @@ from chipsim.mapping.truenorth import TrueNorthLayout
 from chipsim.network.description import NeuronPopulation
 from chipsim.sim.groups import GroupLayout
 from chipsim.traces import SpikeTrace, TraceMeta
+from cores.spike_vector import spike_indices
 
 
 def source_groups(layout: TrueNorthLayout, seed: int, dt_s: float) -> list:
@@ -68,7 +69,7 @@ def simulate_truenorth_ideal(
         for group in sources:
             fired = group.layout.first_id + group.update(tick)
             batch.spikes[layout.slots(fired)] = 1
-        slots = np.flatnonzero(batch.spikes)
+        slots = spike_indices(batch.spikes)
         ids = layout.slot_neuron[slots]
         ids = ids[ids >= 0]
         spike_ticks.append(np.full(ids.size, tick, dtype=np.int64))
