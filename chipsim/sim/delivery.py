@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from chipsim.mapping.layout import Program
-from chipsim.sim.ordering import group_order
+from chipsim.sim.ordering import group_order, segment_starts
 
 
 @dataclass(frozen=True)
@@ -89,10 +89,11 @@ class Receivers:
                 misses += len(idx)
                 continue
             pe = dest_pe[idx]
-            seg_start = np.r_[0, np.flatnonzero(pe[1:] != pe[:-1]) + 1, len(idx)]
-            first = seg_start[:-1]
+            first = segment_starts(pe)
             ticks = np.full(len(first), base_tick)
-            counts, work = group.receive(self.position_of_pe[pe[first]], key[idx], seg_start, ticks)
+            counts, work = group.receive(
+                self.position_of_pe[pe[first]], key[idx], np.r_[first, len(idx)], ticks
+            )
             steps[idx], words[idx], dram[idx] = work.steps, work.words, work.dram_bytes
             misses += counts.misses
         return Received(steps, words, dram, misses)
