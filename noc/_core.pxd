@@ -72,7 +72,7 @@ ctypedef struct Packet:
 
 ctypedef struct Core:
     int R, P, V, L, F, D, Lk, Rp, E, width, height, NI
-    bint multicast, torus, drop
+    bint multicast, torus, drop, fused  # fused: V = 1, F = 1 (noc/_fused.pyx)
     int64_t drop_after, now, unfinished
     # topology, tables
     int32_t* nbr

@@ -14,6 +14,7 @@ from noc._core cimport (
     C_BUF_WRITES, C_MAX_OCC, E_INJECTED, E_WAIT, NC, NDIR, Branch, Core, InVC, OutVC, Packet,
     Slot, push_flit,
 )
+from noc._fused cimport fused_cycle
 from noc._router cimport router_cycle
 
 from noc.params import BlockedPolicy, Routing
@@ -45,6 +46,7 @@ cdef class EngineCore:
         c.multicast = params.routing is Routing.MULTICAST_TABLE
         c.drop = params.blocked_policy is BlockedPolicy.DROP
         c.drop_after = params.drop_after_cycles or 0
+        c.fused = c.V == 1 and c.F == 1
         c.now = c.unfinished = c.n_act = c.n_out = 0
         self.arrays = {}
         self._init_topology(mesh, tables)
@@ -148,6 +150,11 @@ cdef class EngineCore:
         return self.c.now
 
     @property
+    def fused(self):
+        """Whether routers run the fused V = 1, F = 1 cycle (noc/_fused.pyx)."""
+        return bool(self.c.fused)
+
+    @property
     def unfinished(self):
         return self.c.unfinished
 
@@ -230,7 +237,10 @@ cdef class EngineCore:
             self._admit()
             i = 0
             while i < c.n_act:  # routers activated during the cycle are visited too
-                router_cycle(c, c.act[i])
+                if c.fused:
+                    fused_cycle(c, c.act[i])
+                else:
+                    router_cycle(c, c.act[i])
                 i += 1
             k = 0
             for i in range(c.n_act):
