@@ -47,6 +47,9 @@ cdef enum:
 ctypedef struct InVC:
     int64_t base
     int32_t cap, head, cnt, route, popped, dropped, act_br, pend_va, alloc
+    # fused V = 1, F = 1 path (noc/_fused.pyx): bit j of pop_bits is a pop at pop_at - j
+    int64_t pop_at
+    uint64_t pop_bits
 
 
 ctypedef struct Slot:

@@ -46,7 +46,7 @@ cdef class EngineCore:
         c.multicast = params.routing is Routing.MULTICAST_TABLE
         c.drop = params.blocked_policy is BlockedPolicy.DROP
         c.drop_after = params.drop_after_cycles or 0
-        c.fused = c.V == 1 and c.F == 1
+        c.fused = c.V == 1 and c.F == 1 and c.Lk < 64  # Lk: pop history bits
         c.now = c.unfinished = c.n_act = c.n_out = 0
         self.arrays = {}
         self._init_topology(mesh, tables)
@@ -303,7 +303,7 @@ include "_pointers.pxi"
 _IN_VC = (("base", np.int64),) + tuple(
     (name, np.int32)
     for name in ("cap", "head", "cnt", "route", "popped", "dropped", "act_br", "pend_va", "alloc")
-)
+) + (("pop_at", np.int64), ("pop_bits", np.uint64))
 _PACKET = (("cycle", np.int64), ("tag", np.int64)) + tuple(
     (name, np.int32) for name in ("src", "live", "next")
 ) + (("key", np.uint32),)

@@ -27,7 +27,8 @@ from noc._core cimport (
     C_BLOCKED, C_DROPPED, C_SW_IN_ARB, C_SW_OUT_ARB, C_VC_ARB, C_XBAR, NC, NDIR, Core, InVC,
     bit_count, ctz64, first_from,
 )
-from noc._stages cimport eject, finish_copy, has_credit, link_traverse, pop_head, route_head
+from noc._route cimport opp
+from noc._stages cimport eject, finish_copy, link_traverse, pop_head, route_head
 
 
 cdef void fused_cycle(Core* c, int r) noexcept nogil:
@@ -117,7 +118,7 @@ cdef inline void send_and_pop(Core* c, int r, uint32_t ready) noexcept nogil:
             while b:
                 o = ctz64(b)
                 b &= b - 1
-                if not has_credit(c, r * c.P + o):
+                if not link_credit(c, r, o):
                     send &= ~(1u << o)
             if not send:
                 blocked += 1
@@ -141,4 +142,29 @@ cdef inline void send_and_pop(Core* c, int r, uint32_t ready) noexcept nogil:
                 continue
         pop_head(c, r, i, g)
         c.vc[g].route = -1
+        if i < NDIR:
+            note_pop(&c.vc[g], c.now)
     c.rc[r * NC + C_BLOCKED] += blocked
+
+
+# Credits, V = 1, F = 1: a credit returns Lk cycles after its slot pops, and a VC pops at
+# most one flit per cycle. So the credits of the output VC across mesh port o are the
+# downstream buffer's depth less the flits it holds (those sent to it included) less its
+# pops of the last Lk cycles, kept as a bit history. Equal to the credit ring of the general
+# path, without touching the upstream router at a pop (# perf: see noc/README.md).
+cdef inline bint link_credit(Core* c, int r, int o) noexcept nogil:
+    """Whether router r may send a flit across mesh port o (a free downstream slot whose
+    credit has arrived)."""
+    cdef InVC* d = &c.vc[c.nbr[r * NDIR + o] * c.P + opp(o)]
+    cdef int64_t age = c.now - d.pop_at
+    cdef int pending = 0
+    if age < c.Lk:
+        pending = bit_count(d.pop_bits & ((<uint64_t>1 << (c.Lk - age)) - 1))
+    return d.cnt + pending < c.D
+
+
+cdef inline void note_pop(InVC* vc, int64_t now) noexcept nogil:
+    """Record a pop of input VC ``vc`` (a mesh port) at cycle ``now``."""
+    cdef int64_t age = now - vc.pop_at
+    vc.pop_bits = (vc.pop_bits << age if age < 64 else 0) | 1
+    vc.pop_at = now

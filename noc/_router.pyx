@@ -14,7 +14,7 @@ from noc._core cimport (
     bit_count, ctz64, first_from, ready_slot, slot_of,
 )
 from noc._route cimport opp
-from noc._stages cimport eject, finish_copy, has_credit, link_traverse, pop_head, route_head
+from noc._stages cimport eject, finish_copy, link_traverse, pop_head, route_head
 
 
 cdef void router_cycle(Core* c, int r) noexcept nogil:
@@ -150,6 +150,19 @@ cdef int free_output_vc(Core* c, int r, int p, int v, int o) noexcept nogil:
     return -1
 
 
+cdef inline bint has_credit(Core* c, int h) noexcept nogil:
+    """Whether output VC h may send a flit; absorbs the credits returned by now when it has
+    none left (# perf: lazily, the ring is only read at zero credits; the count of credits
+    plus pending returns never exceeds the ring's D entries)."""
+    if c.ovc[h].credits > 0:
+        return True
+    while c.ovc[h].cr_cnt > 0 and c.cr_time[h * c.D + c.ovc[h].cr_head] <= c.now:
+        c.ovc[h].cr_head = c.ovc[h].cr_head + 1 if c.ovc[h].cr_head + 1 < c.D else 0
+        c.ovc[h].cr_cnt -= 1
+        c.ovc[h].credits += 1
+    return c.ovc[h].credits > 0
+
+
 cdef int ready_branches(Core* c, int r, int i) noexcept nogil:
     """Branches of VC i's head packet holding an output VC, with a ready flit and a credit;
     marks VC i as wanting when any live branch has a ready flit."""
@@ -230,6 +243,7 @@ cdef void switch_traverse(Core* c, int r, int granted) noexcept nogil:
         s = slot_of(c, g, k - c.vc[g].popped)  # ready: SA checked it
         c.rc[r * NC + C_XBAR] += 1
         if o < NDIR:
+            c.ovc[(r * c.P + o) * c.V + w].credits -= 1
             link_traverse(c, r, o, w, s)
         else:
             eject(c, r, o - NDIR, k, s)
@@ -268,8 +282,19 @@ cdef void pop_flits(Core* c, int r) noexcept nogil:
             if not done:
                 break
             pop_head(c, r, i, g)
+            if c.port_of[i] < NDIR:
+                return_credit(c, r, c.port_of[i], i - c.port_of[i] * c.V)
             c.vc[g].popped += 1
             if c.vc[g].popped == c.F:
                 c.vc[g].route = -1
                 c.vc[g].popped = 0
                 break
+
+
+cdef inline void return_credit(Core* c, int r, int p, int v) noexcept nogil:
+    """The credit of a slot freed in input VC (p, v), p a mesh port, reaches the upstream
+    router's output VC Lk cycles from now."""
+    cdef int h = (c.nbr[r * NDIR + p] * c.P + opp(p)) * c.V + v
+    cdef int k = c.ovc[h].cr_head + c.ovc[h].cr_cnt
+    c.cr_time[h * c.D + (k - c.D if k >= c.D else k)] = c.now + c.Lk
+    c.ovc[h].cr_cnt += 1

@@ -36,24 +36,11 @@ cdef inline int route_head(Core* c, int r, int i, int g) noexcept nogil:
     return route
 
 
-cdef inline bint has_credit(Core* c, int h) noexcept nogil:
-    """Whether output VC h may send a flit; absorbs the credits returned by now when it has
-    none left (# perf: lazily, the ring is only read at zero credits; the count of credits
-    plus pending returns never exceeds the ring's D entries)."""
-    if c.ovc[h].credits > 0:
-        return True
-    while c.ovc[h].cr_cnt > 0 and c.cr_time[h * c.D + c.ovc[h].cr_head] <= c.now:
-        c.ovc[h].cr_head = c.ovc[h].cr_head + 1 if c.ovc[h].cr_head + 1 < c.D else 0
-        c.ovc[h].cr_cnt -= 1
-        c.ovc[h].credits += 1
-    return c.ovc[h].credits > 0
-
-
 cdef inline void link_traverse(Core* c, int r, int o, int w, int64_t s) noexcept nogil:
     """The flit in slot s crosses output VC w of mesh port o and the link: written into the
-    neighbour's buffer, ready R cycles after it arrives (Lk + R cycles after now)."""
+    neighbour's buffer, ready R cycles after it arrives (Lk + R cycles after now). The caller
+    accounts for the credit."""
     cdef int n = c.nbr[r * NDIR + o]
-    c.ovc[(r * c.P + o) * c.V + w].credits -= 1
     c.lf[r * NDIR + o] += 1
     push_flit(c, n, opp(o) * c.V + w, c.slot[s].pkt, c.now + c.Lk + c.Rp, c.slot[s].hops + 1)
     c.rc[n * NC] += 1  # C_BUF_WRITES
@@ -82,9 +69,7 @@ cdef inline void eject(Core* c, int r, int port, int k, int64_t s) noexcept nogi
 
 cdef inline void pop_head(Core* c, int r, int i, int g) noexcept nogil:
     """Remove the head flit of input VC g (router-local index i); counts the buffer read
-    unless every branch of its packet was dropped; a mesh port's credit returns to the
-    upstream router's output VC Lk cycles from now."""
-    cdef int p, h, k
+    unless every branch of its packet was dropped. The caller returns the credit."""
     c.vc[g].head = c.vc[g].head + 1 if c.vc[g].head + 1 < c.vc[g].cap else 0
     c.vc[g].cnt -= 1
     c.vc_flits[r] -= 1
@@ -92,10 +77,5 @@ cdef inline void pop_head(Core* c, int r, int i, int g) noexcept nogil:
         c.occ[r] &= ~(<uint64_t>1 << i)
     if c.vc[g].route & ~c.vc[g].dropped:
         c.rc[r * NC + C_BUF_READS] += 1
-    p = c.port_of[i]
-    if p < NDIR:
+    if c.port_of[i] < NDIR:
         c.buf_flits[r] -= 1
-        h = (c.nbr[r * NDIR + p] * c.P + opp(p)) * c.V + i - p * c.V
-        k = c.ovc[h].cr_head + c.ovc[h].cr_cnt
-        c.cr_time[h * c.D + (k - c.D if k >= c.D else k)] = c.now + c.Lk
-        c.ovc[h].cr_cnt += 1
