@@ -14,7 +14,7 @@
 # - packets pk[id]; delivery records o_*[n_out]; counters rc[r * NC + c], lf[r * 4 + d],
 #   ec[endpoint * 3 + c] (columns as in noc.stats).
 
-from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
+from libc.stdint cimport INT64_MAX, int32_t, int64_t, uint8_t, uint32_t, uint64_t
 
 
 cdef extern from *:
@@ -104,6 +104,16 @@ ctypedef struct Core:
     int32_t* act
     uint8_t* in_act
     int n_act
+    # the fused path's router wake-ups instead of act/in_act (noc/_fused.pyx): wake[r] is
+    # the cycle of r's next visit (INT64_MAX: none; n_wait routers have one); bucket b of
+    # the wheel, wheel[b * R .. b * R + wheel_n[b]), lists routers to visit at cycles = b
+    # mod W (entries whose wake has moved are stale, skipped); in_wheel[b * R + r] marks
+    # r in bucket b. W is a power of 2 > Lk + R, the farthest wake-up ahead.
+    int64_t* wake
+    int32_t* wheel
+    int32_t* wheel_n
+    uint8_t* in_wheel
+    int W, n_wait
     uint64_t* va_req
     int32_t* port_vc
     int32_t* port_mask
@@ -151,6 +161,21 @@ cdef inline void activate(Core* c, int r) noexcept nogil:
         c.n_act += 1
 
 
+cdef inline void schedule(Core* c, int r, int64_t t) noexcept nogil:
+    """Fused path: visit router r at cycle t (now <= t < now + W) unless it is due earlier."""
+    cdef int b
+    if t >= c.wake[r]:
+        return
+    if c.wake[r] == INT64_MAX:
+        c.n_wait += 1
+    c.wake[r] = t
+    b = t & (c.W - 1)
+    if not c.in_wheel[b * c.R + r]:
+        c.in_wheel[b * c.R + r] = 1
+        c.wheel[b * c.R + c.wheel_n[b]] = r
+        c.wheel_n[b] += 1
+
+
 cdef inline void push_flit(
     Core* c, int r, int i, int pid, int64_t ready, int hops
 ) noexcept nogil:
@@ -165,7 +190,10 @@ cdef inline void push_flit(
     c.vc[g].cnt += 1
     c.vc_flits[r] += 1
     c.occ[r] |= <uint64_t>1 << i
-    activate(c, r)
+    if c.fused:
+        schedule(c, r, ready)
+    else:
+        activate(c, r)
 
 
 cdef inline int64_t slot_of(Core* c, int g, int k) noexcept nogil:

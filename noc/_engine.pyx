@@ -8,7 +8,7 @@ router stages (``noc/_router.pyx``) run on that struct without the GIL.
 
 import numpy as np
 
-from libc.stdint cimport int32_t, int64_t, uint8_t
+from libc.stdint cimport INT64_MAX, int32_t, int64_t, uint8_t
 
 from noc._core cimport (
     C_BUF_WRITES, C_MAX_OCC, E_INJECTED, E_WAIT, NC, NDIR, Branch, Core, InVC, OutVC, Packet,
@@ -46,7 +46,8 @@ cdef class EngineCore:
         c.multicast = params.routing is Routing.MULTICAST_TABLE
         c.drop = params.blocked_policy is BlockedPolicy.DROP
         c.drop_after = params.drop_after_cycles or 0
-        c.fused = c.V == 1 and c.F == 1 and c.Lk < 64  # Lk: pop history bits
+        # fused V = 1, F = 1 router cycle (Lk + R < 64: pop history bits, wake-up wheel)
+        c.fused = c.V == 1 and c.F == 1 and c.Lk + c.Rp < 64
         c.now = c.unfinished = c.n_act = c.n_out = 0
         self.arrays = {}
         self._init_topology(mesh, tables)
@@ -110,6 +111,12 @@ cdef class EngineCore:
         self._set("occ", np.zeros(c.R, dtype=np.uint64))
         self._set("act", np.zeros(c.R, dtype=np.int32))
         self._set("in_act", np.zeros(c.R, dtype=np.uint8))
+        c.W = 1 << int(c.Lk + c.Rp).bit_length()
+        self._set("wake", np.full(c.R, np.iinfo(np.int64).max, dtype=np.int64))
+        self._set("wheel", np.zeros(c.W * c.R, dtype=np.int32))
+        self._set("wheel_n", np.zeros(c.W, dtype=np.int32))
+        self._set("in_wheel", np.zeros(c.W * c.R, dtype=np.uint8))
+        c.n_wait = 0
         self._set("va_req", np.zeros(c.NI, dtype=np.uint64))
         for name in ("port_vc", "port_mask", "grant_in"):
             self._set(name, np.zeros(c.P, dtype=np.int32))
@@ -193,7 +200,7 @@ cdef class EngineCore:
 
     @property
     def busy(self):
-        return self.c.n_act > 0 or self.n_wl > 0
+        return self.c.n_act > 0 or self.c.n_wait > 0 or self.n_wl > 0
 
     @property
     def next_future_cycle(self):
@@ -223,10 +230,9 @@ cdef class EngineCore:
     cdef void _run(self, int64_t until) noexcept nogil:
         """Cycles until ``until`` or until the output buffer might overflow; idle gaps skipped."""
         cdef Core* c = &self.c
-        cdef int i, r, k
         cdef int64_t nxt
         while c.now < until and c.n_out + c.R * c.L <= self.out_cap:
-            if c.n_act == 0 and self.n_wl == 0:
+            if c.n_act == 0 and c.n_wait == 0 and self.n_wl == 0:
                 nxt = until
                 if self.fut_pos < self.fut.shape[0]:
                     nxt = min(c.pk[self.fut[self.fut_pos]].cycle, until)
@@ -235,25 +241,50 @@ cdef class EngineCore:
                 if c.now >= until:
                     return
             self._admit()
-            i = 0
-            while i < c.n_act:  # routers activated during the cycle are visited too
-                if c.fused:
-                    fused_cycle(c, c.act[i])
-                else:
-                    router_cycle(c, c.act[i])
-                i += 1
-            k = 0
-            for i in range(c.n_act):
-                r = c.act[i]
-                if c.buf_flits[r] > c.rc[r * NC + C_MAX_OCC]:
-                    c.rc[r * NC + C_MAX_OCC] = c.buf_flits[r]
-                if c.vc_flits[r] > 0:
-                    c.act[k] = r
-                    k += 1
-                else:
-                    c.in_act[r] = 0
-            c.n_act = k
+            if c.fused:
+                self._visit_due()
+            else:
+                self._visit_active()
             c.now += 1
+
+    cdef void _visit_active(self) noexcept nogil:
+        """General path: visit every router with flits (routers activated during the cycle
+        too); then record buffer occupancies and drop emptied routers from the list."""
+        cdef Core* c = &self.c
+        cdef int i = 0, k = 0, r
+        while i < c.n_act:
+            router_cycle(c, c.act[i])
+            i += 1
+        for i in range(c.n_act):
+            r = c.act[i]
+            if c.buf_flits[r] > c.rc[r * NC + C_MAX_OCC]:
+                c.rc[r * NC + C_MAX_OCC] = c.buf_flits[r]
+            if c.vc_flits[r] > 0:
+                c.act[k] = r
+                k += 1
+            else:
+                c.in_act[r] = 0
+        c.n_act = k
+
+    cdef void _visit_due(self) noexcept nogil:
+        """Fused path: visit the routers due this cycle (their bucket of the wheel; visits
+        only schedule later cycles), then empty the bucket. Each visit schedules the router's
+        next one and records its buffer occupancy (noc/_fused.pyx).
+
+        # perf: routers whose flits are not ready yet are not visited, and there is no
+        per-cycle pass over active routers (see noc/README.md).
+        """
+        cdef Core* c = &self.c
+        cdef int b = c.now & (c.W - 1), k, r
+        cdef int32_t* bucket = c.wheel + b * c.R
+        for k in range(c.wheel_n[b]):
+            r = bucket[k]
+            c.in_wheel[b * c.R + r] = 0
+            if c.wake[r] == c.now:
+                c.wake[r] = INT64_MAX
+                c.n_wait -= 1
+                fused_cycle(c, r)
+        c.wheel_n[b] = 0
 
     cdef void _admit(self) noexcept nogil:
         """Release packets whose cycle has come into their source's FIFO, then move packets

@@ -21,30 +21,36 @@ read by another port's SA or ST in the same cycle. The branch array ``br`` is no
 (``alloc`` says which branches hold their port's only VC).
 """
 
-from libc.stdint cimport int64_t, uint32_t, uint64_t
+from libc.stdint cimport INT64_MAX, int64_t, uint32_t, uint64_t
 
 from noc._core cimport (
     C_BLOCKED, C_DROPPED, C_SW_IN_ARB, C_SW_OUT_ARB, C_VC_ARB, C_XBAR, NC, NDIR, Core, InVC,
-    bit_count, ctz64, first_from,
+    bit_count, ctz64, first_from, schedule,
 )
 from noc._route cimport opp
-from noc._stages cimport eject, finish_copy, link_traverse, pop_head, route_head
+from noc._stages cimport (
+    eject, finish_copy, link_traverse, note_occupancy, pop_head, route_head,
+)
 
 
 cdef void fused_cycle(Core* c, int r) noexcept nogil:
     """RC, drop, VA, SA, ST (+ link), pop (+ credit return) and blocked count of router r
-    for one cycle (V = 1, F = 1: input index i is the input port, P <= 31)."""
+    for one cycle (V = 1, F = 1: input index i is the input port, P <= 31); then records
+    its buffer occupancy and schedules its next visit: the next cycle if a ready flit is
+    left, else when the first head flit becomes ready (noc/_core.pxd, ``schedule``)."""
     cdef uint64_t m = c.occ[r]
     cdef uint32_t ready = 0, asked = 0, b
     cdef uint32_t want[32]  # want[o]: input ports asking for output port o's VC
     cdef int g0 = r * c.P, i, o
-    cdef int64_t now = c.now
+    cdef int64_t now = c.now, nxt = INT64_MAX, t
     cdef InVC* vc
     while m:
         i = ctz64(m)
         m &= m - 1
         vc = &c.vc[g0 + i]
-        if c.slot[vc.base + vc.head].ready > now:
+        t = c.slot[vc.base + vc.head].ready
+        if t > now:
+            nxt = min(nxt, t)
             continue
         ready |= 1u << i
         if vc.route < 0:
@@ -62,7 +68,10 @@ cdef void fused_cycle(Core* c, int r) noexcept nogil:
     if asked:
         grant_vcs(c, r, asked, want)
     if ready:
-        send_and_pop(c, r, ready)
+        nxt = min(nxt, send_and_pop(c, r, ready))
+    note_occupancy(c, r)
+    if c.occ[r]:
+        schedule(c, r, nxt)
 
 
 cdef inline void drop_head(Core* c, int r, InVC* vc) noexcept nogil:
@@ -102,12 +111,13 @@ cdef inline void grant_vcs(Core* c, int r, uint32_t asked, uint32_t* want) noexc
         c.vc[r * c.P + i].alloc |= 1 << o
 
 
-cdef inline void send_and_pop(Core* c, int r, uint32_t ready) noexcept nogil:
+cdef inline int64_t send_and_pop(Core* c, int r, uint32_t ready) noexcept nogil:
     """SA and ST of each ready input port: every branch holding its output port's VC (and,
-    on a link, a credit) sends the flit; the slot pops once no live branch is left."""
+    on a link, a credit) sends the flit; the slot pops once no live branch is left. Returns
+    the first cycle after now at which one of these ports has a ready head flit."""
     cdef int g, i, o, n, blocked = 0
     cdef uint32_t b, send
-    cdef int64_t s
+    cdef int64_t s, nxt = INT64_MAX
     while ready:
         i = ctz64(ready)
         ready &= ready - 1
@@ -122,6 +132,7 @@ cdef inline void send_and_pop(Core* c, int r, uint32_t ready) noexcept nogil:
                     send &= ~(1u << o)
             if not send:
                 blocked += 1
+                nxt = c.now + 1
                 continue
             n = bit_count(send)
             c.rc[r * NC + C_SW_IN_ARB] += 1
@@ -139,12 +150,16 @@ cdef inline void send_and_pop(Core* c, int r, uint32_t ready) noexcept nogil:
                 else:
                     eject(c, r, o - NDIR, 0, s)
             if c.vc[g].act_br:
+                nxt = c.now + 1
                 continue
         pop_head(c, r, i, g)
         c.vc[g].route = -1
         if i < NDIR:
             note_pop(&c.vc[g], c.now)
+        if c.vc[g].cnt:
+            nxt = min(nxt, max(c.now + 1, c.slot[c.vc[g].base + c.vc[g].head].ready))
     c.rc[r * NC + C_BLOCKED] += blocked
+    return nxt
 
 
 # Credits, V = 1, F = 1: a credit returns Lk cycles after its slot pops, and a VC pops at

@@ -3,7 +3,9 @@
 
 from libc.stdint cimport int64_t, uint64_t
 
-from noc._core cimport C_BUF_READS, C_UNROUTED, E_EJECTED, NC, NDIR, Core, bit_count, push_flit
+from noc._core cimport (
+    C_BUF_READS, C_MAX_OCC, C_UNROUTED, E_EJECTED, NC, NDIR, Core, bit_count, push_flit,
+)
 from noc._route cimport compute_route, opp
 
 
@@ -45,6 +47,14 @@ cdef inline void link_traverse(Core* c, int r, int o, int w, int64_t s) noexcept
     push_flit(c, n, opp(o) * c.V + w, c.slot[s].pkt, c.now + c.Lk + c.Rp, c.slot[s].hops + 1)
     c.rc[n * NC] += 1  # C_BUF_WRITES
     c.buf_flits[n] += 1
+    if c.fused and c.wake[n] != c.now:  # n's visit this cycle is over or not due
+        note_occupancy(c, n)
+
+
+cdef inline void note_occupancy(Core* c, int r) noexcept nogil:
+    """Raise router r's maximum buffer occupancy to its present one."""
+    if c.buf_flits[r] > c.rc[r * NC + C_MAX_OCC]:
+        c.rc[r * NC + C_MAX_OCC] = c.buf_flits[r]
 
 
 cdef inline void eject(Core* c, int r, int port, int k, int64_t s) noexcept nogil:
