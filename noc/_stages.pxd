@@ -83,8 +83,7 @@ cdef inline void pop_head(Core* c, int r, int i, int g) noexcept nogil:
     c.vc[g].head = c.vc[g].head + 1 if c.vc[g].head + 1 < c.vc[g].cap else 0
     c.vc[g].cnt -= 1
     c.vc_flits[r] -= 1
-    if c.vc[g].cnt == 0:
-        c.occ[r] &= ~(<uint64_t>1 << i)
+    c.occ[r] &= ~(<uint64_t>(c.vc[g].cnt == 0) << i)  # branch-free
     if c.vc[g].route & ~c.vc[g].dropped:
         c.rc[r * NC + C_BUF_READS] += 1
     if c.port_of[i] < NDIR:
