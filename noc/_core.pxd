@@ -1,16 +1,18 @@
 # The state of the Cython NoC engine as one C struct of raw pointers into NumPy arrays that
-# noc/_engine.pyx (EngineCore) owns, plus small inline helpers shared by the stage functions
-# in noc/_router.pyx. Layout (all arrays C-contiguous):
+# noc/_engine.pyx (EngineCore) owns, plus small inline helpers shared by the router cycles
+# (noc/_router.pyx, general; noc/_fused.pyx, V = 1 and F = 1). Layout (all arrays
+# C-contiguous):
 #
 # - input VC g = (r * P + p) * V + v, router-local index i = p * V + v (local input ports use
 #   v = 0 only): vc[g] (InVC) holds its ring of flit slots slot[base .. base + cap), head, cnt;
 #   occ[r] has bit i set while VC i holds a flit. Head-packet state: route (-1: not routed),
 #   popped (flits of it removed), dropped, and branch masks over output ports:
 #   act_br (live, not finished), pend_va (waiting for an output VC), alloc (holding one);
-#   per branch o: br[g * P + o] (flits sent, output VC or -1).
-# - output VC h = (r * P + o) * V + w: ovc[h] (owner: input index i, -1 free; credits; the VC
-#   allocator's round-robin pointer for h; a ring of pending credit returns cr_time[h * D ..]
-#   at cr_head, cr_cnt long).
+#   per branch o: br[g * P + o] (flits sent, output VC or -1; general path only). The fused
+#   path keeps each mesh input VC's recent pops instead (pop_at, pop_bits).
+# - output VC h = (r * P + o) * V + w: ovc[h] (owner: input index i, -1 free; the VC
+#   allocator's round-robin pointer for h; general path only: credits and a ring of pending
+#   credit returns cr_time[h * D ..] at cr_head, cr_cnt long).
 # - packets pk[id]; delivery records o_*[n_out]; counters rc[r * NC + c], lf[r * 4 + d],
 #   ec[endpoint * 3 + c] (columns as in noc.stats).
 
@@ -151,7 +153,7 @@ cdef inline int first_from(uint64_t mask, int start) noexcept nogil:
     """Round robin: the first set bit of a non-zero ``mask`` at or after ``start``, cyclically
     (the bit i minimising (i - start) mod width)."""
     cdef uint64_t upper = mask & ~((<uint64_t>1 << start) - 1) if start < 64 else 0
-    return ctz64(upper if upper else mask)  # one ctz, a conditional move
+    return ctz64(upper if upper else mask)  # perf: a conditional move (see pop_head)
 
 
 cdef inline void activate(Core* c, int r) noexcept nogil:

