@@ -71,7 +71,7 @@ cdef void fused_cycle(Core* c, int r) noexcept nogil:
         grant_vcs(c, r, asked, want)
     if ready:
         nxt = min(nxt, send_and_pop(c, r, ready))
-    note_occupancy(c, r)
+    note_occupancy(c, r, c.buf_flits[r])
     if c.occ[r]:
         schedule(c, r, nxt)
 
@@ -174,10 +174,8 @@ cdef inline bint link_credit(Core* c, int r, int o) noexcept nogil:
     """Whether router r may send a flit across mesh port o (a free downstream slot whose
     credit has arrived)."""
     cdef InVC* d = &c.vc[c.nbr[r * NDIR + o] * c.P + opp(o)]
-    cdef int64_t age = c.now - d.pop_at
-    cdef int pending = 0
-    if age < c.Lk:
-        pending = bit_count(d.pop_bits & ((<uint64_t>1 << (c.Lk - age)) - 1))
+    cdef int64_t age = min(c.now - d.pop_at, c.Lk)  # pops at ages < Lk (branch-free)
+    cdef int pending = bit_count(d.pop_bits & ((<uint64_t>1 << (c.Lk - age)) - 1))
     return d.cnt + pending < c.D
 
 

@@ -47,14 +47,13 @@ cdef inline void link_traverse(Core* c, int r, int o, int w, int64_t s) noexcept
     push_flit(c, n, opp(o) * c.V + w, c.slot[s].pkt, c.now + c.Lk + c.Rp, c.slot[s].hops + 1)
     c.rc[n * NC] += 1  # C_BUF_WRITES
     c.buf_flits[n] += 1
-    if c.fused and c.wake[n] != c.now:  # n's visit this cycle is over or not due
-        note_occupancy(c, n)
+    if c.fused:  # unless n's visit this cycle is still due (branch-free, see pop_head)
+        note_occupancy(c, n, c.buf_flits[n] if c.wake[n] != c.now else 0)
 
 
-cdef inline void note_occupancy(Core* c, int r) noexcept nogil:
-    """Raise router r's maximum buffer occupancy to its present one."""
-    if c.buf_flits[r] > c.rc[r * NC + C_MAX_OCC]:
-        c.rc[r * NC + C_MAX_OCC] = c.buf_flits[r]
+cdef inline void note_occupancy(Core* c, int r, int64_t flits) noexcept nogil:
+    """Raise router r's maximum buffer occupancy to ``flits`` (branch-free)."""
+    c.rc[r * NC + C_MAX_OCC] = max(c.rc[r * NC + C_MAX_OCC], flits)
 
 
 cdef inline void eject(Core* c, int r, int port, int k, int64_t s) noexcept nogil:
@@ -80,12 +79,11 @@ cdef inline void eject(Core* c, int r, int port, int k, int64_t s) noexcept nogi
 cdef inline void pop_head(Core* c, int r, int i, int g) noexcept nogil:
     """Remove the head flit of input VC g (router-local index i); counts the buffer read
     unless every branch of its packet was dropped. The caller returns the credit."""
-    c.vc[g].head = c.vc[g].head + 1 if c.vc[g].head + 1 < c.vc[g].cap else 0
+    cdef int k = c.vc[g].head + 1
+    c.vc[g].head = k - (c.vc[g].cap & -(k >= c.vc[g].cap))  # perf: branch-free, see below
     c.vc[g].cnt -= 1
     c.vc_flits[r] -= 1
     # perf: branch-free (with first_from's conditional move +3 % flit-hops/s on 8x8)
     c.occ[r] &= ~(<uint64_t>(c.vc[g].cnt == 0) << i)
-    if c.vc[g].route & ~c.vc[g].dropped:
-        c.rc[r * NC + C_BUF_READS] += 1
-    if c.port_of[i] < NDIR:
-        c.buf_flits[r] -= 1
+    c.rc[r * NC + C_BUF_READS] += (c.vc[g].route & ~c.vc[g].dropped) != 0
+    c.buf_flits[r] -= c.port_of[i] < NDIR  # link input buffers only
