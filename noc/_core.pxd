@@ -149,6 +149,15 @@ cdef inline int bit_count(uint64_t mask) noexcept nogil:
     return n
 
 
+cdef inline int popcount64(uint64_t x) noexcept nogil:
+    """Set bits of ``x``, branch-free (SWAR; the builtin is a library call without
+    -mpopcnt)."""
+    x -= (x >> 1) & 0x5555555555555555ULL
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL)
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL
+    return <int>((x * 0x0101010101010101ULL) >> 56)
+
+
 cdef inline int first_from(uint64_t mask, int start) noexcept nogil:
     """Round robin: the first set bit of a non-zero ``mask`` at or after ``start``, cyclically
     (the bit i minimising (i - start) mod width)."""

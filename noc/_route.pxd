@@ -42,8 +42,9 @@ cdef inline int xy_output(Core* c, int r, int dest) noexcept nogil:
     # (# perf: conditional moves, +4 % flit-hops/s on 8x8 uniform at 0.17)
     sx = (dx > x) - (dx < x)
     sy = (dy > y) - (dy < y)
-    port = 1 - sy if sy else NDIR + dest - node * c.L
-    return 2 - sx if sx else port
+    port = NDIR + dest - node * c.L
+    port += (1 - sy - port) * (sy != 0)
+    return port + (2 - sx - port) * (sx != 0)
 
 
 cdef inline bint positive(Core* c, int a, int b, int size) noexcept nogil:
