@@ -72,8 +72,7 @@ cdef void fused_cycle(Core* c, int r) noexcept nogil:
     if ready:
         nxt = min(nxt, send_and_pop(c, r, ready))
     note_occupancy(c, r, c.buf_flits[r])
-    if c.occ[r]:
-        schedule(c, r, nxt)
+    schedule(c, r, nxt)  # none without flits (nxt stays INT64_MAX)
 
 
 cdef inline void drop_head(Core* c, int r, InVC* vc) noexcept nogil:
