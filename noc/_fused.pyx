@@ -179,8 +179,8 @@ cdef inline bint link_credit(Core* c, int r, int o) noexcept nogil:
 
 cdef inline void note_pop(InVC* vc, int64_t now) noexcept nogil:
     """Record a pop of input VC ``vc`` at cycle ``now`` (branch-free: # perf: with the
-    SWAR popcount of link_credit and the arithmetic XY select, +4 % flit-hops/s CPU on 8x8
-    uniform at 0.17, back to back)."""
+    SWAR popcount of link_credit, about +4 % flit-hops/s CPU on 8x8 uniform at 0.17, back
+    to back; neutral on the 64x64 windows)."""
     cdef int64_t age = now - vc.pop_at
     vc.pop_bits = (vc.pop_bits << min(age, 63)) & -(<uint64_t>(age < 64)) | 1
     vc.pop_at = now

@@ -164,40 +164,48 @@ ready. The general stages still run any other V or F; the twin tests hold both t
 reference, record for record and counter for counter.
 
 Before/after the `nocfast` branch (same machine, same functions as this script, main at
-bbcfa26 built beside it and measured back to back, CPU time, best of 3; the machine's load
-varied between 1 and 2.5, so figures move by up to ~10 % from run to run):
+bbcfa26 built beside it, CPU time, best of 3 seeds; main's figures are the medians of 3
+back-to-back pairs of runs: 8x8 7.1-7.3 M, 64x64 5.2-5.7 M, while this branch gave
+11.7-12.0 M and 8.0-8.4 M in the same pairs; the machine's load varied between 0.6 and
+2.5 over the session, which moves a figure by up to ~10 %):
 
 | run | main bbcfa26 | this run |
 |---|---|---|
-| 8x8 uniform at 0.17, flit-hops/s | @B8@ M | {per_cpu / 1e6:.1f} M |
-| 64x64 chipsim-like windows, flit-hops/s | @B64@ M | {d_hops / d_cpu / 1e6:.1f} M |
-| idle `advance()` on 64x64, per call | @BIDLE@ us | {idle_us:.1f} us |
+| 8x8 uniform at 0.17, flit-hops/s | 7.3 M | {per_cpu / 1e6:.1f} M |
+| 64x64 chipsim-like windows, flit-hops/s | 5.6 M | {d_hops / d_cpu / 1e6:.1f} M |
+| idle `advance()` on 64x64, per call | 5.1 us | {idle_us:.1f} us |
 
-Steps, each measured back to back against the build before it (8x8 / 64x64 flit-hops/s,
-CPU): fused cycle 7.1 -> 9.4 M / 4.3 -> 6.9 M; credits from the downstream buffer +8 % /
-+12 %; wake-up wheel about +0 % / +10 %; one argsort of a combined key instead of
-`np.lexsort` for a window's records +5 % on 8x8 (570 -> 50 us per 1000-cycle window);
-branch-free occupancy bit and round-robin pick +3 % on 8x8. The general path (V = 2 or
-F = 2 on the same 8x8 mesh) gained 4-9 % from the shared changes.
+Steps, each measured back to back against the build before it (flit-hops/s CPU, 8x8 /
+64x64): the fused cycle 7.1 -> 9.4 M / 4.3 -> 6.9 M; credits from the downstream buffer
++8 % / +12 %; the wake-up wheel about +0 % / +10 %; one stable argsort of a combined key
+instead of `np.lexsort` for a window's records, +5 % on 8x8 (570 -> 50 us per 1000-cycle
+window); branch-free bookkeeping (occupancy bit, round-robin pick, ring wrap, occupancy
+maximum, pending-pop count, pop history) +10 % on 8x8, neutral on 64x64. The general path
+(V = 2 or F = 2 on the same 8x8 mesh) gained 4-9 % from the shared changes.
 
-Where the time goes (callgrind, 8x8 at 0.17, 10,000 cycles; perf counters are not
-available here): @IRHOP@ instructions per flit-hop in the engine (was about 1,150): the
-fused cycle @IRFUSED@, packet admission @IRADMIT@, the wheel @IRWHEEL@; the Python side of
-`advance()` (taking and sorting the records) is about 13 % of the timed CPU time. The fused
-cycle's instructions are spread thinly over real work, no block above 10 %: the link
-traversal with the downstream buffer write and wake-up (~55 per flit-hop), per-visit setup
-(~45), the pop with its pop history (~45), the scan of occupied ports (~35), VC allocation
-(~35), the credit check (~25), XY route computation (~25), the counters. Cachegrind's
-branch simulation counts about 6 mispredicted branches per flit-hop (ready or not, XY
-direction, loop exits over port masks), a third of the time at ~15 cycles each. The
-issue's floor (20 M/s) needs about half the instructions and mispredictions again: fewer
-and smaller per-router arrays (precomputed downstream VC indices, counters derived at the
-end instead of per event), not more tuning of this layout. In a whole-chip run
-(`python scripts/bench_run.py --case truenorth --cores 1024 --ticks 100`, one advance() per
-1 ms tick) the NoC part went from @TNB@ to @TNN@ s (one run each, back to back). Tried and
-dropped (measured): local pointer copies in the fused cycle (+3 % instructions), compiling
-the fused cycle into the engine module so that it inlines into the visit loop (-2 %
-instructions, not worth a module).
+Where the time goes (callgrind and cachegrind's branch simulation, 8x8 at 0.17, 10,000
+cycles; perf counters are not available here): about 700 instructions per flit-hop in the
+engine (was about 1,150): the fused cycle 647, packet admission 35, the wheel 17; the
+Python side of `advance()` (taking and sorting the records) is about 7 % of the timed CPU
+time. The fused cycle's instructions are spread over real work, none dominant (per
+flit-hop, roughly): the scan of occupied ports with the per-visit setup ~115, SA and ST
+bookkeeping ~125, the link traversal with the downstream buffer write and wake-up ~125,
+the pop with its pop history ~70, the credit check ~60, RC ~60, VA ~55, ejection ~15. The
+branch simulation counts about 5 mispredicted branches per flit-hop (ready or not, XY
+direction, the exits of loops over port masks), about a third of the time at ~15 cycles
+each. The issue's floor (20 M/s) needs about half the instructions and mispredictions
+again: fewer and smaller per-router arrays (precomputed downstream VC indices, one
+per-router record for occupancy, flit counts and wake-up, counters derived at the end
+instead of per event), not more tuning of this layout. The 64x64 windows run slower than
+8x8 per flit-hop because their state (4,096 routers) misses the caches. In whole-chip runs
+(`python scripts/bench_run.py --case truenorth --ticks 100`, one advance() per 1 ms tick,
+main and this branch back to back, one run each) the NoC part went from 1.19 to 0.78 s
+on 1,024 cores (`--cores 1024`) and from 6.35 to 4.17 s on the full chip (4,096
+cores), with the same spikes and deliveries. Tried and dropped (measured back to back): a
+branch-free XY port choice (+5 % on 8x8 but -10 % on 64x64: the port then waits on the
+packet's cache-missing loads instead of being predicted), local pointer copies in the
+fused cycle (+3 % instructions), compiling the fused cycle into the engine module so that
+it inlines into the visit loop (-2 % instructions, not worth the coupling).
 
 Latency curves: `python scripts/bench_noc.py --figures` writes
 docs/figures/noc_latency_4x4.png, noc_latency_8x8.png and noc_latency_16x16.png (uniform,
