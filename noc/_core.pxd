@@ -21,6 +21,7 @@ from libc.stdint cimport INT64_MAX, int32_t, int64_t, uint8_t, uint32_t, uint64_
 
 cdef extern from *:
     int ctz64 "__builtin_ctzll"(uint64_t) nogil
+    void prefetch "__builtin_prefetch"(const void*) nogil
 
 
 cdef enum:
