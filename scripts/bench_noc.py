@@ -165,15 +165,16 @@ reference, record for record and counter for counter.
 
 Before/after the `nocfast` branch (same machine, same functions as this script, main at
 bbcfa26 built beside it, CPU time, best of 3 seeds; main's figures are the medians of 3
-back-to-back pairs of runs just before this one: 8x8 7.1-7.2 M, 64x64 4.3-4.9 M, while
-this branch gave 11.5-12.0 M and 7.8-8.5 M in the same pairs; with the machine's load at
-0.6-1 earlier in the session main's 64x64 figure was 5.2-5.7 M and this branch's 8.0-8.8 M:
-the large mesh, which misses the caches, suffers most from the other jobs):
+back-to-back pairs of runs just before this one: 8x8 7.3 M, 64x64 4.9-5.1 M, while this
+branch gave 12.0-12.1 M and 7.9-8.3 M in the same pairs; with the machine's load at 0.6-1
+earlier in the session main's 64x64 figure was 5.2-5.7 M and this branch's 8.0-8.8 M, at
+2-2.6 4.3-4.9 M and 7.8-8.5 M: the large mesh, which misses the caches, suffers most from
+the other jobs):
 
 | run | main bbcfa26 | this run |
 |---|---|---|
-| 8x8 uniform at 0.17, flit-hops/s | 7.2 M | {per_cpu / 1e6:.1f} M |
-| 64x64 chipsim-like windows, flit-hops/s | 4.6 M | {d_hops / d_cpu / 1e6:.1f} M |
+| 8x8 uniform at 0.17, flit-hops/s | 7.3 M | {per_cpu / 1e6:.1f} M |
+| 64x64 chipsim-like windows, flit-hops/s | 5.0 M | {d_hops / d_cpu / 1e6:.1f} M |
 | idle `advance()` on 64x64, per call | 5.1 us | {idle_us:.1f} us |
 
 Steps, each measured back to back against the build before it (flit-hops/s CPU, 8x8 /
@@ -186,11 +187,11 @@ input VCs of the router visited 4 ahead in the wheel's bucket +3-7 % on 64x64. T
 path (V = 2 or F = 2 on the same 8x8 mesh) gained 4-9 % from the shared changes.
 
 Where the time goes (callgrind and cachegrind's branch simulation, 8x8 at 0.17, 10,000
-cycles; perf counters are not available here): about 700 instructions per flit-hop in the
-engine (was about 1,150): the fused cycle 647, packet admission 35, the wheel 17; the
-Python side of `advance()` (taking and sorting the records) is about 7 % of the timed CPU
-time. The fused cycle's instructions are spread over real work, none dominant (per
-flit-hop, roughly): the scan of occupied ports with the per-visit setup ~115, SA and ST
+cycles; perf counters are not available here): about 730 instructions per flit-hop in the
+engine (was about 1,150): the fused cycle 640, the wheel with its prefetches 52, packet
+admission 34; the Python side of `advance()` (taking and sorting the records) is about 7 %
+of the timed CPU time. The fused cycle's instructions are spread over real work, none
+dominant (per flit-hop, roughly): the scan of occupied ports with the per-visit setup ~115, SA and ST
 bookkeeping ~125, the link traversal with the downstream buffer write and wake-up ~125,
 the pop with its pop history ~70, the credit check ~60, RC ~60, VA ~55, ejection ~15. The
 branch simulation counts about 5 mispredicted branches per flit-hop (ready or not, XY
