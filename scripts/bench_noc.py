@@ -191,9 +191,10 @@ cycles; perf counters are not available here): about 730 instructions per flit-h
 engine (was about 1,150): the fused cycle 640, the wheel with its prefetches 52, packet
 admission 34; the Python side of `advance()` (taking and sorting the records) is about 7 %
 of the timed CPU time. The fused cycle's instructions are spread over real work, none
-dominant (per flit-hop, roughly): the scan of occupied ports with the per-visit setup ~115, SA and ST
-bookkeeping ~125, the link traversal with the downstream buffer write and wake-up ~125,
-the pop with its pop history ~70, the credit check ~60, RC ~60, VA ~55, ejection ~15. The
+dominant (per flit-hop, roughly): the scan of occupied ports with the per-visit setup
+~115, SA and ST bookkeeping ~125, the link traversal with the downstream buffer write and
+wake-up ~125, the pop with its pop history ~70, the credit check ~60, RC ~60, VA ~55,
+ejection ~15. The
 branch simulation counts about 5 mispredicted branches per flit-hop (ready or not, XY
 direction, the exits of loops over port masks), about a third of the time at ~15 cycles
 each. The issue's floor (20 M/s) needs about half the instructions and mispredictions
