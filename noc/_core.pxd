@@ -1,24 +1,27 @@
 # The state of the Cython NoC engine as one C struct of raw pointers into NumPy arrays that
-# noc/_engine.pyx (EngineCore) owns, plus small inline helpers shared by the stage functions
-# in noc/_router.pyx. Layout (all arrays C-contiguous):
+# noc/_engine.pyx (EngineCore) owns, plus small inline helpers shared by the router cycles
+# (noc/_router.pyx, general; noc/_fused.pyx, V = 1 and F = 1). Layout (all arrays
+# C-contiguous):
 #
 # - input VC g = (r * P + p) * V + v, router-local index i = p * V + v (local input ports use
 #   v = 0 only): vc[g] (InVC) holds its ring of flit slots slot[base .. base + cap), head, cnt;
 #   occ[r] has bit i set while VC i holds a flit. Head-packet state: route (-1: not routed),
 #   popped (flits of it removed), dropped, and branch masks over output ports:
 #   act_br (live, not finished), pend_va (waiting for an output VC), alloc (holding one);
-#   per branch o: br[g * P + o] (flits sent, output VC or -1).
-# - output VC h = (r * P + o) * V + w: ovc[h] (owner: input index i, -1 free; credits; the VC
-#   allocator's round-robin pointer for h; a ring of pending credit returns cr_time[h * D ..]
-#   at cr_head, cr_cnt long).
+#   per branch o: br[g * P + o] (flits sent, output VC or -1; general path only). The fused
+#   path keeps each mesh input VC's recent pops instead (pop_at, pop_bits).
+# - output VC h = (r * P + o) * V + w: ovc[h] (owner: input index i, -1 free; the VC
+#   allocator's round-robin pointer for h; general path only: credits and a ring of pending
+#   credit returns cr_time[h * D ..] at cr_head, cr_cnt long).
 # - packets pk[id]; delivery records o_*[n_out]; counters rc[r * NC + c], lf[r * 4 + d],
 #   ec[endpoint * 3 + c] (columns as in noc.stats).
 
-from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
+from libc.stdint cimport INT64_MAX, int32_t, int64_t, uint8_t, uint32_t, uint64_t
 
 
 cdef extern from *:
     int ctz64 "__builtin_ctzll"(uint64_t) nogil
+    void prefetch "__builtin_prefetch"(const void*) nogil
 
 
 cdef enum:
@@ -47,6 +50,9 @@ cdef enum:
 ctypedef struct InVC:
     int64_t base
     int32_t cap, head, cnt, route, popped, dropped, act_br, pend_va, alloc
+    # fused V = 1, F = 1 path (noc/_fused.pyx): bit j of pop_bits is a pop at pop_at - j
+    int64_t pop_at
+    uint64_t pop_bits
 
 
 ctypedef struct Slot:
@@ -72,7 +78,7 @@ ctypedef struct Packet:
 
 ctypedef struct Core:
     int R, P, V, L, F, D, Lk, Rp, E, width, height, NI
-    bint multicast, torus, drop
+    bint multicast, torus, drop, fused  # fused: V = 1, F = 1 (noc/_fused.pyx)
     int64_t drop_after, now, unfinished
     # topology, tables
     int32_t* nbr
@@ -95,12 +101,21 @@ ctypedef struct Core:
     int32_t* rr_in
     int32_t* rr_out
     # router activity and per-router scratch
-    int64_t* vc_flits
     int64_t* buf_flits
     uint64_t* occ
     int32_t* act
     uint8_t* in_act
     int n_act
+    # the fused path's router wake-ups instead of act/in_act (noc/_fused.pyx): wake[r] is
+    # the cycle of r's next visit (INT64_MAX: none; n_wait routers have one); bucket b of
+    # the wheel, wheel[b * R .. b * R + wheel_n[b]), lists routers to visit at cycles = b
+    # mod W (entries whose wake has moved are stale, skipped); in_wheel[b * R + r] marks
+    # r in bucket b. W is a power of 2 > Lk + R, the farthest wake-up ahead.
+    int64_t* wake
+    int32_t* wheel
+    int32_t* wheel_n
+    uint8_t* in_wheel
+    int W, n_wait
     uint64_t* va_req
     int32_t* port_vc
     int32_t* port_mask
@@ -134,11 +149,20 @@ cdef inline int bit_count(uint64_t mask) noexcept nogil:
     return n
 
 
+cdef inline int popcount64(uint64_t x) noexcept nogil:
+    """Set bits of ``x``, branch-free (SWAR; the builtin is a library call without
+    -mpopcnt)."""
+    x -= (x >> 1) & 0x5555555555555555ULL
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL)
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL
+    return <int>((x * 0x0101010101010101ULL) >> 56)
+
+
 cdef inline int first_from(uint64_t mask, int start) noexcept nogil:
     """Round robin: the first set bit of a non-zero ``mask`` at or after ``start``, cyclically
     (the bit i minimising (i - start) mod width)."""
     cdef uint64_t upper = mask & ~((<uint64_t>1 << start) - 1) if start < 64 else 0
-    return ctz64(upper) if upper else ctz64(mask)
+    return ctz64(upper if upper else mask)  # perf: a conditional move (see pop_head)
 
 
 cdef inline void activate(Core* c, int r) noexcept nogil:
@@ -146,6 +170,21 @@ cdef inline void activate(Core* c, int r) noexcept nogil:
         c.in_act[r] = 1
         c.act[c.n_act] = r
         c.n_act += 1
+
+
+cdef inline void schedule(Core* c, int r, int64_t t) noexcept nogil:
+    """Fused path: visit router r at cycle t (now <= t < now + W) unless it is due earlier."""
+    cdef int b
+    if t >= c.wake[r]:
+        return
+    if c.wake[r] == INT64_MAX:
+        c.n_wait += 1
+    c.wake[r] = t
+    b = t & (c.W - 1)
+    if not c.in_wheel[b * c.R + r]:
+        c.in_wheel[b * c.R + r] = 1
+        c.wheel[b * c.R + c.wheel_n[b]] = r
+        c.wheel_n[b] += 1
 
 
 cdef inline void push_flit(
@@ -160,9 +199,11 @@ cdef inline void push_flit(
     c.slot[c.vc[g].base + k].ready = ready
     c.slot[c.vc[g].base + k].hops = hops
     c.vc[g].cnt += 1
-    c.vc_flits[r] += 1
     c.occ[r] |= <uint64_t>1 << i
-    activate(c, r)
+    if c.fused:
+        schedule(c, r, ready)
+    else:
+        activate(c, r)
 
 
 cdef inline int64_t slot_of(Core* c, int g, int k) noexcept nogil:

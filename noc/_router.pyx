@@ -7,13 +7,14 @@ order in which ports and VCs are visited never changes the result. Loops visit o
 input VCs (``occ``) and the set bits of the branch masks.
 """
 
-from libc.stdint cimport int64_t, uint32_t, uint64_t
+from libc.stdint cimport int64_t, uint64_t
 
 from noc._core cimport (
-    C_BLOCKED, C_BUF_READS, C_DROPPED, C_MAX_OCC, C_SW_IN_ARB, C_SW_OUT_ARB, C_UNROUTED,
-    C_VC_ARB, C_XBAR, E_EJECTED, NC, NDIR, Core, bit_count, ctz64, first_from, push_flit, slot_of,
-    ready_slot,
+    C_BLOCKED, C_DROPPED, C_SW_IN_ARB, C_SW_OUT_ARB, C_VC_ARB, C_XBAR, NC, NDIR, Core,
+    bit_count, ctz64, first_from, ready_slot, slot_of,
 )
+from noc._route cimport opp
+from noc._stages cimport eject, finish_copy, link_traverse, pop_head, route_head
 
 
 cdef void router_cycle(Core* c, int r) noexcept nogil:
@@ -45,73 +46,21 @@ cdef void router_cycle(Core* c, int r) noexcept nogil:
     c.rc[r * NC + C_BLOCKED] += bit_count(c.wanting & ~c.moved)
 
 
-cdef inline int opp(int d) noexcept nogil:
-    return d + 2 if d < 2 else d - 2
-
-
 cdef void route_compute(Core* c, int r) noexcept nogil:
     """RC: route each packet whose head flit has become ready at the head of its VC."""
     cdef uint64_t m = c.ready
-    cdef int i, g, o, pid, route, b
+    cdef int i, g, o, b
     while m:
         i = ctz64(m)
         m &= m - 1
         g = r * c.NI + i
         if c.vc[g].route >= 0:
             continue
-        pid = c.slot[c.vc[g].base + c.vc[g].head].pkt
-        route = compute_route(c, r, c.port_of[i], pid)
-        c.vc[g].route = route
-        c.vc[g].act_br = route
-        c.vc[g].pend_va = route
-        c.vc[g].alloc = 0
-        c.vc[g].dropped = 0
-        b = route
+        b = route_head(c, r, i, g)
         while b:
             o = ctz64(b)
             b &= b - 1
             c.br[g * c.P + o].sent = 0
-        if route == 0:
-            c.rc[r * NC + C_UNROUTED] += 1
-            finish_copy(c, pid)
-        else:
-            c.pk[pid].live += bit_count(<uint64_t>route) - 1
-
-
-cdef int compute_route(Core* c, int r, int p, int pid) noexcept nogil:
-    """Output-port bitmask: XY, or the first matching table entry, or default routing."""
-    cdef uint32_t key = c.pk[pid].key
-    cdef int i, d
-    if not c.multicast:
-        return 1 << xy_output(c, r, <int>key)
-    for i in range(c.t_start[r], c.t_start[r + 1]):
-        if key & c.t_mask[i] == c.t_key[i]:
-            return <int>c.t_route[i]
-    if p >= NDIR:
-        return 0
-    d = opp(p)
-    return 1 << d if c.nbr[r * NDIR + d] >= 0 else 0
-
-
-cdef int xy_output(Core* c, int r, int dest) noexcept nogil:
-    """XY output port at router r for endpoint dest (# perf: coordinate tables instead of
-    five integer divisions, +7 % flit-hops/s on 8x8 uniform at 0.17)."""
-    cdef int node = c.ep_node[dest], x = c.node_x[r], y = c.node_y[r]
-    cdef int dx = c.node_x[node], dy = c.node_y[node]
-    if x != dx:
-        return 1 if positive(c, x, dx, c.width) else 3
-    if y != dy:
-        return 0 if positive(c, y, dy, c.height) else 2
-    return NDIR + dest - node * c.L
-
-
-cdef inline bint positive(Core* c, int a, int b, int size) noexcept nogil:
-    cdef int forward = b - a
-    if not c.torus:
-        return forward > 0
-    if forward < 0:
-        forward += size
-    return forward <= size - forward
 
 
 cdef void drop_blocked(Core* c, int r) noexcept nogil:
@@ -202,7 +151,12 @@ cdef int free_output_vc(Core* c, int r, int p, int v, int o) noexcept nogil:
 
 
 cdef inline bint has_credit(Core* c, int h) noexcept nogil:
-    """Absorb credits returned by now; whether output VC h may send a flit."""
+    """Whether output VC h may send a flit; absorbs the credits returned by now when it has
+    none left (lazily, the ring is only read at zero credits: the count of credits plus
+    pending returns never exceeds the ring's D entries; # perf: with the records' argsort,
+    +4-9 % flit-hops/s CPU for V = 2 or F = 2 on 8x8 uniform, see docs/benchmarks.md)."""
+    if c.ovc[h].credits > 0:
+        return True
     while c.ovc[h].cr_cnt > 0 and c.cr_time[h * c.D + c.ovc[h].cr_head] <= c.now:
         c.ovc[h].cr_head = c.ovc[h].cr_head + 1 if c.ovc[h].cr_head + 1 < c.D else 0
         c.ovc[h].cr_cnt -= 1
@@ -290,6 +244,7 @@ cdef void switch_traverse(Core* c, int r, int granted) noexcept nogil:
         s = slot_of(c, g, k - c.vc[g].popped)  # ready: SA checked it
         c.rc[r * NC + C_XBAR] += 1
         if o < NDIR:
+            c.ovc[(r * c.P + o) * c.V + w].credits -= 1
             link_traverse(c, r, o, w, s)
         else:
             eject(c, r, o - NDIR, k, s)
@@ -302,36 +257,6 @@ cdef void switch_traverse(Core* c, int r, int granted) noexcept nogil:
         c.moved |= <uint64_t>1 << i
 
 
-cdef void link_traverse(Core* c, int r, int o, int w, int64_t s) noexcept nogil:
-    """The flit crosses the link: written into the neighbour's buffer, ready R cycles after
-    it arrives (Lk + 1 cycles after crossing the crossbar)."""
-    cdef int n = c.nbr[r * NDIR + o]
-    c.ovc[(r * c.P + o) * c.V + w].credits -= 1
-    c.lf[r * NDIR + o] += 1
-    push_flit(c, n, opp(o) * c.V + w, c.slot[s].pkt, c.now + c.Lk + c.Rp, c.slot[s].hops + 1)
-    c.rc[n * NC] += 1  # C_BUF_WRITES
-    c.buf_flits[n] += 1
-
-
-cdef void eject(Core* c, int r, int port, int k, int64_t s) noexcept nogil:
-    """The flit leaves through a local port; the tail completes the delivery record."""
-    cdef int ep = r * c.L + port, pid = c.slot[s].pkt, n
-    c.ec[ep * 3 + E_EJECTED] += 1
-    if k == 0:
-        c.eject_ready[ep] = c.now + c.E
-    if k == c.F - 1:
-        n = c.n_out
-        c.o_arr[n] = c.now + 1
-        c.o_dest[n] = ep
-        c.o_key[n] = c.pk[pid].key
-        c.o_src[n] = c.pk[pid].src
-        c.o_inj[n] = c.pk[pid].cycle
-        c.o_hops[n] = c.slot[s].hops
-        c.o_tag[n] = c.pk[pid].tag
-        c.n_out = n + 1
-        finish_copy(c, pid)
-
-
 cdef void pop_flits(Core* c, int r) noexcept nogil:
     """Free buffer slots whose flit every live branch has sent; credits go upstream.
 
@@ -339,7 +264,7 @@ cdef void pop_flits(Core* c, int r) noexcept nogil:
     branch left can have a flit to free (# perf: the others are not looked at; with the
     switch allocator visiting only requesting ports, +10 % flit-hops/s on 8x8 at 0.17)."""
     cdef uint64_t m = c.ready
-    cdef int i, g, p, b, o, h, k
+    cdef int i, g, b, o
     cdef bint done
     while m:
         i = ctz64(m)
@@ -357,20 +282,9 @@ cdef void pop_flits(Core* c, int r) noexcept nogil:
                     done = False
             if not done:
                 break
-            c.vc[g].head = c.vc[g].head + 1 if c.vc[g].head + 1 < c.vc[g].cap else 0
-            c.vc[g].cnt -= 1
-            c.vc_flits[r] -= 1
-            if c.vc[g].cnt == 0:
-                c.occ[r] &= ~(<uint64_t>1 << i)
-            if c.vc[g].route & ~c.vc[g].dropped:
-                c.rc[r * NC + C_BUF_READS] += 1
-            p = c.port_of[i]
-            if p < NDIR:
-                c.buf_flits[r] -= 1
-                h = (c.nbr[r * NDIR + p] * c.P + opp(p)) * c.V + i - p * c.V
-                k = c.ovc[h].cr_head + c.ovc[h].cr_cnt
-                c.cr_time[h * c.D + (k - c.D if k >= c.D else k)] = c.now + c.Lk
-                c.ovc[h].cr_cnt += 1
+            pop_head(c, r, i, g)
+            if c.port_of[i] < NDIR:
+                return_credit(c, r, c.port_of[i], i - c.port_of[i] * c.V)
             c.vc[g].popped += 1
             if c.vc[g].popped == c.F:
                 c.vc[g].route = -1
@@ -378,9 +292,10 @@ cdef void pop_flits(Core* c, int r) noexcept nogil:
                 break
 
 
-cdef inline void finish_copy(Core* c, int pid) noexcept nogil:
-    c.pk[pid].live -= 1
-    if c.pk[pid].live == 0:
-        c.unfinished -= 1
-        c.free_ids[c.n_free] = pid
-        c.n_free += 1
+cdef inline void return_credit(Core* c, int r, int p, int v) noexcept nogil:
+    """The credit of a slot freed in input VC (p, v), p a mesh port, reaches the upstream
+    router's output VC Lk cycles from now."""
+    cdef int h = (c.nbr[r * NDIR + p] * c.P + opp(p)) * c.V + v
+    cdef int k = c.ovc[h].cr_head + c.ovc[h].cr_cnt
+    c.cr_time[h * c.D + (k - c.D if k >= c.D else k)] = c.now + c.Lk
+    c.ovc[h].cr_cnt += 1

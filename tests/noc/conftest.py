@@ -63,9 +63,15 @@ def multicast_groups(
 
 
 def random_scenario(
-    seed: int, multicast: bool = False, drop: bool = False, torus: bool = False, n: int = 150
+    seed: int,
+    multicast: bool = False,
+    drop: bool = False,
+    torus: bool = False,
+    n: int = 150,
+    **overrides,
 ) -> Scenario:
-    """A small random mesh, parameters and a burst of ``n`` packets over ~60 cycles."""
+    """A small random mesh, parameters and a burst of ``n`` packets over ~60 cycles;
+    ``overrides`` (NocParams fields) replace the random ones."""
     rng = np.random.default_rng(seed)
     mesh = Mesh(int(rng.integers(1, 5)), int(rng.integers(1, 5)), int(rng.integers(1, 3)), torus)
     fixed: dict = {}
@@ -75,7 +81,7 @@ def random_scenario(
         fixed.update(blocked_policy="drop", drop_after_cycles=int(rng.integers(1, 12)))
     if torus:
         fixed.update(virtual_channels=int(rng.integers(2, 4)))
-    params = random_params(rng, **fixed)
+    params = random_params(rng, **(fixed | overrides))
     cycle = rng.integers(0, 60, n)
     src = rng.integers(0, mesh.endpoints, n)
     tables, groups = None, {}

@@ -96,3 +96,61 @@ def test_drop_policy_agrees_with_reference(scenario, seed):
 def test_torus_agrees_with_reference(scenario, seed):
     """Torus with dateline VC classes agrees."""
     compare(scenario(seed, torus=True), seed)
+
+
+# The fused router cycle (noc/_fused.pyx) runs when V = 1 and F = 1: random scenarios of each
+# kind it must handle. (A torus needs V >= 2, so it never takes the fused path.)
+ONE_VC_ONE_FLIT = {"virtual_channels": 1, "packet_bits": 32, "flit_bits": 32}
+FUSED_CASES = {
+    "xy": {},
+    "multicast": {"multicast": True},
+    "drop": {"drop": True, "n": 300},
+    "multicast_drop": {"multicast": True, "drop": True, "n": 300},
+    "shallow": {"buffer_depth": 1, "injection_queue_packets": 1},
+    "multicast_shallow": {"multicast": True, "buffer_depth": 1, "injection_queue_packets": 1},
+    "slow_ejection": {"multicast": True, "n": 300, "ejection_cycles_per_packet": 4},
+    # credits throttled by the round trip (pop history beyond one bit), a wide wake-up wheel
+    "long_links": {"link_latency_cycles": 13, "router_pipeline_cycles": 3},
+}
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("case", FUSED_CASES)
+def test_fused_cycle_agrees_with_reference(scenario, case, seed):
+    """V = 1, F = 1 on the fused path: same records, counters and drops as the twin."""
+    sc = scenario(seed, **FUSED_CASES[case], **ONE_VC_ONE_FLIT)
+    assert NocEngine(sc.mesh, sc.params, sc.tables)._core.fused
+    outputs, _, stats = compare(sc, seed)
+    delivered = sum(len(d) for d in outputs)
+    options = FUSED_CASES[case]
+    if options.get("multicast"):  # branches both to links and local ports; unrouted drops
+        routes = sc.tables.route
+        assert np.any((routes & 0b1111 != 0) & (routes >> 4 != 0))
+        assert stats.unrouted_packets.sum() > 0
+    if not options.get("drop"):  # replication: more deliveries than packets
+        assert delivered > len(sc.cycle) if options.get("multicast") else delivered == len(sc.cycle)
+    if options.get("drop"):
+        assert stats.dropped_packets.sum() > 0
+    if case != "xy":
+        assert stats.blocked_cycles.sum() > 0
+
+
+@pytest.mark.parametrize(
+    ("virtual_channels", "packet_bits", "link", "fused"),
+    [(1, 32, 1, True), (2, 32, 1, False), (1, 64, 1, False), (1, 32, 62, True), (1, 32, 63, False)],
+)
+def test_fused_cycle_is_chosen_for_one_vc_one_flit(
+    scenario, virtual_channels, packet_bits, link, fused
+):
+    """The engine picks the fused router cycle exactly when V = 1 and F = 1 (and the link
+    and router delays fit its 64-cycle pop history and wake-up wheel: Lk + R < 64)."""
+    sc = scenario(
+        0,
+        virtual_channels=virtual_channels,
+        packet_bits=packet_bits,
+        flit_bits=32,
+        link_latency_cycles=link,
+        router_pipeline_cycles=1,
+    )
+    assert sc.params.packet_flits == packet_bits // 32
+    assert NocEngine(sc.mesh, sc.params, sc.tables)._core.fused is fused

@@ -1,0 +1,4 @@
+from noc._core cimport Core
+
+
+cdef void fused_cycle(Core* c, int r) noexcept nogil

@@ -1,0 +1,88 @@
+# Pieces of the router stages shared by the general stages (noc/_router.pyx) and the fused
+# V = 1, F = 1 router cycle (noc/_fused.pyx): inline, so that each module compiles its own copy.
+
+from libc.stdint cimport int64_t, uint64_t
+
+from noc._core cimport (
+    C_BUF_READS, C_MAX_OCC, C_UNROUTED, E_EJECTED, NC, NDIR, Core, bit_count, push_flit,
+)
+from noc._route cimport compute_route, opp
+
+
+cdef inline void finish_copy(Core* c, int pid) noexcept nogil:
+    """One copy of packet pid is done (delivered, dropped or unrouted); free its id after
+    the last."""
+    c.pk[pid].live -= 1
+    if c.pk[pid].live == 0:
+        c.unfinished -= 1
+        c.free_ids[c.n_free] = pid
+        c.n_free += 1
+
+
+cdef inline int route_head(Core* c, int r, int i, int g) noexcept nogil:
+    """RC for the ready head flit of input VC g (router-local index i): its route becomes
+    the live, VC-waiting branches, none holding an output VC; an unrouted packet (route 0)
+    is counted and finished. Returns the route."""
+    cdef int pid = c.slot[c.vc[g].base + c.vc[g].head].pkt
+    cdef int route = compute_route(c, r, c.port_of[i], pid)
+    c.vc[g].route = route
+    c.vc[g].act_br = route
+    c.vc[g].pend_va = route
+    c.vc[g].alloc = 0
+    c.vc[g].dropped = 0
+    if route == 0:
+        c.rc[r * NC + C_UNROUTED] += 1
+        finish_copy(c, pid)
+    else:
+        c.pk[pid].live += bit_count(<uint64_t>route) - 1
+    return route
+
+
+cdef inline void link_traverse(Core* c, int r, int o, int w, int64_t s) noexcept nogil:
+    """The flit in slot s crosses output VC w of mesh port o and the link: written into the
+    neighbour's buffer, ready R cycles after it arrives (Lk + R cycles after now). The caller
+    accounts for the credit."""
+    cdef int n = c.nbr[r * NDIR + o]
+    c.lf[r * NDIR + o] += 1
+    push_flit(c, n, opp(o) * c.V + w, c.slot[s].pkt, c.now + c.Lk + c.Rp, c.slot[s].hops + 1)
+    c.rc[n * NC] += 1  # C_BUF_WRITES
+    c.buf_flits[n] += 1
+    if c.fused:  # unless n's visit this cycle is still due (branch-free, see pop_head)
+        note_occupancy(c, n, c.buf_flits[n] if c.wake[n] != c.now else 0)
+
+
+cdef inline void note_occupancy(Core* c, int r, int64_t flits) noexcept nogil:
+    """Raise router r's maximum buffer occupancy to ``flits`` (branch-free)."""
+    c.rc[r * NC + C_MAX_OCC] = max(c.rc[r * NC + C_MAX_OCC], flits)
+
+
+cdef inline void eject(Core* c, int r, int port, int k, int64_t s) noexcept nogil:
+    """Flit k (of its packet) in slot s leaves through local port ``port``; the tail
+    completes the delivery record (arrival: the next cycle)."""
+    cdef int ep = r * c.L + port, pid = c.slot[s].pkt, n
+    c.ec[ep * 3 + E_EJECTED] += 1
+    if k == 0:
+        c.eject_ready[ep] = c.now + c.E
+    if k == c.F - 1:
+        n = c.n_out
+        c.o_arr[n] = c.now + 1
+        c.o_dest[n] = ep
+        c.o_key[n] = c.pk[pid].key
+        c.o_src[n] = c.pk[pid].src
+        c.o_inj[n] = c.pk[pid].cycle
+        c.o_hops[n] = c.slot[s].hops
+        c.o_tag[n] = c.pk[pid].tag
+        c.n_out = n + 1
+        finish_copy(c, pid)
+
+
+cdef inline void pop_head(Core* c, int r, int i, int g) noexcept nogil:
+    """Remove the head flit of input VC g (router-local index i); counts the buffer read
+    unless every branch of its packet was dropped. The caller returns the credit."""
+    cdef int k = c.vc[g].head + 1
+    c.vc[g].head = k - (c.vc[g].cap & -(k >= c.vc[g].cap))  # perf: branch-free, see below
+    c.vc[g].cnt -= 1
+    # perf: branch-free (with first_from's conditional move +3 % flit-hops/s on 8x8)
+    c.occ[r] &= ~(<uint64_t>(c.vc[g].cnt == 0) << i)
+    c.rc[r * NC + C_BUF_READS] += (c.vc[g].route & ~c.vc[g].dropped) != 0
+    c.buf_flits[r] -= c.port_of[i] < NDIR  # link input buffers only
