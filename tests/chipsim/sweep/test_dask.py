@@ -7,7 +7,7 @@ from chipsim.sweep import SweepError, run_sweep
 
 distributed = pytest.importorskip("distributed")
 
-MACHINE_DEPENDENT = ["wall_time_s", "ticks_per_s", "real_time_factor"]
+MACHINE_DEPENDENT = ["wall_time_s", "ticks_per_s", "real_time_factor", "simulation_cpu_s"]
 
 
 def test_dask_local_cluster_gives_the_local_table(write_sweep, tmp_path) -> None:

@@ -6,7 +6,7 @@ import pytest
 from chipsim.sweep import SweepError, run_sweep
 from chipsim.sweep import point as point_module
 
-MACHINE_DEPENDENT = ["wall_time_s", "ticks_per_s", "real_time_factor"]
+MACHINE_DEPENDENT = ["wall_time_s", "ticks_per_s", "real_time_factor", "simulation_cpu_s"]
 """Columns that depend on the machine, not on the simulation."""
 
 
