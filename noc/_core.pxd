@@ -87,9 +87,10 @@ ctypedef struct Core:
     int32_t* node_x
     int32_t* node_y
     int32_t* ep_node
-    int32_t* t_start
+    int32_t* t_start  # multicast tables in search form (noc.routing.SearchForm): runs
+    uint32_t* t_mask  # of router r t_start[r]:t_start[r + 1]; run j: mask t_mask[j], keys
+    int32_t* t_first  # t_key[t_first[j]:t_first[j + 1]] (increasing), routes t_route[...]
     uint32_t* t_key
-    uint32_t* t_mask
     uint32_t* t_route
     # input VCs, output VCs, arbiters
     InVC* vc

@@ -18,6 +18,7 @@ from noc._fused cimport fused_cycle
 from noc._router cimport router_cycle
 
 from noc.params import BlockedPolicy, Routing
+from noc.routing import MulticastTables
 from noc.stats import DELIVERY_DTYPES, ENDPOINT_COUNTERS, ROUTER_COUNTERS
 
 cdef enum:
@@ -82,16 +83,12 @@ cdef class EngineCore:
         self._set("node_x", x.astype(np.int32))
         self._set("node_y", y.astype(np.int32))
         self._set("ep_node", (np.arange(c.R * c.L) // c.L).astype(np.int32))
-        if tables is None or len(tables.key) == 0:
-            self._set("t_start", np.zeros(c.R + 1, dtype=np.int32))
-            empty = np.zeros(1, dtype=np.uint32)
-            for name in ("t_key", "t_mask", "t_route"):
-                self._set(name, empty)
-        else:
-            self._set("t_start", tables.start.astype(np.int32))
-            self._set("t_key", tables.key.astype(np.uint32))
-            self._set("t_mask", tables.mask.astype(np.uint32))
-            self._set("t_route", tables.route.astype(np.uint32))
+        form = (tables if tables is not None else MulticastTables.empty(c.R)).search_form()
+        self._set("t_start", form.run_start)
+        self._set("t_mask", _nonempty(form.run_mask))
+        self._set("t_first", form.run_first)
+        self._set("t_key", _nonempty(form.key))
+        self._set("t_route", _nonempty(form.route))
 
     def _init_vcs(self, queue_flits):
         cdef Core* c = &self.c
@@ -364,6 +361,11 @@ def _struct_dtype(fields, size):
 
 
 _OUTPUT_FIELDS = ("o_arr", "o_dest", "o_key", "o_src", "o_inj", "o_hops", "o_tag")
+
+
+def _nonempty(array):
+    """``array``, or one zero of its dtype if it is empty (a struct field needs a pointer)."""
+    return array if len(array) else np.zeros(1, dtype=array.dtype)
 
 
 def _grown(old, n):

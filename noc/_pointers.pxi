@@ -14,6 +14,7 @@ cdef dict _pointer_offsets():
         "t_start": <size_t>&c.t_start - b,
         "t_key": <size_t>&c.t_key - b,
         "t_mask": <size_t>&c.t_mask - b,
+        "t_first": <size_t>&c.t_first - b,
         "t_route": <size_t>&c.t_route - b,
         "vc": <size_t>&c.vc - b,
         "br": <size_t>&c.br - b,

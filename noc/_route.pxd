@@ -13,14 +13,26 @@ cdef inline int opp(int d) noexcept nogil:
 
 cdef inline int compute_route(Core* c, int r, int p, int pid) noexcept nogil:
     """Output-port bitmask at router r for packet pid arriving on input port p: XY, or the
-    first matching table entry, or default routing (0: unrouted)."""
-    cdef uint32_t key = c.pk[pid].key
-    cdef int i, d
+    first matching table entry (bisection of the tables' search form, # perf: 200,000 local
+    packets on a 4x4 mesh with 4,000 entries per router: 0.147 -> 0.040 s CPU against a scan
+    of the entries; no measurable change with the ~144 entries per router of the SpiNNaker2
+    benchmark run), or default routing (0: unrouted)."""
+    cdef uint32_t key = c.pk[pid].key, k
+    cdef int j, lo, hi, mid, d
     if not c.multicast:
         return 1 << xy_output(c, r, <int>key)
-    for i in range(c.t_start[r], c.t_start[r + 1]):
-        if key & c.t_mask[i] == c.t_key[i]:
-            return <int>c.t_route[i]
+    for j in range(c.t_start[r], c.t_start[r + 1]):  # runs of one mask, in priority order
+        k = key & c.t_mask[j]
+        lo = c.t_first[j]
+        hi = c.t_first[j + 1]
+        while lo < hi:  # the first key >= k
+            mid = (lo + hi) >> 1
+            if c.t_key[mid] < k:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < c.t_first[j + 1] and c.t_key[lo] == k:
+            return <int>c.t_route[lo]
     if p >= NDIR:
         return 0
     d = opp(p)

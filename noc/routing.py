@@ -29,6 +29,19 @@ _U32 = 0xFFFFFFFF
 
 
 @dataclass(frozen=True)
+class SearchForm:
+    """Tables as runs of one mask, each a sorted key array: the runs of router ``r`` are
+    ``run_start[r]:run_start[r+1]``; run ``j`` has mask ``run_mask[j]`` and the keys
+    ``key[run_first[j]:run_first[j+1]]`` (increasing) with their routes ``route[...]``."""
+
+    run_start: np.ndarray  # int32[routers + 1]
+    run_mask: np.ndarray  # uint32[runs]
+    run_first: np.ndarray  # int32[runs + 1]
+    key: np.ndarray  # uint32
+    route: np.ndarray  # uint32
+
+
+@dataclass(frozen=True)
 class MulticastTables:
     """All routers' tables in CSR form: entries of router ``r`` are ``start[r]:start[r+1]``.
 
@@ -91,6 +104,39 @@ class MulticastTables:
             mask=mask[order].astype(np.uint32),
             route=route[order].astype(np.uint32),
         )
+
+    @classmethod
+    def empty(cls, routers: int) -> MulticastTables:
+        """Tables without entries (every packet takes default routing)."""
+        none = np.zeros(0, dtype=np.uint32)
+        return cls(np.zeros(routers + 1, dtype=np.int32), none, none, none)
+
+    def search_form(self) -> SearchForm:
+        """The same first-match lookup as runs searched by bisection (what the engine uses).
+
+        Consecutive entries of a router with one mask form a run; a key matches an entry of
+        the run when ``key & mask`` equals the entry's key (keys have no bits outside their
+        mask), so the first match of the run is its first entry with that key, and runs are
+        tried in order. Each run keeps, sorted, the first entry of each of its keys.
+        """
+        n = len(self.key)
+        if n == 0:
+            zeros = np.zeros(len(self.start), dtype=np.int32)
+            none = np.zeros(0, dtype=np.uint32)
+            return SearchForm(zeros, none, np.zeros(1, dtype=np.int32), none, none)
+        router = np.repeat(np.arange(len(self.start) - 1), np.diff(self.start))
+        new_run = np.r_[True, (self.mask[1:] != self.mask[:-1]) | (router[1:] != router[:-1])]
+        run = np.cumsum(new_run) - 1
+        order = np.lexsort((np.arange(n), self.key, run))  # by run, key, then priority
+        first = np.r_[True, (run[order][1:] != run[order][:-1])
+                      | (self.key[order][1:] != self.key[order][:-1])]  # fmt: skip
+        kept = order[first]
+        run_first = np.searchsorted(run[kept], np.arange(run[-1] + 2)).astype(np.int32)
+        run_start = np.searchsorted(router[new_run], np.arange(len(self.start)))
+        return SearchForm(
+            run_start.astype(np.int32), self.mask[new_run], run_first, self.key[kept],
+            self.route[kept],
+        )  # fmt: skip
 
     def lookup(self, node: int, key: int) -> int | None:
         """Route bitmask of the first entry of ``node`` matching ``key``; None if none does."""
