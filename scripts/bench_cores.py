@@ -23,6 +23,7 @@ from benchdoc import machine, replace_section
 from cores import (
     EgruParams,
     LifState,
+    SynapticMatrix,
     accumulate_events,
     build_event_synapses,
     build_synaptic_matrix,
@@ -32,9 +33,13 @@ from cores import (
     lif_step,
     make_egru_inputs,
     make_ring_buffers,
+    matrix_set,
+    pack_words,
     process_packets,
+    process_packets_cores,
     to_fixed,
 )
+from cores.synaptic_matrix import DRAM_FLAG
 
 PE_NEURONS = 1024
 MANY = 1024 * PE_NEURONS
@@ -106,6 +111,40 @@ def _synapse_rate(row_words: int, n_packets: int, n_sources: int = 2048) -> floa
     return _rate(n_packets * row_words, lambda: process_packets(m, keys, next(ticks), ring))
 
 
+def _synapse_chip_rate(n_pes: int = 150, blocks: int = 150, row_words: int = 7) -> float:
+    """A chip's PEs in one call, rows in DRAM that do not stay in cache (as chipsim runs the
+    SpiNNaker2 benchmark): ``n_pes`` PEs of 256 neurons, each with ``blocks`` blocks of 256
+    rows (padded to 16 words, ``row_words`` used) = 2.4 MB of rows per PE; 380 random keys
+    per PE."""
+    rng = np.random.default_rng(5)
+    stride = 3 + 16
+    rows = np.zeros((blocks * 256, stride), dtype=np.uint32)
+    rows[:, 1] = row_words
+    rows[:, 3 : 3 + row_words] = pack_words(
+        rng.integers(0, 64, (len(rows), row_words)), 1, rng.integers(0, 2, (len(rows), row_words)),
+        rng.integers(0, 256, (len(rows), row_words)),
+    )  # fmt: skip
+    table = np.zeros((blocks, 4), dtype=np.uint32)
+    table[:, 0] = np.arange(blocks) << 11
+    table[:, 1] = 0xFFFFF800
+    table[:, 2] = DRAM_FLAG | (np.arange(blocks) * 256 * stride * 4)
+    table[:, 3] = (256 << 16) | 16
+    matrices = [SynapticMatrix(table, rows.ravel().copy(), 256) for _ in range(n_pes)]
+    cores = matrix_set(matrices, (np.arange(n_pes) * 256).tolist())
+    per_pe = 380
+    keys = (rng.integers(0, blocks, n_pes * per_pe) << 11) | rng.integers(0, 256, n_pes * per_pe)
+    seg = np.arange(n_pes + 1) * per_pe
+    ring = make_ring_buffers(n_pes * 256)
+    ticks = iter(range(10**9))
+    position = np.arange(n_pes, dtype=np.int32)
+    return _rate(
+        len(keys) * row_words,
+        lambda: process_packets_cores(
+            cores, keys.astype(np.uint32), seg, position, np.full(n_pes, next(ticks)), ring
+        ),
+    )
+
+
 def _event_rate(row_words: int, n_events: int, n_units: int = PE_NEURONS) -> float:
     """EGRU inputs: float32 CSR rows of row_words synapses, random sources."""
     rng = np.random.default_rng(4)
@@ -136,6 +175,8 @@ def measure() -> list[tuple[str, str, float, str]]:
         (syn, "rows of 100 words, 1000 packets", _synapse_rate(100, 1000), ">= 50 M"),
         (syn, "rows of 1000 words, 1000 packets", _synapse_rate(1000, 1000), ">= 50 M"),
         (syn, "rows of 100 words, 20 packets", _synapse_rate(100, 20), ""),
+        ("synaptic events/s (150 PEs, one call)", "rows of 7 words in 360 MB, 57,000 packets",
+         _synapse_chip_rate(), ""),
     ]  # fmt: skip
 
 
