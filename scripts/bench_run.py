@@ -5,7 +5,8 @@
     python scripts/bench_run.py --case spinnaker2 --ticks 100
 
 Each case runs in its own process (peak memory = that process's max RSS) through the same API as
-`chipsim run`, with the cycle-level NoC on:
+`chipsim run`, with the cycle-level NoC on, into a run folder in a temporary directory (records
+stream to Parquet as they do for `chipsim run`, so memory does not grow with the ticks):
 
 - spinnaker2: random balanced network of 38,000 LIF neurons (s16.15), 1,000 synapses each,
   ~10 Hz, on configs/spinnaker2.yaml with 256 neurons per PE (149 PEs; rows do not fit the
@@ -20,7 +21,9 @@ import argparse
 import json
 import multiprocessing
 import resource
+import tempfile
 import time
+from pathlib import Path
 
 from benchdoc import machine, replace_section
 
@@ -53,7 +56,8 @@ def run_case(name: str, ticks: int, cores: int | None, queue) -> None:
     params = dict(case["params"], **({"cores": cores} if cores and name == "truenorth" else {}))
     chip = load_config(case["config"], case["overrides"])
     network = generate(case["generator"], params)
-    result = run_network(chip, network, ticks, seed=1)
+    with tempfile.TemporaryDirectory() as folder:  # a run folder: records stream to Parquet
+        result = run_network(chip, network, ticks, seed=1, out=Path(folder) / "run")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     queue.put((result.summary, peak, params))
 
