@@ -175,7 +175,7 @@ def measure() -> list[tuple[str, str, float, str]]:
         (syn, "rows of 100 words, 1000 packets", _synapse_rate(100, 1000), ">= 50 M"),
         (syn, "rows of 1000 words, 1000 packets", _synapse_rate(1000, 1000), ">= 50 M"),
         (syn, "rows of 100 words, 20 packets", _synapse_rate(100, 20), ""),
-        ("synaptic events/s (150 PEs, one call)", "rows of 7 words in 360 MB, 57,000 packets",
+        ("synaptic events/s (150 PEs, one call)", "rows of 7 words in 437 MB, 57,000 packets",
          _synapse_chip_rate(), ""),
     ]  # fmt: skip
 
