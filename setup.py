@@ -1,8 +1,9 @@
 """Declares chipsim's Cython extensions; metadata lives in pyproject.toml.
 
 Every ``*.pyx`` under ``cores/`` and ``noc/`` becomes an extension module of the same dotted
-name. A kernel that fails to compile fails the install: there is no fallback to slow Python.
-Set ``CHIPSIM_DEBUG_KERNELS=1`` to build with bounds and wraparound checks on.
+name; the C headers (``*.h``) in its folder are its dependencies (a change rebuilds it). A
+kernel that fails to compile fails the install: there is no fallback to slow Python. Set
+``CHIPSIM_DEBUG_KERNELS=1`` to build with bounds and wraparound checks on.
 """
 
 import os
@@ -26,6 +27,7 @@ def kernel_extensions() -> list[Extension]:
                 Extension(
                     module,
                     [str(pyx)],
+                    depends=[str(h) for h in sorted(pyx.parent.glob("*.h"))],
                     include_dirs=[numpy.get_include()],
                     define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
                     extra_compile_args=["-O3"],

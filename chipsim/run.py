@@ -93,7 +93,7 @@ def _simulate(
     replay: SpikeTrace | None,
     timeline: tuple[int, int] | None = None,
 ) -> RunResult:
-    simulation_started = time.time()
+    simulation_started, simulation_cpu = time.time(), time.process_time()
     programmable = mapping.config.pe.kind is CoreKind.PROGRAMMABLE
     recorder = RunRecorder(
         len(mapping.pes), folder, mapping.config.pe.neuron_state_bytes if programmable else None
@@ -107,6 +107,7 @@ def _simulate(
     summary["merged_source_events"] = sum(
         getattr(g, "merged", 0) for g in simulation.machine.source_groups
     )
+    summary["simulation_cpu_s"] = time.process_time() - simulation_cpu
     summary["wall_time_by_part_s"] = {
         "mapping": simulation_started - started,
         **{name: round(s, 6) for name, s in simulation.times.seconds.items()},

@@ -28,7 +28,14 @@ from cores.params import CoreKind, CoreParams, CycleCosts, NeuronModel
 from cores.ring_buffer import make_ring_buffers, ring_buffer_bytes, slot_of
 from cores.rng import RngStream, draws
 from cores.sram import Sram, SramOverflowError, SramRegion
-from cores.synapse_lookup import LookupCounts, PacketWork, process_packets
+from cores.synapse_lookup import (
+    LookupCounts,
+    MatrixSet,
+    PacketWork,
+    matrix_set,
+    process_packets,
+    process_packets_cores,
+)
 from cores.synaptic_matrix import SynapticMatrix, build_synaptic_matrix, pack_words, unpack_words
 from cores.truenorth import (
     V_MAX,
@@ -62,6 +69,7 @@ __all__ = [
     "LifParams",
     "LifState",
     "LookupCounts",
+    "MatrixSet",
     "NeuronCounts",
     "NeuronModel",
     "PacketBatchCost",
@@ -85,6 +93,8 @@ __all__ = [
     "packet_batch_cycles",
     "packet_service_cycles",
     "process_packets",
+    "process_packets_cores",
+    "matrix_set",
     "ring_buffer_bytes",
     "slot_of",
     "tick_cycles",

@@ -1,4 +1,5 @@
-# Philox4x32-10 counter-based generator as inline nogil C functions, shared by the cores/ kernels.
+# Philox4x32-10 counter-based generator as inline nogil functions, shared by the cores/ kernels;
+# the rounds are C in _philox_simd.h (scalar, SSE2, AVX2, AVX-512 forms, identical words).
 #
 # Salmon, Moraes, Dror, Shaw, "Parallel random numbers: as easy as 1, 2, 3", SC'11 (Random123).
 # One block: counter (4 x uint32) and key (2 x uint32) -> 4 x uint32 words, 10 rounds:
@@ -12,33 +13,24 @@
 
 from libc.stdint cimport uint32_t, uint64_t
 
-cdef enum:
-    PHILOX_M0 = 0xD2511F53
-    PHILOX_M1 = 0xCD9E8D57
-    PHILOX_W0 = 0x9E3779B9
-    PHILOX_W1 = 0xBB67AE85
 
-
-cdef inline void philox4x32_10(uint32_t* ctr, uint32_t* key, uint32_t* out) noexcept nogil:
-    """IN ctr[4], key[2]; OUT out[4] (may alias ctr). Ten Philox rounds."""
-    cdef uint32_t c0 = ctr[0], c1 = ctr[1], c2 = ctr[2], c3 = ctr[3]
-    cdef uint32_t k0 = key[0], k1 = key[1]
-    cdef uint64_t p0, p1
-    cdef int r
-    for r in range(10):
-        if r > 0:
-            k0 = k0 + <uint32_t>PHILOX_W0
-            k1 = k1 + <uint32_t>PHILOX_W1
-        p0 = <uint64_t>(<uint32_t>PHILOX_M0) * c0
-        p1 = <uint64_t>(<uint32_t>PHILOX_M1) * c2
-        c0 = <uint32_t>(p1 >> 32) ^ c1 ^ k0
-        c2 = <uint32_t>(p0 >> 32) ^ c3 ^ k1
-        c1 = <uint32_t>p1
-        c3 = <uint32_t>p0
-    out[0] = c0
-    out[1] = c1
-    out[2] = c2
-    out[3] = c3
+cdef extern from "_philox_simd.h" nogil:
+    # The C implementation: one block, and many blocks of one key in SIMD lanes.
+    enum:
+        PHILOX_AUTO     # the best path the CPU has
+        PHILOX_SCALAR   # one block at a time, any compiler
+        PHILOX_SSE2     # 2 blocks per 128-bit register (x86-64)
+        PHILOX_AVX2     # 4 blocks per 256-bit register (x86-64 CPUs with AVX2)
+        PHILOX_AVX512   # 8 blocks per 512-bit register (x86-64 CPUs with AVX-512F)
+    # IN ctr[4], key[2]; OUT out[4] (may alias ctr). Ten Philox rounds.
+    void philox4x32_10(const uint32_t* ctr, const uint32_t* key, uint32_t* out)
+    # OUT words[4 * blocks[i] + w]: word w of block (blocks[i], tick, core, stream), i < n
+    void philox_blocks_at(
+        int path, uint64_t seed, uint32_t core, uint32_t tick, uint32_t stream,
+        const uint32_t* blocks, Py_ssize_t n, uint32_t* words,
+    )
+    int philox_path_available(int path)  # 1 where build and CPU can run the path
+    int philox_best_path()
 
 
 cdef inline uint32_t draw_word(

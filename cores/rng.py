@@ -4,7 +4,8 @@ Every stochastic draw is ``draw(seed, core, tick, stream, index)``: Philox4x32-1
 al., SC'11) of the counter (index >> 2, tick, core, stream) under the key (seed low, seed high),
 word ``index & 3``. A draw is a pure function of its key, so results do not depend on the order
 in which cores are processed, on batching, or on where a run executes. Kernels call the same
-generator inline (``cores/_philox.pxd``); the NumPy twin is :mod:`cores.reference.rng`.
+generator inline (``cores/_philox.pxd``, ``cores/_philox_simd.h``: scalar, SSE2, AVX2 and
+AVX-512 forms that give the same words); the NumPy twin is :mod:`cores.reference.rng`.
 """
 
 from enum import IntEnum
@@ -39,6 +40,19 @@ def check_seed(seed: int) -> int:
     if not 0 <= int(seed) <= SEED_MAX:
         raise ValueError(f"seed must be an integer in [0, 2**64 - 1], got {seed}")
     return int(seed)
+
+
+def simd_path(name: str) -> int:
+    """The kernel code of the SIMD path ``name``; ValueError if unknown or unavailable.
+
+    Paths: "auto" (the best this CPU has), "scalar", "sse2", "avx2", "avx512" (x86-64). Kernels
+    that take one (Philox draws, TrueNorth neuron lanes) give the same results on every path,
+    so the choice matters for speed and for tests of the paths only.
+    """
+    available = _philox.available_paths()
+    if name not in available:
+        raise ValueError(f"SIMD path {name!r} is not available here; available: {available}")
+    return _philox.PATHS[name]
 
 
 def draws(seed: int, core, tick, stream, index) -> np.ndarray:

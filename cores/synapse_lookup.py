@@ -17,6 +17,7 @@ from cores.ring_buffer import N_SLOTS, N_SYNAPSE_TYPES
 from cores.synaptic_matrix import SynapticMatrix
 
 _kernel = load_kernel("_synapse_lookup")
+MatrixSet = _kernel.MatrixSet
 
 
 class LookupCounts(NamedTuple):
@@ -56,6 +57,16 @@ class PacketWork(NamedTuple):
     dram_bytes: NDArray[np.int32]
 
 
+def matrix_set(matrices: list[SynapticMatrix], ring_first: list[int]) -> MatrixSet:
+    """The kernel's view of several cores' matrices; ``ring_first[c]``: core c's first neuron
+    in the ring buffers they share."""
+    return _kernel.MatrixSet(
+        [np.ascontiguousarray(m.table, dtype=np.uint32) for m in matrices],
+        [np.ascontiguousarray(m.rows, dtype=np.uint32) for m in matrices],
+        [int(f) for f in ring_first],
+    )
+
+
 def process_packets(
     matrix: SynapticMatrix, keys: NDArray[np.uint32], tick: int, ring: NDArray[np.uint16]
 ) -> tuple[LookupCounts, PacketWork]:
@@ -77,9 +88,44 @@ def process_packets(
     expected = (N_SLOTS, N_SYNAPSE_TYPES, matrix.n_neurons)
     if ring.shape != expected or ring.dtype != np.uint16:
         raise ValueError(f"ring must be uint16 of shape {expected}, got {ring.dtype} {ring.shape}")
-    if tick < 0:
-        raise ValueError(f"tick must be >= 0, got {tick}")
+    n = len(keys)
+    return process_packets_cores(
+        matrix_set([matrix], [0]), keys, np.array([0, n]), np.zeros(1, np.int32),
+        np.array([tick]), ring,
+    )  # fmt: skip
+
+
+def process_packets_cores(
+    matrices: MatrixSet,
+    keys: NDArray[np.uint32],
+    seg_start: NDArray[np.int64],
+    seg_core: NDArray[np.int32],
+    seg_tick: NDArray[np.int64],
+    ring: NDArray[np.uint16],
+) -> tuple[LookupCounts, PacketWork]:
+    """Packets received by several cores sharing ``ring``, in one kernel call.
+
+    Parameters
+    ----------
+    matrices : IN. From :func:`matrix_set`.
+    keys : uint32 (n_packets,), IN. Keys, segment by segment, each in arrival order.
+    seg_start : int (n_segments + 1,), IN. Segment s is ``keys[seg_start[s]:seg_start[s + 1]]``.
+    seg_core : int (n_segments,), IN. The core (index into ``matrices``) receiving segment s.
+    seg_tick : int (n_segments,), IN. Its tick (>= 0): a word of delay d lands in slot
+        ``(tick + d) % 16``.
+    ring : uint16 (16, 2, n_neurons), IN/OUT. The cores' ring buffers.
+
+    Returns
+    -------
+    (LookupCounts, PacketWork), PacketWork aligned with ``keys``.
+    """
+    if ring.ndim != 3 or ring.shape[:2] != (N_SLOTS, N_SYNAPSE_TYPES) or ring.dtype != np.uint16:
+        raise ValueError(f"ring must be uint16 of shape (16, 2, n), got {ring.dtype} {ring.shape}")
     keys = np.ascontiguousarray(keys, dtype=np.uint32)
     work = PacketWork(*(np.empty(keys.size, dtype=np.int32) for _ in range(3)))
-    counts = _kernel.synapse_lookup(keys, matrix.table, matrix.rows, tick, ring, *work)
+    counts = _kernel.synapse_lookup(
+        matrices, keys, np.ascontiguousarray(seg_start, dtype=np.int64),
+        np.ascontiguousarray(seg_core, dtype=np.int32),
+        np.ascontiguousarray(seg_tick, dtype=np.int64), ring, *work,
+    )  # fmt: skip
     return LookupCounts(*counts), work

@@ -51,7 +51,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from cores.rng import check_seed
+from cores.rng import check_seed, simd_path
 
 try:
     from cores import _truenorth
@@ -236,6 +236,7 @@ def update_neurons(
     draws: np.ndarray | None = None,
     v_range: tuple[int, int] = (V_MIN, V_MAX),
     core_counts: np.ndarray | None = None,
+    simd: str = "auto",
 ) -> TrueNorthNeuronCounts:
     """Advance every neuron of a batch of cores by one tick (steps 1-3 of the module doc).
 
@@ -254,6 +255,8 @@ def update_neurons(
         must lie within them (every update leaves it there).
     core_counts : int64 (n_cores, 3) or None, OUT per batch core (neuron updates, spikes,
         draws), for per-core busy cycles and energy.
+    simd : str, IN SIMD path of the draws and lanes (:func:`cores.rng.simd_path`); every path
+        gives the same results, "auto" is the fastest.
 
     Returns
     -------
@@ -278,6 +281,6 @@ def update_neurons(
         params.threshold, params.neg_threshold, params.threshold_mask, params.reset_mode,
         params.neg_saturate, params.reset_value, core_ids, int(tick), check_seed(seed),
         draws, use_draws, int(v_range[0]), int(v_range[1]), spikes,
-        core_counts_array(core_counts, core_ids.shape[0]),
+        core_counts_array(core_counts, core_ids.shape[0]), simd_path(simd),
     )  # fmt: skip
     return TrueNorthNeuronCounts(*counts)

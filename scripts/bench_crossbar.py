@@ -5,11 +5,13 @@ crossbar rows are random bits with probability 1/2, so a neuron has 128 synapses
 in the sparse case every axon is active with probability rate_hz * dt per tick (20 Hz, 1 ms:
 2 %), in the dense case every axon is active every tick. Reports synaptic events per second
 (integration kernel only, delivery timed apart) and neuron updates per second
-(deterministic neurons, and neurons with stochastic leak and threshold). Rates are medians over
-ticks (one kernel call each) of the process's CPU time (time.process_time), which keeps them
-steady on a shared machine; the kernels are single-threaded, so CPU time is one core's time.
+(deterministic neurons; stochastic leak only, the chipsim characterisation case; stochastic
+leak and threshold), and Philox4x32-10 blocks per second on each SIMD path of this build and
+CPU (the neuron kernel's draws). Rates are medians over ticks (one kernel call each) of the
+process's CPU time (time.process_time), which keeps them steady on a shared machine; the
+kernels are single-threaded, so CPU time is one core's time.
 
-Usage: python scripts/bench_crossbar.py [--cores 4096] [--ticks 20]
+Usage: python scripts/bench_crossbar.py [--cores 4096] [--ticks 20] [--simd auto]
 """
 
 import argparse
@@ -18,6 +20,7 @@ import time
 
 import numpy as np
 
+from cores import _philox
 from cores.crossbar import CrossbarCores
 from cores.truenorth import TrueNorthNeurons, update_neurons
 
@@ -66,13 +69,20 @@ def bench_crossbar(xbar, neurons, ticks: int, p_active: float, gen) -> dict:
     }
 
 
-def bench_neurons(neurons, ticks: int, gen, stochastic: bool) -> dict:
-    """Time update_neurons over ``ticks`` ticks with random synaptic input."""
+NEURON_MODES = {  # label: stochastic parameters set on every neuron
+    "deterministic": {},
+    "stochastic leak only": {"stochastic_leak": 1},
+    "stochastic leak+threshold": {"stochastic_leak": 1, "threshold_mask": 15},
+}
+
+
+def bench_neurons(neurons, ticks: int, gen, mode: str, simd: str) -> dict:
+    """Time update_neurons over ``ticks`` ticks with random synaptic input (NEURON_MODES)."""
     n = neurons.n_neurons
-    if stochastic:
+    if NEURON_MODES[mode]:
         neurons = TrueNorthNeurons.from_values(
-            n, weights=neurons.weights, leak=-1, stochastic_leak=1, threshold=64,
-            threshold_mask=15, neg_threshold=64,
+            n, weights=neurons.weights, leak=-1, threshold=64, neg_threshold=64,
+            **NEURON_MODES[mode],
         )  # fmt: skip
     core_ids = np.arange(n // 256, dtype=np.uint32)
     v = np.zeros(n, np.int32)
@@ -81,10 +91,27 @@ def bench_neurons(neurons, ticks: int, gen, stochastic: bool) -> dict:
     elapsed, fired = [], 0
     for tick in range(ticks):
         t0 = time.process_time()
-        counts = update_neurons(neurons, v, syn, spikes, core_ids=core_ids, tick=tick, seed=1)
+        counts = update_neurons(
+            neurons, v, syn, spikes, core_ids=core_ids, tick=tick, seed=1, simd=simd
+        )
         elapsed.append(time.process_time() - t0)
         fired += counts.spikes
     return {"updates_per_s": n / float(np.median(elapsed)), "spike_fraction": fired / (n * ticks)}
+
+
+def bench_philox(ticks: int) -> dict[str, float]:
+    """Philox blocks/s per SIMD path: 2**18 blocks per call, 64 distinct (a core's stream)."""
+    blocks = (np.arange(2**18) % 64).astype(np.uint32)
+    words = np.empty(4 * 64, np.uint32)
+    rates = {}
+    for path in _philox.available_paths():
+        elapsed = []
+        for tick in range(ticks):
+            t0 = time.process_time()
+            _philox.keyed_blocks(path, 1, 0, tick, 1, blocks, words)
+            elapsed.append(time.process_time() - t0)
+        rates[path] = blocks.size / float(np.median(elapsed))
+    return rates
 
 
 def main() -> None:
@@ -93,6 +120,9 @@ def main() -> None:
     parser.add_argument("--ticks", type=int, default=20)
     parser.add_argument("--rate-hz", type=float, default=20.0)
     parser.add_argument("--dt-ms", type=float, default=1.0)
+    parser.add_argument(
+        "--simd", default="auto", help="SIMD path of the neuron updates (cores.rng.simd_path)"
+    )
     args = parser.parse_args()
     gen = np.random.default_rng(0)
     xbar, neurons = make_batch(args.cores, gen)
@@ -107,13 +137,14 @@ def main() -> None:
             f"{r['integrate_ms_per_tick']:.1f} ms/tick, deliver {r['deliver_ms_per_tick']:.1f} "
             "ms/tick)"
         )
-    for stochastic in (False, True):
-        r = bench_neurons(neurons, args.ticks, gen, stochastic)
-        label = "stochastic leak+threshold" if stochastic else "deterministic"
+    for mode in NEURON_MODES:
+        r = bench_neurons(neurons, args.ticks, gen, mode, args.simd)
         print(
-            f"neuron update {label}: {r['updates_per_s'] / 1e6:.0f} M updates/s "
+            f"neuron update {mode}: {r['updates_per_s'] / 1e6:.0f} M updates/s "
             f"(spike fraction {r['spike_fraction']:.3f})"
         )
+    rates = bench_philox(args.ticks)
+    print("Philox4x32-10 blocks: " + ", ".join(f"{k} {v / 1e6:.0f} M/s" for k, v in rates.items()))
 
 
 if __name__ == "__main__":

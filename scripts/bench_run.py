@@ -75,11 +75,12 @@ def render(results: list[dict], ticks: int) -> str:
     lines = [
         f"`python scripts/bench_run.py --ticks {ticks}` on {machine()}, "
         f"{time.strftime('%Y-%m-%d')}. Each case in its own process; wall time includes "
-        "mapping; the real-time factor is simulation wall time / simulated time.",
+        "mapping; the real-time factor is simulation wall time / simulated time, and its CPU form "
+        "the simulation's process CPU time / simulated time (steadier on a shared machine).",
         "",
         "| case | network | simulated | spikes | synaptic events | packets delivered | "
-        "late | wall (mapping) | x real time | peak memory | target |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "late | wall (mapping) | x real time | x real time (CPU) | peak memory | target |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         s, parts = r["summary"], r["summary"]["wall_time_by_part_s"]
@@ -88,7 +89,9 @@ def render(results: list[dict], ticks: int) -> str:
             f"| {r['case']} | {r['params']} | {s['simulated_s']:.3f} s | {s['spikes']:,} | "
             f"{s['synaptic_events']:,} | {s['packets_delivered']:,} | {s['late_packets']:,} | "
             f"{s['wall_time_s']:.1f} s ({parts['mapping']:.1f} s) | "
-            f"{simulate_s / s['simulated_s']:.1f} | {r['peak_bytes'] / 2**30:.2f} GiB | "
+            f"{simulate_s / s['simulated_s']:.1f} | "
+            f"{s['simulation_cpu_s'] / s['simulated_s']:.1f} | "
+            f"{r['peak_bytes'] / 2**30:.2f} GiB | "
             f"{CASES[r['case']]['target']} |"
         )
     lines += ["", "Where the simulation time goes (s):", ""]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from chipsim.mapping.layout import Program
+from chipsim.sim.ordering import group_order
 
 
 @dataclass(frozen=True)
@@ -68,30 +69,30 @@ class Receivers:
             self.group_of_pe[pes] = g
             self.position_of_pe[pes] = np.arange(len(pes))
 
-    def process(self, dest_pe: np.ndarray, key: np.ndarray, base_tick: np.ndarray) -> Received:
-        """Synaptic processing of packets in the given order (arrival order per PE).
+    def process(self, dest_pe: np.ndarray, key: np.ndarray, base_tick: int) -> Received:
+        """Synaptic processing of packets in the given order (arrival order per PE), their rows
+        going into slots ``base_tick + delay``.
 
-        Packets for one PE are processed in their given order, grouped by base tick; a PE that
-        holds a spike source has no synapses and counts every packet as a miss.
+        One kernel call per population; a PE that holds a spike source has no synapses and
+        counts every packet as a miss. Packets already grouped by PE are not reordered.
         """
         n = len(key)
         steps, words, dram = (np.zeros(n, dtype=np.int32) for _ in range(3))
         misses = 0
-        order = np.lexsort((base_tick, dest_pe))
-        sorted_pe, sorted_tick = dest_pe[order], base_tick[order]
-        cuts = np.flatnonzero((np.diff(sorted_pe) != 0) | (np.diff(sorted_tick) != 0)) + 1
-        for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, n], strict=True):
-            if lo == hi:
-                continue
-            idx = order[lo:hi]
-            pe = int(sorted_pe[lo])
-            group = self.program.groups[self.group_of_pe[pe]] if self.group_of_pe[pe] >= 0 else None
+        grouped = n < 2 or bool((dest_pe[1:] >= dest_pe[:-1]).all())
+        order = np.arange(n) if grouped else group_order(dest_pe, len(self.group_of_pe))
+        group_of = self.group_of_pe[dest_pe[order]]
+        for g in np.flatnonzero(np.bincount(group_of + 1)).tolist():
+            idx = order[group_of == g - 1]  # the group's packets, by PE
+            group = self.program.groups[g - 1] if g > 0 else None
             if group is None or not group.receives:
-                misses += hi - lo
+                misses += len(idx)
                 continue
-            counts, work = group.receive(
-                int(self.position_of_pe[pe]), key[idx], int(sorted_tick[lo])
-            )
+            pe = dest_pe[idx]
+            seg_start = np.r_[0, np.flatnonzero(pe[1:] != pe[:-1]) + 1, len(idx)]
+            first = seg_start[:-1]
+            ticks = np.full(len(first), base_tick)
+            counts, work = group.receive(self.position_of_pe[pe[first]], key[idx], seg_start, ticks)
             steps[idx], words[idx], dram[idx] = work.steps, work.words, work.dram_bytes
             misses += counts.misses
         return Received(steps, words, dram, misses)

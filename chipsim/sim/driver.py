@@ -31,6 +31,7 @@ from chipsim.config import LatePacketPolicy
 from chipsim.mapping.mapper import Mapping
 from chipsim.sim.dram import DramChannel
 from chipsim.sim.machines import machine_for
+from chipsim.sim.ordering import group_order
 from chipsim.sim.part_times import PartTimes
 from chipsim.sim.recorder import RunRecorder
 from chipsim.timebase import ClockDomain, UnitClocks
@@ -139,19 +140,25 @@ class ChipSimulation:
         late = arrival_tick > emit_tick
         keep = ~late if self.drop_late else np.ones(len(d), dtype=bool)
         dropped_late = int((late & ~keep).sum())
-        pe = self.pe_of_endpoint[d.dest_endpoint[keep]]
-        arrival = self.clocks.noc.to_reference(d.arrival_cycle[keep])
-        order = np.lexsort((arrival, pe))
-        pe, arrival, late = pe[order], arrival[order], late[keep][order]
-        sender = (d.tag[keep][order] & SENDER_MASK).astype(np.int64)
+        kept = np.flatnonzero(keep)
+        pe = self.pe_of_endpoint[d.dest_endpoint[kept]]
+        order = group_order(pe, len(self.mapping.pes))  # by PE, arrival order within (engine's)
+        rows, pe = kept[order], pe[order]
+        arrival = self.clocks.noc.to_reference(d.arrival_cycle[rows])
+        late = late[rows]
+        sender = (d.tag[rows] & SENDER_MASK).astype(np.int64)
         with self.times.part("synaptic_processing"):
             work = self.machine.receive(pe, sender, arrival_tick)
         in_dram = work.dram_bytes > 0
         if in_dram.any():  # the row is ready when its DMA transfer ends
-            arrival = arrival.copy()
-            arrival[in_dram] = self.dram.fetch(arrival[in_dram], work.dram_bytes[in_dram])
-            order = np.lexsort((arrival, pe))
-            pe, arrival, late, work = pe[order], arrival[order], late[order], work.take(order)
+            by_arrival = np.empty_like(order)  # the packets in the engine's (arrival) order
+            by_arrival[order] = np.arange(len(order))
+            fetch = by_arrival[in_dram[by_arrival]]  # requests reach the channel in that order
+            arrival[fetch] = self.dram.fetch(arrival[fetch], work.dram_bytes[fetch])
+            if ((np.diff(arrival) < 0) & (pe[1:] == pe[:-1])).any():  # SRAM rows overtook DRAM
+                # rows (DRAM rows stay in order: one FIFO channel): each PE serves by ready time
+                order = group_order(pe, len(self.mapping.pes), within=arrival)
+                pe, arrival, late, work = pe[order], arrival[order], late[order], work.take(order)
         ready = self.clocks.pe.from_reference(arrival, pe)
         window = self._window(arrival_tick)
         free_before = self.timeline.free_at.copy() if window is not None else None

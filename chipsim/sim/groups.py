@@ -22,7 +22,8 @@ from cores import (
     SynapticMatrix,
     lif_step,
     make_ring_buffers,
-    process_packets,
+    matrix_set,
+    process_packets_cores,
 )
 
 
@@ -59,8 +60,7 @@ class LifGroup:
         self.state = LifState.initial(params)
         self.ring = make_ring_buffers(layout.size)
         self.matrices = matrices
-        bounds = np.append(layout.core_first, layout.size)
-        self._bounds = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
+        self._matrix_set = matrix_set(matrices, layout.core_first.tolist())
         self._spikes = np.empty(layout.size, dtype=np.int32)
 
     def update(self, tick: int) -> np.ndarray:
@@ -69,11 +69,12 @@ class LifGroup:
         return self._spikes[: counts.spikes].astype(np.int64)
 
     def receive(
-        self, position: int, keys: np.ndarray, tick: int
+        self, position: np.ndarray, keys: np.ndarray, seg_start: np.ndarray, tick: np.ndarray
     ) -> tuple[LookupCounts, PacketWork]:
-        """Process packets at the PE of slice ``position``: rows into slots ``tick + delay``."""
-        first, last = self._bounds[position]
-        return process_packets(self.matrices[position], keys, tick, self.ring[:, :, first:last])
+        """Process packets at the group's PEs, one kernel call: segment s (``keys[seg_start[s]:
+        seg_start[s + 1]]``, arrival order) reaches the PE of slice ``position[s]`` in tick
+        ``tick[s]``; rows go into slots ``tick + delay``."""
+        return process_packets_cores(self._matrix_set, keys, seg_start, position, tick, self.ring)
 
 
 class PoissonGroup:

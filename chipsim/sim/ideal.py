@@ -51,7 +51,7 @@ def run_ideal(program: Program, ticks: int, dt_s: float) -> SpikeTrace:
         spike_ids.append(neuron)
         packets = packets_of(program, neuron)
         index, dest = fan_out(program, packets)
-        receivers.process(dest, packets.key[index], np.full(index.size, tick, dtype=np.int64))
+        receivers.process(dest, packets.key[index], tick)
     tick_arr = np.concatenate(spike_ticks) if spike_ticks else np.empty(0, np.int64)
     ids = np.concatenate(spike_ids) if spike_ids else np.empty(0, np.int64)
     order = np.lexsort((ids, tick_arr))

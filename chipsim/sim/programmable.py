@@ -79,4 +79,4 @@ class ProgrammableMachine:
 
     def receive(self, pe: np.ndarray, sender: np.ndarray, base_tick: int) -> Received:
         key = self.program.keys(self.program.slices.of_neurons(sender), sender)
-        return self.receivers.process(pe, key, np.full(len(pe), base_tick, dtype=np.int64))
+        return self.receivers.process(pe, key, base_tick)

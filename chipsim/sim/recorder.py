@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from chipsim.sim.delivery import Received
 from chipsim.sim.machine import TickWork
+from chipsim.sim.ordering import segment_starts
 from chipsim.sim.records import TableStream
 from chipsim.traces import schema as trace_schema
 from cores.pe_timeline import PeTimeline
@@ -99,6 +100,24 @@ class RunRecorder:
             np.int64
         )
 
+    def _add_grouped(self, columns: dict[str, object], pe: np.ndarray) -> None:
+        """``_add`` of several columns for ``pe`` in grouped order (each PE's rows contiguous).
+
+        # perf: the PE runs found once, one integer np.add.reduceat per column instead of a
+        float bincount each: 1.47 -> 0.37 ms for the six columns of 57,000 packets. Rows not
+        grouped fall back to ``_add``.
+        """
+        starts = segment_starts(pe)
+        at = pe[starts]
+        if len(at) > 1 and not (np.diff(at) > 0).all():
+            for name, values in columns.items():
+                self._add(name, pe, values)
+            return
+        for name, values in columns.items():
+            column = np.broadcast_to(np.asarray(values, dtype=np.int64), np.shape(pe))
+            if len(at):
+                self.pe[name][at] += np.add.reduceat(column, starts)
+
     def spikes(self, tick: int, neuron: np.ndarray, cycle: np.ndarray) -> None:
         self.spike_stream.append(tick=np.full(len(neuron), tick), neuron=neuron, cycle=cycle)
         self._tick["spikes"] += len(neuron)
@@ -142,8 +161,7 @@ class RunRecorder:
             per_packet["sram_read_bytes"], per_packet["sram_write_bytes"] = packet_sram_bytes(
                 work.steps, work.words, work.dram_bytes
             )
-        for name, values in per_packet.items():
-            self._add(name, pe, values)
+        self._add_grouped(per_packet, pe)
         n_late = int(late.sum()) + dropped_late
         self.late += n_late
         self.dropped_late += dropped_late

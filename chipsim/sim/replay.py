@@ -55,6 +55,3 @@ class ReplayGroup:
 
     def update(self, tick: int) -> np.ndarray:
         return self.replay.neurons(tick, self.layout.first_id, self.layout.size)
-
-    def receive(self, position: int, keys: np.ndarray, tick: int):
-        return self.group.receive(position, keys, tick)

@@ -33,8 +33,25 @@ def _search(key: int, table: np.ndarray) -> tuple[int, int]:
     return -1, steps
 
 
-def synapse_lookup(keys, table, rows, tick, ring, out_steps, out_words, out_dram_bytes):
-    """Twin of :func:`cores._synapse_lookup.synapse_lookup`."""
+def synapse_lookup(
+    matrices, keys, seg_start, seg_core, seg_tick, ring, out_steps, out_words, out_dram_bytes
+):
+    """Twin of :func:`cores._synapse_lookup.synapse_lookup`: one core's segment at a time."""
+    totals = np.zeros(9, dtype=np.int64)
+    for s, (core, tick) in enumerate(zip(seg_core.tolist(), seg_tick.tolist(), strict=True)):
+        lo, hi = int(seg_start[s]), int(seg_start[s + 1])
+        view = ring[:, :, int(matrices.ring_first[core]) :]  # the core's neurons start here
+        counts = _one_core(
+            keys[lo:hi], matrices.tables[core], matrices.rows[core], tick, view,
+            out_steps[lo:hi], out_words[lo:hi], out_dram_bytes[lo:hi],
+        )  # fmt: skip
+        totals += np.asarray(counts, dtype=np.int64)
+    totals[0] = len(keys)
+    return tuple(int(x) for x in totals)
+
+
+def _one_core(keys, table, rows, tick, ring, out_steps, out_words, out_dram_bytes):
+    """One core's packets (``ring`` is its own (16, 2, n) view); counts as the kernel's."""
     misses = rows_read = sram_bytes = dram_bytes = 0
     gathered = []
     for k, key in enumerate(int(x) for x in keys):

@@ -1,19 +1,16 @@
 """Synapse lookup kernel against its NumPy twin on seeded random matrices and key batches."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cores import _synapse_lookup
+from cores import _synapse_lookup, matrix_set
 from cores.reference import synapse_lookup as ref
 from cores.synaptic_matrix import build_synaptic_matrix
 
 
-@settings(max_examples=40, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), n_neurons=st.integers(1, 300), tick=st.integers(0, 100))
-def test_synapse_lookup_matches_twin_bit_for_bit(seed, n_neurons, tick):
-    """Same ring buffers, counts and per-packet outputs, including misses, DRAM rows, saturation."""
-    rng = np.random.default_rng(seed)
+def _matrix(rng, n_neurons):
     n_conn = int(rng.integers(0, 2000))
     sources = rng.integers(0, 64, n_conn) | (rng.integers(0, 8, n_conn) << 11)
     m = build_synaptic_matrix(
@@ -21,19 +18,59 @@ def test_synapse_lookup_matches_twin_bit_for_bit(seed, n_neurons, tick):
         rng.integers(1, 16, n_conn), rng.integers(0, 2, n_conn), n_neurons=n_neurons,
         sram_budget_bytes=int(rng.integers(0, 20000)),
     )  # fmt: skip
-    n_keys = int(rng.integers(0, 300))
+    return m, sources
+
+
+def _keys(rng, sources, n_keys):
     keys = rng.integers(0, 8 << 11, n_keys)  # mostly misses
     hits = rng.random(n_keys) < 0.7
-    if n_conn:
+    if len(sources):
         keys[hits] = rng.choice(sources, int(hits.sum()))
-    keys = keys.astype(np.uint32)
-    ring = rng.integers(0, 1 << 16, (16, 2, n_neurons)).astype(np.uint16)
+    return keys.astype(np.uint32)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n_cores=st.integers(1, 4), tick=st.integers(0, 100))
+def test_synapse_lookup_matches_twin_bit_for_bit(seed, n_cores, tick):
+    """Several cores sharing one ring, segments in any core order, one core twice, ticks
+    differing by segment (longer than the prefetch chunk): same ring buffers, counts and
+    per-packet outputs, including misses, DRAM rows and saturation."""
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(1, 300, n_cores)
+    first = np.r_[0, np.cumsum(sizes)[:-1]]
+    built = [_matrix(rng, int(n)) for n in sizes]
+    matrices = matrix_set([m for m, _ in built], first.tolist())
+    seg_core = np.r_[rng.permutation(n_cores), rng.integers(0, n_cores, 1)].astype(np.int32)
+    lengths = rng.integers(0, 80, len(seg_core))
+    seg_start = np.r_[0, np.cumsum(lengths)].astype(np.int64)
+    seg_tick = (tick + rng.integers(0, 3, len(seg_core))).astype(np.int64)
+    keys = np.concatenate(
+        [_keys(rng, built[c][1], n) for c, n in zip(seg_core, lengths, strict=True)]
+    )
+    ring = rng.integers(0, 1 << 16, (16, 2, int(sizes.sum()))).astype(np.uint16)
     ring_ref = ring.copy()
     outs = [np.empty(keys.size, np.int32) for _ in range(3)]
     outs_ref = [np.empty(keys.size, np.int32) for _ in range(3)]
-    c = _synapse_lookup.synapse_lookup(keys, m.table, m.rows, tick, ring, *outs)
-    c_ref = ref.synapse_lookup(keys, m.table, m.rows, tick, ring_ref, *outs_ref)
+    args = (keys, seg_start, seg_core, seg_tick)
+    c = _synapse_lookup.synapse_lookup(matrices, *args, ring, *outs)
+    c_ref = ref.synapse_lookup(matrices, *args, ring_ref, *outs_ref)
     assert c == c_ref
     np.testing.assert_array_equal(ring, ring_ref)
     for a, b in zip(outs, outs_ref, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_bad_segments_are_refused_before_any_work():
+    """A core outside the set, a negative tick or bounds that do not cover the keys: ValueError."""
+    rng = np.random.default_rng(1)
+    m, sources = _matrix(rng, 8)
+    matrices = matrix_set([m], [0])
+    keys = _keys(rng, sources, 4)
+    ring = np.zeros((16, 2, 8), np.uint16)
+    outs = [np.empty(4, np.int32) for _ in range(3)]
+    cases = [([0, 4], [1], [0]), ([0, 4], [0], [-1]), ([0, 3], [0], [0]), ([0, 2, 4], [0], [0])]
+    for seg_start, seg_core, seg_tick in cases:
+        args = (np.array(seg_start, np.int64), np.array(seg_core, np.int32), np.array(seg_tick))
+        with pytest.raises(ValueError):
+            _synapse_lookup.synapse_lookup(matrices, keys, *args, ring, *outs)
+    assert not ring.any()

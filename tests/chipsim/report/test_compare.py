@@ -13,6 +13,7 @@ def test_compare_run_with_itself_has_no_difference(run_dir):
     assert set(frame["status"]) == {"equal", "timing"}
     assert set(frame.loc[frame["status"] == "timing", "key"]) == {
         "wall_time_s", "ticks_per_s", "real_time_factor", "wall_time_by_part_s",
+        "simulation_cpu_s",
     }  # fmt: skip
     assert {"config", "workload", "summary"} <= set(frame["section"])
 
