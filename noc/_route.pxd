@@ -13,7 +13,8 @@ cdef inline int opp(int d) noexcept nogil:
 
 cdef inline int compute_route(Core* c, int r, int p, int pid) noexcept nogil:
     """Output-port bitmask at router r for packet pid arriving on input port p: XY, or the
-    first matching table entry, or default routing (0: unrouted)."""
+    first matching table entry, or default routing straight through, a chip link included
+    (0: unrouted)."""
     cdef uint32_t key = c.pk[pid].key
     cdef int i, d
     if not c.multicast:
@@ -24,18 +25,21 @@ cdef inline int compute_route(Core* c, int r, int p, int pid) noexcept nogil:
     if p >= NDIR:
         return 0
     d = opp(p)
-    return 1 << d if c.nbr[r * NDIR + d] >= 0 else 0
+    return 1 << d if c.nbr[r * NDIR + d] >= 0 or c.clink[r * NDIR + d] >= 0 else 0
 
 
 cdef inline int xy_output(Core* c, int r, int dest) noexcept nogil:
-    """XY output port at router r for endpoint dest (# perf: coordinate tables instead of
-    five integer divisions, +7 % flit-hops/s on 8x8 uniform at 0.17)."""
+    """XY output port at router r for endpoint dest, local or external (its chip link's
+    edge router, then the link's direction) (# perf: coordinate tables instead of five
+    integer divisions, +7 % flit-hops/s on 8x8 uniform at 0.17)."""
     cdef int node = c.ep_node[dest], x = c.node_x[r], y = c.node_y[r]
     cdef int dx = c.node_x[node], dy = c.node_y[node]
     if x != dx:
         return 1 if positive(c, x, dx, c.width) else 3
     if y != dy:
         return 0 if positive(c, y, dy, c.height) else 2
+    if dest >= c.EP:
+        return c.x_end[2 * (dest - c.EP) + 1]
     return NDIR + dest - node * c.L
 
 
