@@ -51,6 +51,10 @@ def test_chip_links_are_numbered_by_router_then_direction():
     assert mesh.chip_link_count == 12
     assert [mesh.chip_link(k) for k in range(12)] == expected
     assert mesh.external_endpoints == range(18, 30) and mesh.all_endpoints == 30
+    assert mesh.xy_output(4, 18 + 11) == E and mesh.xy_output(8, 18 + 11) == E  # (8, E)
+    assert mesh.xy_hops(0, 18 + 11) == 5 and mesh.xy_hops(18 + 11, 0) == 4
+    with pytest.raises(ValueError, match="chip link 12 outside 0..11"):
+        mesh.chip_link(12)
     assert Mesh(1, 1, 1, chip_links=True).chip_link_count == 4
     assert Mesh(3, 3, 2).chip_link_count == 0
     assert Mesh(3, 3, 2).all_endpoints == 18
