@@ -107,7 +107,6 @@ ctypedef struct Core:
     int32_t* rr_in
     int32_t* rr_out
     # router activity and per-router scratch
-    int64_t* vc_flits
     int64_t* buf_flits
     uint64_t* occ
     int32_t* act
@@ -206,7 +205,6 @@ cdef inline void push_flit(
     c.slot[c.vc[g].base + k].ready = ready
     c.slot[c.vc[g].base + k].hops = hops
     c.vc[g].cnt += 1
-    c.vc_flits[r] += 1
     c.occ[r] |= <uint64_t>1 << i
     if c.fused:
         schedule(c, r, ready)

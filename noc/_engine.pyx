@@ -117,7 +117,6 @@ cdef class EngineCore:
         self._set("rr_in", np.zeros(c.R * c.P, dtype=np.int32))
         self._set("rr_out", np.zeros(c.R * c.P, dtype=np.int32))
         self._set("eject_ready", np.zeros(c.R * c.L, dtype=np.int64))
-        self._set("vc_flits", np.zeros(c.R, dtype=np.int64))
         self._set("buf_flits", np.zeros(c.R, dtype=np.int64))
         self._set("occ", np.zeros(c.R, dtype=np.uint64))
         self._set("act", np.zeros(c.R, dtype=np.int32))
@@ -270,7 +269,7 @@ cdef class EngineCore:
             r = c.act[i]
             if c.buf_flits[r] > c.rc[r * NC + C_MAX_OCC]:
                 c.rc[r * NC + C_MAX_OCC] = c.buf_flits[r]
-            if c.vc_flits[r] > 0:
+            if c.occ[r]:  # flits left
                 c.act[k] = r
                 k += 1
             else:

@@ -25,7 +25,6 @@ cdef dict _pointer_offsets():
         "eject_ready": <size_t>&c.eject_ready - b,
         "rr_in": <size_t>&c.rr_in - b,
         "rr_out": <size_t>&c.rr_out - b,
-        "vc_flits": <size_t>&c.vc_flits - b,
         "buf_flits": <size_t>&c.buf_flits - b,
         "occ": <size_t>&c.occ - b,
         "act": <size_t>&c.act - b,

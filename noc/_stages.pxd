@@ -102,7 +102,6 @@ cdef inline void pop_head(Core* c, int r, int i, int g) noexcept nogil:
     cdef int k = c.vc[g].head + 1
     c.vc[g].head = k - (c.vc[g].cap & -(k >= c.vc[g].cap))  # perf: branch-free, see below
     c.vc[g].cnt -= 1
-    c.vc_flits[r] -= 1
     # perf: branch-free (with first_from's conditional move +3 % flit-hops/s on 8x8)
     c.occ[r] &= ~(<uint64_t>(c.vc[g].cnt == 0) << i)
     c.rc[r * NC + C_BUF_READS] += (c.vc[g].route & ~c.vc[g].dropped) != 0

@@ -165,14 +165,16 @@ reference, record for record and counter for counter.
 
 Before/after the `nocfast` branch (same machine, same functions as this script, main at
 bbcfa26 built beside it, CPU time, best of 3 seeds; main's figures are the medians of 3
-back-to-back pairs of runs: 8x8 7.1-7.3 M, 64x64 5.2-5.7 M, while this branch gave
-11.7-12.0 M and 8.0-8.4 M in the same pairs; the machine's load varied between 0.6 and
-2.5 over the session, which moves a figure by up to ~10 %):
+back-to-back pairs of runs just before this one: 8x8 7.3 M, 64x64 4.9-5.1 M, while this
+branch gave 12.0-12.1 M and 7.9-8.3 M in the same pairs; with the machine's load at 0.6-1
+earlier in the session main's 64x64 figure was 5.2-5.7 M and this branch's 8.0-8.8 M, at
+2-2.6 4.3-4.9 M and 7.8-8.5 M: the large mesh, which misses the caches, suffers most from
+the other jobs):
 
 | run | main bbcfa26 | this run |
 |---|---|---|
 | 8x8 uniform at 0.17, flit-hops/s | 7.3 M | {per_cpu / 1e6:.1f} M |
-| 64x64 chipsim-like windows, flit-hops/s | 5.6 M | {d_hops / d_cpu / 1e6:.1f} M |
+| 64x64 chipsim-like windows, flit-hops/s | 5.0 M | {d_hops / d_cpu / 1e6:.1f} M |
 | idle `advance()` on 64x64, per call | 5.1 us | {idle_us:.1f} us |
 
 Steps, each measured back to back against the build before it (flit-hops/s CPU, 8x8 /
@@ -180,17 +182,19 @@ Steps, each measured back to back against the build before it (flit-hops/s CPU, 
 +8 % / +12 %; the wake-up wheel about +0 % / +10 %; one stable argsort of a combined key
 instead of `np.lexsort` for a window's records, +5 % on 8x8 (570 -> 50 us per 1000-cycle
 window); branch-free bookkeeping (occupancy bit, round-robin pick, ring wrap, occupancy
-maximum, pending-pop count, pop history) +10 % on 8x8, neutral on 64x64. The general path
-(V = 2 or F = 2 on the same 8x8 mesh) gained 4-9 % from the shared changes.
+maximum, pending-pop count, pop history) +10 % on 8x8, neutral on 64x64; prefetching the
+input VCs of the router visited 4 ahead in the wheel's bucket +3-7 % on 64x64. The general
+path (V = 2 or F = 2 on the same 8x8 mesh) gained 4-9 % from the shared changes.
 
 Where the time goes (callgrind and cachegrind's branch simulation, 8x8 at 0.17, 10,000
-cycles; perf counters are not available here): about 700 instructions per flit-hop in the
-engine (was about 1,150): the fused cycle 647, packet admission 35, the wheel 17; the
-Python side of `advance()` (taking and sorting the records) is about 7 % of the timed CPU
-time. The fused cycle's instructions are spread over real work, none dominant (per
-flit-hop, roughly): the scan of occupied ports with the per-visit setup ~115, SA and ST
-bookkeeping ~125, the link traversal with the downstream buffer write and wake-up ~125,
-the pop with its pop history ~70, the credit check ~60, RC ~60, VA ~55, ejection ~15. The
+cycles; perf counters are not available here): about 730 instructions per flit-hop in the
+engine (was about 1,150): the fused cycle 640, the wheel with its prefetches 52, packet
+admission 34; the Python side of `advance()` (taking and sorting the records) is about 7 %
+of the timed CPU time. The fused cycle's instructions are spread over real work, none
+dominant (per flit-hop, roughly): the scan of occupied ports with the per-visit setup
+~115, SA and ST bookkeeping ~125, the link traversal with the downstream buffer write and
+wake-up ~125, the pop with its pop history ~70, the credit check ~60, RC ~60, VA ~55,
+ejection ~15. The
 branch simulation counts about 5 mispredicted branches per flit-hop (ready or not, XY
 direction, the exits of loops over port masks), about a third of the time at ~15 cycles
 each. The issue's floor (20 M/s) needs about half the instructions and mispredictions
@@ -199,13 +203,16 @@ per-router record for occupancy, flit counts and wake-up, counters derived at th
 instead of per event), not more tuning of this layout. The 64x64 windows run slower than
 8x8 per flit-hop because their state (4,096 routers) misses the caches. In whole-chip runs
 (`python scripts/bench_run.py --case truenorth --ticks 100`, one advance() per 1 ms tick,
-main and this branch back to back, one run each) the NoC part went from 1.19 to 0.78 s
-on 1,024 cores (`--cores 1024`) and from 6.35 to 4.17 s on the full chip (4,096
-cores), with the same spikes and deliveries. Tried and dropped (measured back to back): a
+main and this branch back to back, one pair of runs each) the NoC part went from 1.19 to
+0.78 s on 1,024 cores (`--cores 1024`) and from 6.45 to 3.95 s on the full chip (4,096
+cores; an earlier pair, before the prefetch, gave 6.35 and 4.17 s), with the same spikes
+and deliveries. Tried and dropped (measured back to back): a
 branch-free XY port choice (+5 % on 8x8 but -10 % on 64x64: the port then waits on the
 packet's cache-missing loads instead of being predicted), local pointer copies in the
 fused cycle (+3 % instructions), compiling the fused cycle into the engine module so that
-it inlines into the visit loop (-2 % instructions, not worth the coupling).
+it inlines into the visit loop (-2 % instructions, not worth the coupling), also
+prefetching the slots, output VCs and counters of routers visited soon, arrays aligned to
+64 bytes, packed coordinate tables for XY (none measurably better on either run).
 
 Latency curves: `python scripts/bench_noc.py --figures` writes
 docs/figures/noc_latency_4x4.png, noc_latency_8x8.png and noc_latency_16x16.png (uniform,
