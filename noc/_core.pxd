@@ -14,7 +14,10 @@
 #   allocator's round-robin pointer for h; general path only: credits and a ring of pending
 #   credit returns cr_time[h * D ..] at cr_head, cr_cnt long).
 # - packets pk[id]; delivery records o_*[n_out]; counters rc[r * NC + c], lf[r * 4 + d],
-#   ec[endpoint * 3 + c] (columns as in noc.stats).
+#   ec[endpoint * 3 + c] (columns as in noc.stats; endpoints 0 .. EP - 1 are local ports,
+#   EP + k the external endpoint of chip link k).
+# - chip links (noc.topology): nbr is -1 through them; clink[r * 4 + d] is chip link k (-1:
+#   none); x_end[2 * k], x_end[2 * k + 1] its router and direction.
 
 from libc.stdint cimport INT64_MAX, int32_t, int64_t, uint8_t, uint32_t, uint64_t
 
@@ -78,6 +81,7 @@ ctypedef struct Packet:
 
 ctypedef struct Core:
     int R, P, V, L, F, D, Lk, Rp, E, width, height, NI
+    int EP, NX  # local-port endpoints (R * L), chip links
     bint multicast, torus, drop, fused  # fused: V = 1, F = 1 (noc/_fused.pyx)
     int64_t drop_after, now, unfinished
     # topology, tables
@@ -87,6 +91,8 @@ ctypedef struct Core:
     int32_t* node_x
     int32_t* node_y
     int32_t* ep_node
+    int32_t* clink
+    int32_t* x_end
     int32_t* t_start  # multicast tables in search form (noc.routing.SearchForm): runs
     uint32_t* t_mask  # of router r t_start[r]:t_start[r + 1]; run j: mask t_mask[j], keys
     int32_t* t_first  # t_key[t_first[j]:t_first[j + 1]] (increasing), routes t_route[...]

@@ -14,6 +14,7 @@ from noc._core cimport (
     C_BUF_WRITES, C_MAX_OCC, E_INJECTED, E_WAIT, NC, NDIR, Branch, Core, InVC, OutVC, Packet,
     Slot, prefetch, push_flit,
 )
+from noc._stages cimport note_occupancy
 from noc._fused cimport fused_cycle
 from noc._router cimport router_cycle
 
@@ -48,6 +49,7 @@ cdef class EngineCore:
         c.Lk, c.Rp = params.link_latency_cycles, params.router_pipeline_cycles
         c.E = params.ejection_cycles_per_packet
         c.width, c.height, c.torus = mesh.width, mesh.height, mesh.torus
+        c.EP, c.NX = mesh.endpoints, mesh.chip_link_count
         c.multicast = params.routing is Routing.MULTICAST_TABLE
         c.drop = params.blocked_policy is BlockedPolicy.DROP
         c.drop_after = params.drop_after_cycles or 0
@@ -62,7 +64,7 @@ cdef class EngineCore:
         self._init_packets(1024)
         self._set("rc", np.zeros((c.R, NC), dtype=np.int64))
         self._set("lf", np.zeros((c.R, NDIR), dtype=np.int64))
-        self._set("ec", np.zeros((c.R * c.L, len(ENDPOINT_COUNTERS)), dtype=np.int64))
+        self._set("ec", np.zeros((c.EP + c.NX, len(ENDPOINT_COUNTERS)), dtype=np.int64))
         self._alloc_output(4096)
 
     cdef _set(self, str name, array):
@@ -82,7 +84,10 @@ cdef class EngineCore:
         self._set("port_of", (np.arange(c.NI) // c.V).astype(np.int32))
         self._set("node_x", x.astype(np.int32))
         self._set("node_y", y.astype(np.int32))
-        self._set("ep_node", (np.arange(c.R * c.L) // c.L).astype(np.int32))
+        ends = mesh.chip_link_ends.astype(np.int32)
+        self._set("ep_node", np.concatenate([np.arange(c.EP) // c.L, ends[:, 0]]).astype(np.int32))
+        self._set("clink", mesh.chip_link_ids.reshape(-1).astype(np.int32))
+        self._set("x_end", np.append(ends.reshape(-1), np.int32(0)))  # not empty
         form = (tables if tables is not None else MulticastTables.empty(c.R)).search_form()
         self._set("t_start", form.run_start)
         self._set("t_mask", _nonempty(form.run_mask))
@@ -122,7 +127,7 @@ cdef class EngineCore:
         self._set("va_req", np.zeros(c.NI, dtype=np.uint64))
         for name in ("port_vc", "port_mask", "grant_in"):
             self._set(name, np.zeros(c.P, dtype=np.int32))
-        ne = c.R * c.L
+        ne = c.EP + c.NX
         self.wt_head = np.full(ne, -1, dtype=np.int32)
         self.wt_tail = np.full(ne, -1, dtype=np.int32)
         self.wl = np.zeros(ne, dtype=np.int32)
@@ -213,7 +218,7 @@ cdef class EngineCore:
     def run(self, int64_t until):
         """Simulate cycles now .. until - 1 (growing the output buffer when needed)."""
         while self.c.now < until:
-            if self.c.n_out + self.c.R * self.c.L > self.out_cap:
+            if self.c.n_out + self.c.EP + self.c.NX > self.out_cap:
                 old = self.take_output()
                 self._alloc_output(2 * self.out_cap)
                 for name, column in zip(_OUTPUT_FIELDS, old):
@@ -233,7 +238,7 @@ cdef class EngineCore:
         """Cycles until ``until`` or until the output buffer might overflow; idle gaps skipped."""
         cdef Core* c = &self.c
         cdef int64_t nxt
-        while c.now < until and c.n_out + c.R * c.L <= self.out_cap:
+        while c.now < until and c.n_out + c.EP + c.NX <= self.out_cap:
             if c.n_act == 0 and c.n_wait == 0 and self.n_wl == 0:
                 nxt = until
                 if self.fut_pos < self.fut.shape[0]:
@@ -297,9 +302,12 @@ cdef class EngineCore:
 
     cdef void _admit(self) noexcept nogil:
         """Release packets whose cycle has come into their source's FIFO, then move packets
-        from the FIFOs into the injection queues (local input ports) while they fit."""
+        from the FIFOs into the injection queues (local input ports; for an external source,
+        VC 0 of its chip link's input port, as if the packet crossed the link now) while they
+        fit."""
         cdef Core* c = &self.c
         cdef int pid, ep, i, k, j, r, g
+        cdef int64_t ready
         while self.fut_pos < self.fut.shape[0] and c.pk[self.fut[self.fut_pos]].cycle <= c.now:
             pid = self.fut[self.fut_pos]
             self.fut_pos += 1
@@ -316,16 +324,26 @@ cdef class EngineCore:
         k = 0
         for i in range(self.n_wl):
             ep = self.wl[i]
-            r = ep // c.L
-            g = r * c.NI + (NDIR + ep - r * c.L) * c.V
+            if ep < c.EP:
+                r = ep // c.L
+                g = r * c.NI + (NDIR + ep - r * c.L) * c.V
+                ready = c.now + c.Rp - 1
+            else:
+                r = c.x_end[2 * (ep - c.EP)]
+                g = r * c.NI + c.x_end[2 * (ep - c.EP) + 1] * c.V
+                ready = c.now + c.Lk + c.Rp
             while self.wt_head[ep] >= 0 and c.vc[g].cap - c.vc[g].cnt >= c.F:
                 pid = self.wt_head[ep]
                 self.wt_head[ep] = c.pk[pid].next
                 if self.wt_head[ep] < 0:
                     self.wt_tail[ep] = -1
                 for j in range(c.F):
-                    push_flit(c, r, g - r * c.NI, pid, c.now + c.Rp - 1, 0)
+                    push_flit(c, r, g - r * c.NI, pid, ready, 0)
                 c.rc[r * NC + C_BUF_WRITES] += c.F
+                if ep >= c.EP:  # a link input buffer: counts in the occupancy
+                    c.buf_flits[r] += c.F
+                    if c.fused:  # unless r's visit this cycle is due (see link_traverse)
+                        note_occupancy(c, r, c.buf_flits[r] if c.wake[r] != c.now else 0)
                 c.ec[ep * 3 + E_INJECTED] += 1
                 c.ec[ep * 3 + E_WAIT] += c.now - c.pk[pid].cycle
             if self.wt_head[ep] >= 0:

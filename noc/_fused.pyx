@@ -147,7 +147,7 @@ cdef inline int64_t send_and_pop(Core* c, int r, uint32_t ready) noexcept nogil:
                 send &= send - 1
                 c.ovc[r * c.P + o].owner = -1
                 if o < NDIR:
-                    link_traverse(c, r, o, 0, s)
+                    link_traverse(c, r, o, 0, 0, s)
                 else:
                     eject(c, r, o - NDIR, 0, s)
             if c.vc[g].act_br:
@@ -170,10 +170,15 @@ cdef inline int64_t send_and_pop(Core* c, int r, uint32_t ready) noexcept nogil:
 # uniform at 0.17, +12 % on the 64x64 chipsim-like windows, back to back).
 cdef inline bint link_credit(Core* c, int r, int o) noexcept nogil:
     """Whether router r may send a flit across mesh port o (a free downstream slot whose
-    credit has arrived)."""
-    cdef InVC* d = &c.vc[c.nbr[r * NDIR + o] * c.P + opp(o)]
-    cdef int64_t age = min(c.now - d.pop_at, c.Lk)  # pops at ages < Lk (branch-free)
-    cdef int pending = popcount64(d.pop_bits & ((<uint64_t>1 << (c.Lk - age)) - 1))
+    credit has arrived; always over a chip link, whose far end takes a flit per cycle)."""
+    cdef int n = c.nbr[r * NDIR + o], pending
+    cdef InVC* d
+    cdef int64_t age
+    if n < 0:
+        return True
+    d = &c.vc[n * c.P + opp(o)]
+    age = min(c.now - d.pop_at, c.Lk)  # pops at ages < Lk (branch-free)
+    pending = popcount64(d.pop_bits & ((<uint64_t>1 << (c.Lk - age)) - 1))
     return d.cnt + pending < c.D
 
 

@@ -11,6 +11,8 @@ cdef dict _pointer_offsets():
         "node_x": <size_t>&c.node_x - b,
         "node_y": <size_t>&c.node_y - b,
         "ep_node": <size_t>&c.ep_node - b,
+        "clink": <size_t>&c.clink - b,
+        "x_end": <size_t>&c.x_end - b,
         "t_start": <size_t>&c.t_start - b,
         "t_key": <size_t>&c.t_key - b,
         "t_mask": <size_t>&c.t_mask - b,

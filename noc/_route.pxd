@@ -16,7 +16,8 @@ cdef inline int compute_route(Core* c, int r, int p, int pid) noexcept nogil:
     first matching table entry (bisection of the tables' search form, # perf: 200,000 local
     packets on a 4x4 mesh with 4,000 entries per router: 0.147 -> 0.040 s CPU against a scan
     of the entries; no measurable change with the ~144 entries per router of the SpiNNaker2
-    benchmark run), or default routing (0: unrouted)."""
+    benchmark run), or default routing straight through, a chip link included (0:
+    unrouted)."""
     cdef uint32_t key = c.pk[pid].key, k
     cdef int j, lo, hi, mid, d
     if not c.multicast:
@@ -36,18 +37,21 @@ cdef inline int compute_route(Core* c, int r, int p, int pid) noexcept nogil:
     if p >= NDIR:
         return 0
     d = opp(p)
-    return 1 << d if c.nbr[r * NDIR + d] >= 0 else 0
+    return 1 << d if c.nbr[r * NDIR + d] >= 0 or c.clink[r * NDIR + d] >= 0 else 0
 
 
 cdef inline int xy_output(Core* c, int r, int dest) noexcept nogil:
-    """XY output port at router r for endpoint dest (# perf: coordinate tables instead of
-    five integer divisions, +7 % flit-hops/s on 8x8 uniform at 0.17)."""
+    """XY output port at router r for endpoint dest, local or external (its chip link's
+    edge router, then the link's direction) (# perf: coordinate tables instead of five
+    integer divisions, +7 % flit-hops/s on 8x8 uniform at 0.17)."""
     cdef int node = c.ep_node[dest], x = c.node_x[r], y = c.node_y[r]
     cdef int dx = c.node_x[node], dy = c.node_y[node]
     if x != dx:
         return 1 if positive(c, x, dx, c.width) else 3
     if y != dy:
         return 0 if positive(c, y, dy, c.height) else 2
+    if dest >= c.EP:
+        return c.x_end[2 * (dest - c.EP) + 1]
     return NDIR + dest - node * c.L
 
 

@@ -243,9 +243,9 @@ cdef void switch_traverse(Core* c, int r, int granted) noexcept nogil:
         w = c.br[g * c.P + o].ovc
         s = slot_of(c, g, k - c.vc[g].popped)  # ready: SA checked it
         c.rc[r * NC + C_XBAR] += 1
-        if o < NDIR:
-            c.ovc[(r * c.P + o) * c.V + w].credits -= 1
-            link_traverse(c, r, o, w, s)
+        if o < NDIR:  # no credit is spent on a chip link (nbr -1)
+            c.ovc[(r * c.P + o) * c.V + w].credits -= c.nbr[r * NDIR + o] >= 0
+            link_traverse(c, r, o, w, k, s)
         else:
             eject(c, r, o - NDIR, k, s)
         c.br[g * c.P + o].sent = k + 1
@@ -294,8 +294,11 @@ cdef void pop_flits(Core* c, int r) noexcept nogil:
 
 cdef inline void return_credit(Core* c, int r, int p, int v) noexcept nogil:
     """The credit of a slot freed in input VC (p, v), p a mesh port, reaches the upstream
-    router's output VC Lk cycles from now."""
-    cdef int h = (c.nbr[r * NDIR + p] * c.P + opp(p)) * c.V + v
-    cdef int k = c.ovc[h].cr_head + c.ovc[h].cr_cnt
+    router's output VC Lk cycles from now (none over a chip link: no upstream router)."""
+    cdef int u = c.nbr[r * NDIR + p], h, k
+    if u < 0:
+        return
+    h = (u * c.P + opp(p)) * c.V + v
+    k = c.ovc[h].cr_head + c.ovc[h].cr_cnt
     c.cr_time[h * c.D + (k - c.D if k >= c.D else k)] = c.now + c.Lk
     c.ovc[h].cr_cnt += 1

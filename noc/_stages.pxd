@@ -38,17 +38,46 @@ cdef inline int route_head(Core* c, int r, int i, int g) noexcept nogil:
     return route
 
 
-cdef inline void link_traverse(Core* c, int r, int o, int w, int64_t s) noexcept nogil:
-    """The flit in slot s crosses output VC w of mesh port o and the link: written into the
-    neighbour's buffer, ready R cycles after it arrives (Lk + R cycles after now). The caller
-    accounts for the credit."""
+cdef inline void link_traverse(
+    Core* c, int r, int o, int w, int k, int64_t s
+) noexcept nogil:
+    """Flit k (of its packet) in slot s crosses output VC w of mesh port o and the link:
+    written into the neighbour's buffer, ready R cycles after it arrives (Lk + R cycles after
+    now), or out of the chip over a chip link. The caller accounts for the credit."""
     cdef int n = c.nbr[r * NDIR + o]
     c.lf[r * NDIR + o] += 1
+    if n < 0:
+        leave_chip(c, c.clink[r * NDIR + o], k, s)
+        return
     push_flit(c, n, opp(o) * c.V + w, c.slot[s].pkt, c.now + c.Lk + c.Rp, c.slot[s].hops + 1)
     c.rc[n * NC] += 1  # C_BUF_WRITES
     c.buf_flits[n] += 1
     if c.fused:  # unless n's visit this cycle is still due (branch-free, see pop_head)
         note_occupancy(c, n, c.buf_flits[n] if c.wake[n] != c.now else 0)
+
+
+cdef inline void leave_chip(Core* c, int link, int k, int64_t s) noexcept nogil:
+    """Flit k in slot s crossed chip link ``link`` towards the neighbouring chip, which takes
+    a flit per cycle (no credit); the tail completes the delivery record: arrival at the far
+    end (Lk + 1 cycles from now), the chip link counted in the hops."""
+    cdef int ep = c.EP + link
+    c.ec[ep * 3 + E_EJECTED] += 1
+    if k == c.F - 1:
+        record(c, c.slot[s].pkt, ep, c.now + c.Lk + 1, c.slot[s].hops + 1)
+
+
+cdef inline void record(Core* c, int pid, int ep, int64_t arrival, int hops) noexcept nogil:
+    """The delivery record of packet pid at endpoint ep; the copy is finished."""
+    cdef int n = c.n_out
+    c.o_arr[n] = arrival
+    c.o_dest[n] = ep
+    c.o_key[n] = c.pk[pid].key
+    c.o_src[n] = c.pk[pid].src
+    c.o_inj[n] = c.pk[pid].cycle
+    c.o_hops[n] = hops
+    c.o_tag[n] = c.pk[pid].tag
+    c.n_out = n + 1
+    finish_copy(c, pid)
 
 
 cdef inline void note_occupancy(Core* c, int r, int64_t flits) noexcept nogil:
@@ -59,21 +88,12 @@ cdef inline void note_occupancy(Core* c, int r, int64_t flits) noexcept nogil:
 cdef inline void eject(Core* c, int r, int port, int k, int64_t s) noexcept nogil:
     """Flit k (of its packet) in slot s leaves through local port ``port``; the tail
     completes the delivery record (arrival: the next cycle)."""
-    cdef int ep = r * c.L + port, pid = c.slot[s].pkt, n
+    cdef int ep = r * c.L + port
     c.ec[ep * 3 + E_EJECTED] += 1
     if k == 0:
         c.eject_ready[ep] = c.now + c.E
     if k == c.F - 1:
-        n = c.n_out
-        c.o_arr[n] = c.now + 1
-        c.o_dest[n] = ep
-        c.o_key[n] = c.pk[pid].key
-        c.o_src[n] = c.pk[pid].src
-        c.o_inj[n] = c.pk[pid].cycle
-        c.o_hops[n] = c.slot[s].hops
-        c.o_tag[n] = c.pk[pid].tag
-        c.n_out = n + 1
-        finish_copy(c, pid)
+        record(c, c.slot[s].pkt, ep, c.now + 1, c.slot[s].hops)
 
 
 cdef inline void pop_head(Core* c, int r, int i, int g) noexcept nogil:

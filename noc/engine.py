@@ -15,6 +15,19 @@ A packet of ``F`` flits injected at cycle ``t`` that crosses ``H`` links, with r
 (``H + 1`` routers of ``R`` cycles, ``H`` links, and ``F - 1`` cycles of serialisation for the
 body flits; see ``tests/noc/test_zero_load.py``), provided the body flits never wait for a
 credit: ``buffer_depth >= 2 * Lk + R`` (the credit round trip) or ``F <= buffer_depth``.
+
+Chip links (``Mesh(chip_links=True)``, ``noc/README.md``): a packet to an external endpoint
+that crosses ``H`` router-to-router links to its edge router arrives at the far end of the
+chip link (``hops = H + 1``) at::
+
+    arrival_cycle = t + H * (R + Lk) + R + (F - 1) + Lk
+
+and a packet from an external endpoint, admitted at ``t``, enters its edge router as if it
+had crossed the chip link at ``t`` (head ready ``Lk + R`` cycles later) and arrives at::
+
+    arrival_cycle = t + Lk + 1 + H * (R + Lk) + R + (F - 1)
+
+(``hops = H``: the sending chip counts the chip link).
 """
 
 from __future__ import annotations
@@ -41,7 +54,7 @@ class NocEngine:
     Parameters
     ----------
     mesh
-        Topology (routers, local ports, torus).
+        Topology (routers, local ports, torus, chip links).
     params
         Router, link and buffer parameters; ``params.routing`` picks XY unicast or tables.
     tables
@@ -104,15 +117,20 @@ class NocEngine:
         cycle : int64[n]
             Cycle at which each packet is ready at its source, >= ``now``, any order.
         src_endpoint : int32[n]
-            Source endpoint of each packet.
+            Source endpoint of each packet: a local port, or an external endpoint
+            (``mesh.external_endpoints``) for a packet coming in over a chip link.
         dest_or_key : uint32[n]
-            Destination endpoint (XY routing) or 32-bit multicast key (table routing).
+            Destination endpoint (XY routing; external endpoints too) or 32-bit multicast
+            key (table routing).
         tag : int64[n], optional
             The caller's label of each packet (e.g. what the packet carries), returned
             unchanged with every delivery of it; zeros when not given.
 
         Packets are queued per source in (cycle, call, array) order; a packet that does not
         fit in the injection queue waits at the source (counted in ``source_wait_cycles``).
+        A packet from an external endpoint enters whole into VC 0 of its chip link's input
+        port (``buffer_depth`` flits, so it needs ``packet_flits <= buffer_depth``) and waits
+        at its source likewise.
         """
         if tag is None:
             tag = np.zeros(np.shape(cycle), dtype=np.int64)
@@ -121,9 +139,15 @@ class NocEngine:
             return
         if cycle.min() < self.now:
             raise ValueError(f"inject: cycle {cycle.min()} is before the engine's now {self.now}")
-        _check_ids("src_endpoint", src, self.mesh.endpoints)
+        _check_ids("src_endpoint", src, self.mesh.all_endpoints)
         if not self._multicast:
-            _check_ids("dest_or_key (destination endpoint)", dest, self.mesh.endpoints)
+            _check_ids("dest_or_key (destination endpoint)", dest, self.mesh.all_endpoints)
+        if src.max() >= self.mesh.endpoints and self.params.packet_flits > self.params.buffer_depth:
+            raise ValueError(
+                f"inject: a packet from an external endpoint enters its chip link's input VC "
+                f"whole, but packet_flits {self.params.packet_flits} > buffer_depth "
+                f"{self.params.buffer_depth}"
+            )
         self._core.push(cycle, src.astype(np.int32), dest.astype(np.uint32), tag)
 
     def advance(self, until_cycle: int) -> Deliveries:
@@ -136,7 +160,7 @@ class NocEngine:
         if until_cycle < self.now:
             raise ValueError(f"advance: until_cycle {until_cycle} is before now {self.now}")
         self._core.run(until_cycle)  # both cores run to until_cycle
-        window = _window(self._carry, self._core.take_output(), self.mesh.endpoints)
+        window = _window(self._carry, self._core.take_output(), self.mesh.all_endpoints)
         self._carry = None
         if window is None:  # nothing arrived (see the perf note of _window)
             return empty_deliveries()
@@ -212,9 +236,13 @@ def _as_packets(
 
 
 def _check_ids(name: str, values: np.ndarray, count: int) -> None:
+    """Ids must lie in 0 .. count - 1 (on-chip endpoints, then external ones)."""
     if values.min() < 0 or values.max() >= count:
         bad = values[(values < 0) | (values >= count)][0]
-        raise ValueError(f"inject: {name} {bad} outside the mesh's endpoints 0..{count - 1}")
+        raise ValueError(
+            f"inject: {name} {bad} outside the mesh's endpoints 0..{count - 1} (local ports, "
+            "then the external endpoints of its chip links)"
+        )
 
 
 def _window(

@@ -105,7 +105,7 @@ class ReferenceCore:
         self.buf_flits = np.zeros(mesh.routers, dtype=np.int64)
         self.router_counters = np.zeros((mesh.routers, len(ROUTER_COUNTERS)), dtype=np.int64)
         self.link_flits = np.zeros((mesh.routers, DIRECTIONS), dtype=np.int64)
-        self.endpoint_counters = np.zeros((mesh.endpoints, 3), dtype=np.int64)
+        self.endpoint_counters = np.zeros((mesh.all_endpoints, 3), dtype=np.int64)
         self.future: list[Packet] = []
         self.waiting: dict[int, deque] = {}
         self.now, self.unfinished = 0, 0
@@ -167,11 +167,14 @@ class ReferenceCore:
             packet = self.future.pop(0)
             self.waiting.setdefault(packet.src, deque()).append(packet)
         for src, queue in self.waiting.items():
-            node, port = divmod(src, self.L)
-            vc = self.inputs[node][DIRECTIONS + port][0]
+            node, port = self.mesh.endpoint_router(src)  # the input port of the same number
+            external = port < DIRECTIONS  # over a chip link: as if it crossed it at now
+            ready = now + self.Lk + self.R if external else now + self.R - 1
+            vc = self.inputs[node][port][0]
             while queue and vc.capacity - len(vc.flits) >= self.F:
                 packet = queue.popleft()
-                vc.flits.extend(Flit(packet, now + self.R - 1, 0) for _ in range(self.F))
+                vc.flits.extend(Flit(packet, ready, 0) for _ in range(self.F))
+                self.buf_flits[node] += self.F if external else 0
                 self.count(node, "buffer_writes", self.F)
                 self.endpoint_counters[src, INJECTED] += 1
                 self.endpoint_counters[src, SOURCE_WAIT] += now - packet.cycle
@@ -196,7 +199,7 @@ class ReferenceCore:
         found = self.tables.lookup(r, packet.key)
         if found is not None:
             return found
-        if p >= DIRECTIONS or self.mesh.neighbours[r, opposite(p)] < 0:
+        if p >= DIRECTIONS or not self.mesh.has_link(r, opposite(p)):
             return 0
         return 1 << opposite(p)
 
@@ -298,7 +301,7 @@ class ReferenceCore:
             flit = vc.flit(k, now)
             self.count(r, "crossbar_traversals")
             if o < DIRECTIONS:
-                self.link_traverse(r, o, w, flit, now)
+                self.link_traverse(r, o, w, k, flit, now)
             else:
                 self.eject(r, o - DIRECTIONS, k, flit, now)
             vc.sent[o] = k + 1
@@ -307,11 +310,14 @@ class ReferenceCore:
                 del vc.ovc[o]
         return {(p, v) for p, v, _ in grants}
 
-    def link_traverse(self, r: int, o: int, w: int, flit: Flit, now: int) -> None:
+    def link_traverse(self, r: int, o: int, w: int, k: int, flit: Flit, now: int) -> None:
         n = int(self.mesh.neighbours[r, o])
-        self.outputs[r][o][w].credits -= 1
         self.link_flits[r, o] += 1
         arrival = now + self.Lk + 1
+        if n < 0:
+            self.leave_chip(int(self.mesh.chip_link_ids[r, o]), k, flit, arrival)
+            return
+        self.outputs[r][o][w].credits -= 1
         self.inputs[n][opposite(o)][w].flits.append(
             Flit(flit.packet, arrival + self.R - 1, flit.hops + 1)
         )
@@ -328,6 +334,18 @@ class ReferenceCore:
             self.output.append((now + 1, endpoint, pk.key, pk.src, pk.cycle, flit.hops, pk.tag))
             self.finish_copy(pk)
 
+    def leave_chip(self, link: int, k: int, flit: Flit, arrival: int) -> None:
+        """Flit k crossed chip link ``link`` (no credit spent: the neighbouring chip takes a
+        flit per cycle); the tail completes the delivery record, arrival when it reaches the
+        far end."""
+        endpoint = self.mesh.endpoints + link
+        self.endpoint_counters[endpoint, EJECTED] += 1
+        if k == self.F - 1:
+            pk = flit.packet
+            hops = flit.hops + 1
+            self.output.append((arrival, endpoint, pk.key, pk.src, pk.cycle, hops, pk.tag))
+            self.finish_copy(pk)
+
     def pop_flits(self, r: int, now: int) -> None:
         """Free buffer slots whose flit every live branch has sent; credits go upstream."""
         for p, port in enumerate(self.inputs[r]):
@@ -341,7 +359,8 @@ class ReferenceCore:
                     if p < DIRECTIONS:
                         self.buf_flits[r] -= 1
                         u = int(self.mesh.neighbours[r, p])
-                        self.outputs[u][opposite(p)][v].returns.append(now + self.Lk)
+                        if u >= 0:  # no credit goes back over a chip link
+                            self.outputs[u][opposite(p)][v].returns.append(now + self.Lk)
                     vc.popped += 1
                     if vc.popped == self.F:
                         vc.route, vc.popped, vc.sent, vc.ovc, vc.dropped = None, 0, {}, {}, 0

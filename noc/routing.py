@@ -5,8 +5,9 @@ matching entry of the router's table wins. ``route`` is a bitmask over the route
 ports: bit ``d`` for mesh direction ``d`` (0 = N (+y), 1 = E (+x), 2 = S, 3 = W) and bit
 ``4 + p`` for local port ``p`` (see :mod:`noc.topology`). A packet that matches no entry:
 
-- arrived over a link: default routing, it leaves through the port opposite the one it came in
-  by (straight through); where that link does not exist (mesh edge) it is dropped;
+- arrived over a link (a chip link included): default routing, it leaves through the port
+  opposite the one it came in by (straight through), a chip link included; where no link
+  leaves that way (mesh edge without chip links) it is dropped;
 - was injected locally: it is dropped.
 
 Both kinds of drop are counted in ``NocStats.unrouted_packets``.
@@ -160,7 +161,8 @@ def _check_routes(mesh: Mesh, router: np.ndarray, route: np.ndarray) -> None:
             f"ports of router {router[i]}"
         )
     for d in range(DIRECTIONS):
-        missing = (route >> d) & 1 & (mesh.neighbours[router, d] < 0)
+        no_link = (mesh.neighbours[router, d] < 0) & (mesh.chip_link_ids[router, d] < 0)
+        missing = (route >> d) & 1 & no_link
         for i in np.flatnonzero(missing):
             raise ValueError(
                 f"routing entry {i}: route {route[i]:#x} sends through direction {d} of "
@@ -174,7 +176,9 @@ def xy_tree_entries(
     """Table entries that multicast one key from ``src_node`` to ``dest_endpoints`` along the
     union of their XY paths (a tree that respects the XY order, so it cannot deadlock).
 
-    Returns (router int64[k], route uint32[k]) for entries with mask 0xFFFFFFFF. With
+    Destinations may be external endpoints (chip links, see :mod:`noc.topology`): their
+    path leaves through the chip link. Returns (router int64[k], route uint32[k]) for entries
+    with mask 0xFFFFFFFF. With
     ``elide_default`` a router the packet crosses straight through, with no other branch, gets
     no entry (default routing does the job), as SpiNNaker's table compression does.
     """
@@ -185,9 +189,9 @@ def xy_tree_entries(
         while True:
             out = mesh.xy_output(node, int(dest))
             routes[node] = routes.get(node, 0) | 1 << out
-            if out >= DIRECTIONS:
+            nxt = int(mesh.neighbours[node, out]) if out < DIRECTIONS else -1
+            if nxt < 0:  # a local port or a chip link: the path leaves the mesh
                 break
-            nxt = int(mesh.neighbours[node, out])
             came_from[nxt] = (out + 2) % DIRECTIONS
             node = nxt
     nodes = [

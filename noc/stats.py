@@ -26,14 +26,19 @@ ROUTER_COUNTERS = (
 """Columns of the engines' ``router_counters`` int64[routers, len(ROUTER_COUNTERS)] array."""
 
 ENDPOINT_COUNTERS = ("injected_packets", "ejected_flits", "source_wait_cycles")
-"""Columns of the engines' ``endpoint_counters`` int64[endpoints, 3] array."""
+"""Columns of the engines' ``endpoint_counters`` int64[mesh.all_endpoints, 3] array: one row per
+endpoint, the external endpoints of chip links (``noc.topology``) after the local ports."""
 
 
 @dataclass(frozen=True)
 class Deliveries:
     """Packets delivered in one ``advance`` window, one row per (packet, destination endpoint).
 
-    Rows are sorted by (arrival_cycle, dest_endpoint). Cycles are NoC cycles.
+    Rows are sorted by (arrival_cycle, dest_endpoint). Cycles are NoC cycles. A destination
+    or source may be an external endpoint (``mesh.endpoints + k`` for chip link ``k``): a
+    packet that left through a chip link arrives when its tail reaches the link's far end
+    (the cycle it would reach a neighbour router's input), and its hops count that link; a
+    packet that came in over a chip link does not count it (the sending chip does).
     """
 
     arrival_cycle: np.ndarray  # int64: cycle at which the PE holds the whole packet (tail + 1)
@@ -41,7 +46,7 @@ class Deliveries:
     dest_or_key: np.ndarray  # uint32: destination endpoint (xy) or multicast key
     src_endpoint: np.ndarray  # int32
     inject_cycle: np.ndarray  # int64: cycle given to inject()
-    hops: np.ndarray  # int32: router-to-router links crossed
+    hops: np.ndarray  # int32: links crossed (router-to-router, and a chip link out)
     tag: np.ndarray  # int64: the caller's tag given to inject(), carried unchanged
 
     def __len__(self) -> int:
@@ -75,7 +80,8 @@ class NocStats:
     Attributes
     ----------
     link_flits : int64[routers, 4]
-        Flits sent over each router's outgoing link, by direction (N, E, S, W).
+        Flits sent over each router's outgoing link, by direction (N, E, S, W); a chip link
+        counts at its edge router and direction like any other link.
     buffer_writes, buffer_reads : flits written into / read out of input buffers (injection
         queues included; a flit of a packet dropped at a router is never read).
     crossbar_traversals : flits crossing the crossbar (a multicast flit once per branch).
@@ -89,8 +95,11 @@ class NocStats:
     unrouted_packets : packet copies dropped for want of a route (see :mod:`noc.routing`).
     max_buffer_occupancy_flits : most flits held in the router's link input buffers at the end
         of a cycle (a slot is taken from the cycle a flit is sent towards it).
-    injected_packets, ejected_flits, source_wait_cycles : int64[endpoints]; the last sums, over
-        packets, the cycles each waited at its source because the injection queue was full.
+    injected_packets, ejected_flits, source_wait_cycles : int64[mesh.all_endpoints] (local
+        ports, then the external endpoints of chip links: packets injected from, flits sent
+        out through, source waits at the chip link); the last sums, over packets, the cycles
+        each waited at its source because the injection queue (or the chip link's input VC)
+        was full.
     """
 
     link_flits: np.ndarray
@@ -117,7 +126,7 @@ class NocStats:
 
     @property
     def flit_hops(self) -> int:
-        """Flits sent over router-to-router links in total."""
+        """Flits sent over router-to-router links (chip links included) in total."""
         return int(self.link_flits.sum())
 
     @classmethod

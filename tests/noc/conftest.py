@@ -42,16 +42,17 @@ def random_params(rng: np.random.Generator, **fixed) -> NocParams:
 def multicast_groups(
     rng: np.random.Generator, mesh: Mesh, n_keys: int, capacity: int = 1024
 ) -> tuple[MulticastTables, dict[int, np.ndarray], dict[int, int]]:
-    """Random multicast groups with XY-tree tables: (tables, key -> dests, key -> source)."""
+    """Random multicast groups with XY-tree tables: (tables, key -> dests, key -> source);
+    sources and destinations include the external endpoints of chip links, if any."""
     rows: list[tuple[int, int, int]] = []
     groups, sources = {}, {}
     for i in range(n_keys):
         key = int(rng.integers(0, 2**24)) << 8 | i
-        src = int(rng.integers(mesh.endpoints))
-        size = int(rng.integers(1, min(6, mesh.endpoints) + 1))
-        dests = np.sort(rng.choice(mesh.endpoints, size=size, replace=False))
+        src = int(rng.integers(mesh.all_endpoints))
+        size = int(rng.integers(1, min(6, mesh.all_endpoints) + 1))
+        dests = np.sort(rng.choice(mesh.all_endpoints, size=size, replace=False))
         routers, routes = xy_tree_entries(
-            mesh, src // mesh.ports_per_router, dests, elide_default=bool(rng.integers(2))
+            mesh, mesh.endpoint_router(src)[0], dests, elide_default=bool(rng.integers(2))
         )
         rows += [(int(r), key, int(m)) for r, m in zip(routers, routes, strict=True)]
         groups[key], sources[key] = dests, src
@@ -68,12 +69,16 @@ def random_scenario(
     drop: bool = False,
     torus: bool = False,
     n: int = 150,
+    chip_links: bool = False,
     **overrides,
 ) -> Scenario:
     """A small random mesh, parameters and a burst of ``n`` packets over ~60 cycles;
-    ``overrides`` (NocParams fields) replace the random ones."""
+    ``overrides`` (NocParams fields) replace the random ones. With ``chip_links`` sources and
+    destinations include the external endpoints, and a packet fits in a buffer (as packets
+    coming in over a chip link must)."""
     rng = np.random.default_rng(seed)
-    mesh = Mesh(int(rng.integers(1, 5)), int(rng.integers(1, 5)), int(rng.integers(1, 3)), torus)
+    shape = (int(rng.integers(1, 5)), int(rng.integers(1, 5)), int(rng.integers(1, 3)))
+    mesh = Mesh(*shape, torus, chip_links)
     fixed: dict = {}
     if multicast:
         fixed.update(routing="multicast_table", buffer_depth=int(rng.integers(3, 6)))
@@ -82,8 +87,10 @@ def random_scenario(
     if torus:
         fixed.update(virtual_channels=int(rng.integers(2, 4)))
     params = random_params(rng, **(fixed | overrides))
+    if chip_links and params.buffer_depth < params.packet_flits:
+        params = params.model_copy(update={"buffer_depth": params.packet_flits})
     cycle = rng.integers(0, 60, n)
-    src = rng.integers(0, mesh.endpoints, n)
+    src = rng.integers(0, mesh.all_endpoints, n)
     tables, groups = None, {}
     if multicast:
         tables, groups, sources = multicast_groups(rng, mesh, int(rng.integers(1, 6)))
@@ -92,7 +99,7 @@ def random_scenario(
         at_source = rng.random(n) < 0.9  # the rest are injected elsewhere: unrouted drops
         src = np.where(at_source, [sources[int(k)] for k in dest], src)
     else:
-        dest = rng.integers(0, mesh.endpoints, n)
+        dest = rng.integers(0, mesh.all_endpoints, n)
     return Scenario(mesh, params, tables, cycle, src, dest, groups)
 
 
