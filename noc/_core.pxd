@@ -5,15 +5,15 @@
 #
 # - input VC g = (r * P + p) * V + v, router-local index i = p * V + v (local input ports use
 #   v = 0 only): vc[g] (InVC) holds its ring of flit slots slot[base .. base + cap), head, cnt;
-#   occ[r] has bit i set while VC i holds a flit. Head-packet state: route (-1: not routed),
-#   popped (flits of it removed), dropped, and branch masks over output ports:
+#   rt[r].occ (Router) has bit i set while VC i holds a flit. Head-packet state: route (-1:
+#   not routed), popped (flits of it removed), dropped, and branch masks over output ports:
 #   act_br (live, not finished), pend_va (waiting for an output VC), alloc (holding one);
 #   per branch o: br[g * P + o] (flits sent, output VC or -1; general path only). The fused
 #   path keeps each mesh input VC's recent pops instead (pop_at, pop_bits).
 # - output VC h = (r * P + o) * V + w: ovc[h] (owner: input index i, -1 free; the VC
 #   allocator's round-robin pointer for h; general path only: credits and a ring of pending
 #   credit returns cr_time[h * D ..] at cr_head, cr_cnt long).
-# - packets pk[id]; delivery records o_*[n_out]; counters rc[r * NC + c], lf[r * 4 + d],
+# - packets pk[id]; delivery records o_*[n_out]; counters rt[r].rc[c], rt[r].lf[d],
 #   ec[endpoint * 3 + c] (columns as in noc.stats; endpoints 0 .. EP - 1 are local ports,
 #   EP + k the external endpoint of chip link k).
 # - chip links (noc.topology): nbr is -1 through them; clink[r * 4 + d] is chip link k (-1:
@@ -79,6 +79,17 @@ ctypedef struct Packet:
     uint32_t key  # destination endpoint or multicast key
 
 
+# One router's activity state and counters in one record (rc: columns C_*; lf: flits sent
+# per mesh direction), so that a hop touches a router's state in one or two cache lines
+# instead of one per array (# perf: see noc/_engine.pyx, _init_vcs).
+ctypedef struct Router:
+    uint64_t occ  # bit i: input VC i holds a flit
+    int64_t wake  # fused path: the cycle of the next visit (INT64_MAX: none)
+    int64_t buf_flits  # flits in the link input buffers
+    int64_t rc[NC]
+    int64_t lf[NDIR]
+
+
 ctypedef struct Core:
     int R, P, V, L, F, D, Lk, Rp, E, width, height, NI
     int EP, NX  # local-port endpoints (R * L), chip links
@@ -107,18 +118,16 @@ ctypedef struct Core:
     int64_t* eject_ready
     int32_t* rr_in
     int32_t* rr_out
-    # router activity and per-router scratch
-    int64_t* buf_flits
-    uint64_t* occ
+    # router state and counters, router activity and per-router scratch
+    Router* rt
     int32_t* act
     uint8_t* in_act
     int n_act
-    # the fused path's router wake-ups instead of act/in_act (noc/_fused.pyx): wake[r] is
+    # the fused path's router wake-ups instead of act/in_act (noc/_fused.pyx): rt[r].wake is
     # the cycle of r's next visit (INT64_MAX: none; n_wait routers have one); bucket b of
     # the wheel, wheel[b * R .. b * R + wheel_n[b]), lists routers to visit at cycles = b
     # mod W (entries whose wake has moved are stale, skipped); in_wheel[b * R + r] marks
     # r in bucket b. W is a power of 2 > Lk + R, the farthest wake-up ahead.
-    int64_t* wake
     int32_t* wheel
     int32_t* wheel_n
     uint8_t* in_wheel
@@ -132,9 +141,7 @@ ctypedef struct Core:
     Packet* pk
     int32_t* free_ids
     int n_free
-    # counters and delivery records
-    int64_t* rc
-    int64_t* lf
+    # endpoint counters and delivery records
     int64_t* ec
     int64_t* o_arr
     int64_t* o_inj
@@ -182,11 +189,11 @@ cdef inline void activate(Core* c, int r) noexcept nogil:
 cdef inline void schedule(Core* c, int r, int64_t t) noexcept nogil:
     """Fused path: visit router r at cycle t (now <= t < now + W) unless it is due earlier."""
     cdef int b
-    if t >= c.wake[r]:
+    if t >= c.rt[r].wake:
         return
-    if c.wake[r] == INT64_MAX:
+    if c.rt[r].wake == INT64_MAX:
         c.n_wait += 1
-    c.wake[r] = t
+    c.rt[r].wake = t
     b = t & (c.W - 1)
     if not c.in_wheel[b * c.R + r]:
         c.in_wheel[b * c.R + r] = 1
@@ -206,7 +213,7 @@ cdef inline void push_flit(
     c.slot[c.vc[g].base + k].ready = ready
     c.slot[c.vc[g].base + k].hops = hops
     c.vc[g].cnt += 1
-    c.occ[r] |= <uint64_t>1 << i
+    c.rt[r].occ |= <uint64_t>1 << i
     if c.fused:
         schedule(c, r, ready)
     else:

@@ -12,7 +12,7 @@ from libc.stdint cimport INT64_MAX, int32_t, int64_t, uint8_t
 
 from noc._core cimport (
     C_BUF_WRITES, C_MAX_OCC, E_INJECTED, E_WAIT, NC, NDIR, Branch, Core, InVC, OutVC, Packet,
-    Slot, prefetch, push_flit,
+    Router, Slot, prefetch, push_flit,
 )
 from noc._stages cimport note_occupancy
 from noc._fused cimport fused_cycle
@@ -62,8 +62,6 @@ cdef class EngineCore:
         self._init_topology(mesh, tables)
         self._init_vcs(params.injection_queue_packets * c.F)
         self._init_packets(1024)
-        self._set("rc", np.zeros((c.R, NC), dtype=np.int64))
-        self._set("lf", np.zeros((c.R, NDIR), dtype=np.int64))
         self._set("ec", np.zeros((c.EP + c.NX, len(ENDPOINT_COUNTERS)), dtype=np.int64))
         self._alloc_output(4096)
 
@@ -114,12 +112,12 @@ cdef class EngineCore:
         self._set("rr_in", np.zeros(c.R * c.P, dtype=np.int32))
         self._set("rr_out", np.zeros(c.R * c.P, dtype=np.int32))
         self._set("eject_ready", np.zeros(c.R * c.L, dtype=np.int64))
-        self._set("buf_flits", np.zeros(c.R, dtype=np.int64))
-        self._set("occ", np.zeros(c.R, dtype=np.uint64))
+        routers = np.zeros(c.R, dtype=_struct_dtype(_ROUTER, sizeof(Router)))
+        routers["wake"] = np.iinfo(np.int64).max
+        self._set("rt", routers)
         self._set("act", np.zeros(c.R, dtype=np.int32))
         self._set("in_act", np.zeros(c.R, dtype=np.uint8))
         c.W = 1 << int(c.Lk + c.Rp).bit_length()
-        self._set("wake", np.full(c.R, np.iinfo(np.int64).max, dtype=np.int64))
         self._set("wheel", np.zeros(c.W * c.R, dtype=np.int32))
         self._set("wheel_n", np.zeros(c.W, dtype=np.int32))
         self._set("in_wheel", np.zeros(c.W * c.R, dtype=np.uint8))
@@ -174,11 +172,13 @@ cdef class EngineCore:
 
     @property
     def router_counters(self):
-        return self.arrays["rc"]
+        """Router counters, (R, NC) int64 (a copy out of the router records)."""
+        return np.ascontiguousarray(self.arrays["rt"]["rc"])
 
     @property
     def link_flits(self):
-        return self.arrays["lf"]
+        """Flits sent per router and mesh direction, (R, 4) int64 (a copy)."""
+        return np.ascontiguousarray(self.arrays["rt"]["lf"])
 
     @property
     def endpoint_counters(self):
@@ -264,9 +264,9 @@ cdef class EngineCore:
             i += 1
         for i in range(c.n_act):
             r = c.act[i]
-            if c.buf_flits[r] > c.rc[r * NC + C_MAX_OCC]:
-                c.rc[r * NC + C_MAX_OCC] = c.buf_flits[r]
-            if c.occ[r]:  # flits left
+            if c.rt[r].buf_flits > c.rt[r].rc[C_MAX_OCC]:
+                c.rt[r].rc[C_MAX_OCC] = c.rt[r].buf_flits
+            if c.rt[r].occ:  # flits left
                 c.act[k] = r
                 k += 1
             else:
@@ -294,8 +294,8 @@ cdef class EngineCore:
                     prefetch(<char*>(c.vc + r * c.P) + j)
             r = bucket[k]
             c.in_wheel[b * c.R + r] = 0
-            if c.wake[r] == c.now:
-                c.wake[r] = INT64_MAX
+            if c.rt[r].wake == c.now:
+                c.rt[r].wake = INT64_MAX
                 c.n_wait -= 1
                 fused_cycle(c, r)
         c.wheel_n[b] = 0
@@ -339,11 +339,11 @@ cdef class EngineCore:
                     self.wt_tail[ep] = -1
                 for j in range(c.F):
                     push_flit(c, r, g - r * c.NI, pid, ready, 0)
-                c.rc[r * NC + C_BUF_WRITES] += c.F
+                c.rt[r].rc[C_BUF_WRITES] += c.F
                 if ep >= c.EP:  # a link input buffer: counts in the occupancy
-                    c.buf_flits[r] += c.F
+                    c.rt[r].buf_flits += c.F
                     if c.fused:  # unless r's visit this cycle is due (see link_traverse)
-                        note_occupancy(c, r, c.buf_flits[r] if c.wake[r] != c.now else 0)
+                        note_occupancy(c, r, c.rt[r].buf_flits if c.rt[r].wake != c.now else 0)
                 c.ec[ep * 3 + E_INJECTED] += 1
                 c.ec[ep * 3 + E_WAIT] += c.now - c.pk[pid].cycle
             if self.wt_head[ep] >= 0:
@@ -366,6 +366,13 @@ _PACKET = (("cycle", np.int64), ("tag", np.int64)) + tuple(
     (name, np.int32) for name in ("src", "live", "next")
 ) + (("key", np.uint32),)
 _SLOT = (("ready", np.int64), ("pkt", np.int32), ("hops", np.int32))
+_ROUTER = (
+    ("occ", np.uint64),
+    ("wake", np.int64),
+    ("buf_flits", np.int64),
+    ("rc", np.int64, (NC,)),
+    ("lf", np.int64, (NDIR,)),
+)
 _BRANCH = (("sent", np.int32), ("ovc", np.int32))
 _OUT_VC = tuple((name, np.int32) for name in ("owner", "credits", "cr_head", "cr_cnt", "rr_va"))
 
