@@ -80,8 +80,6 @@ cdef class EngineCore:
         edges = np.stack([y == c.height - 1, x == c.width - 1, y == 0, x == 0], axis=1)
         self._set("wraps", (edges & bool(c.torus)).reshape(-1).astype(np.uint8))
         self._set("port_of", (np.arange(c.NI) // c.V).astype(np.int32))
-        self._set("node_x", x.astype(np.int32))
-        self._set("node_y", y.astype(np.int32))
         ends = mesh.chip_link_ends.astype(np.int32)
         self._set("ep_node", np.concatenate([np.arange(c.EP) // c.L, ends[:, 0]]).astype(np.int32))
         self._set("clink", mesh.chip_link_ids.reshape(-1).astype(np.int32))
@@ -114,6 +112,7 @@ cdef class EngineCore:
         self._set("eject_ready", np.zeros(c.R * c.L, dtype=np.int64))
         routers = np.zeros(c.R, dtype=_struct_dtype(_ROUTER, sizeof(Router)))
         routers["wake"] = np.iinfo(np.int64).max
+        routers["x"], routers["y"] = np.arange(c.R) % c.width, np.arange(c.R) // c.width
         self._set("rt", routers)
         self._set("act", np.zeros(c.R, dtype=np.int32))
         self._set("in_act", np.zeros(c.R, dtype=np.uint8))
@@ -308,6 +307,7 @@ cdef class EngineCore:
         cdef Core* c = &self.c
         cdef int pid, ep, i, k, j, r, g
         cdef int64_t ready
+        cdef Slot flit
         while self.fut_pos < self.fut.shape[0] and c.pk[self.fut[self.fut_pos]].cycle <= c.now:
             pid = self.fut[self.fut_pos]
             self.fut_pos += 1
@@ -337,8 +337,9 @@ cdef class EngineCore:
                 self.wt_head[ep] = c.pk[pid].next
                 if self.wt_head[ep] < 0:
                     self.wt_tail[ep] = -1
+                new_flit(c, pid, ready, &flit)
                 for j in range(c.F):
-                    push_flit(c, r, g - r * c.NI, pid, ready, 0)
+                    push_flit(c, r, g - r * c.NI, &flit)
                 c.rt[r].rc[C_BUF_WRITES] += c.F
                 if ep >= c.EP:  # a link input buffer: counts in the occupancy
                     c.rt[r].buf_flits += c.F
@@ -354,6 +355,21 @@ cdef class EngineCore:
         self.n_wl = k
 
 
+cdef inline void new_flit(Core* c, int pid, int64_t ready, Slot* flit) noexcept nogil:
+    """OUT ``flit``: a flit of packet pid as admitted, ready at cycle ``ready``, no hops, with
+    the packet's key and, for XY, its destination router's coordinates (Slot, noc/_core.pxd)."""
+    cdef int node
+    flit.pkt = pid
+    flit.ready = ready
+    flit.hops = 0
+    flit.key = c.pk[pid].key
+    flit.dx = flit.dy = 0
+    if not c.multicast:
+        node = c.ep_node[flit.key]
+        flit.dx = c.rt[node].x
+        flit.dy = c.rt[node].y
+
+
 include "_pointers.pxi"
 
 # Fields of the structs of noc/_core.pxd, in declaration order (NumPy structured dtypes with
@@ -365,11 +381,20 @@ _IN_VC = (("base", np.int64),) + tuple(
 _PACKET = (("cycle", np.int64), ("tag", np.int64)) + tuple(
     (name, np.int32) for name in ("src", "live", "next")
 ) + (("key", np.uint32),)
-_SLOT = (("ready", np.int64), ("pkt", np.int32), ("hops", np.int32))
+_SLOT = (
+    ("ready", np.int64),
+    ("pkt", np.int32),
+    ("hops", np.int32),
+    ("key", np.uint32),
+    ("dx", np.uint16),
+    ("dy", np.uint16),
+)
 _ROUTER = (
     ("occ", np.uint64),
     ("wake", np.int64),
     ("buf_flits", np.int64),
+    ("x", np.int32),
+    ("y", np.int32),
     ("rc", np.int64, (NC,)),
     ("lf", np.int64, (NDIR,)),
 )

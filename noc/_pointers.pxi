@@ -8,8 +8,6 @@ cdef dict _pointer_offsets():
         "nbr": <size_t>&c.nbr - b,
         "wraps": <size_t>&c.wraps - b,
         "port_of": <size_t>&c.port_of - b,
-        "node_x": <size_t>&c.node_x - b,
-        "node_y": <size_t>&c.node_y - b,
         "ep_node": <size_t>&c.ep_node - b,
         "clink": <size_t>&c.clink - b,
         "x_end": <size_t>&c.x_end - b,

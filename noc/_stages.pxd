@@ -4,8 +4,8 @@
 from libc.stdint cimport int64_t, uint64_t
 
 from noc._core cimport (
-    C_BUF_READS, C_BUF_WRITES, C_MAX_OCC, C_UNROUTED, E_EJECTED, NDIR, Core, bit_count,
-    push_flit,
+    C_BUF_READS, C_BUF_WRITES, C_MAX_OCC, C_UNROUTED, E_EJECTED, NDIR, Core, Slot,
+    bit_count, push_flit,
 )
 from noc._route cimport compute_route, opp
 
@@ -24,8 +24,8 @@ cdef inline int route_head(Core* c, int r, int i, int g) noexcept nogil:
     """RC for the ready head flit of input VC g (router-local index i): its route becomes
     the live, VC-waiting branches, none holding an output VC; an unrouted packet (route 0)
     is counted and finished. Returns the route."""
-    cdef int pid = c.slot[c.vc[g].base + c.vc[g].head].pkt
-    cdef int route = compute_route(c, r, c.port_of[i], pid)
+    cdef Slot* s = &c.slot[c.vc[g].base + c.vc[g].head]
+    cdef int pid = s.pkt, route = compute_route(c, r, c.port_of[i], s)
     c.vc[g].route = route
     c.vc[g].act_br = route
     c.vc[g].pend_va = route
@@ -34,7 +34,7 @@ cdef inline int route_head(Core* c, int r, int i, int g) noexcept nogil:
     if route == 0:
         c.rt[r].rc[C_UNROUTED] += 1
         finish_copy(c, pid)
-    else:
+    elif route & (route - 1):  # multicast copies (a unicast hop leaves the packet alone)
         c.pk[pid].live += bit_count(<uint64_t>route) - 1
     return route
 
@@ -46,11 +46,15 @@ cdef inline void link_traverse(
     written into the neighbour's buffer, ready R cycles after it arrives (Lk + R cycles after
     now), or out of the chip over a chip link. The caller accounts for the credit."""
     cdef int n = c.nbr[r * NDIR + o]
+    cdef Slot flit
     c.rt[r].lf[o] += 1
     if n < 0:
         leave_chip(c, c.clink[r * NDIR + o], k, s)
         return
-    push_flit(c, n, opp(o) * c.V + w, c.slot[s].pkt, c.now + c.Lk + c.Rp, c.slot[s].hops + 1)
+    flit = c.slot[s]
+    flit.ready = c.now + c.Lk + c.Rp
+    flit.hops += 1
+    push_flit(c, n, opp(o) * c.V + w, &flit)
     c.rt[n].rc[C_BUF_WRITES] += 1
     c.rt[n].buf_flits += 1
     if c.fused:  # unless n's visit this cycle is still due (branch-free, see pop_head)
