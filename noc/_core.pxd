@@ -95,7 +95,9 @@ ctypedef struct Router:
     uint64_t occ  # bit i: input VC i holds a flit
     int64_t wake  # fused path: the cycle of the next visit (INT64_MAX: none)
     int64_t buf_flits  # flits in the link input buffers
+    uint64_t in_wheel  # fused path: bit b set while the router is in bucket b of the wheel
     int32_t x, y  # coordinates
+    int32_t nbr[NDIR]  # neighbour per mesh direction (-1: none, or a chip link)
     int64_t rc[NC]
     int64_t lf[NDIR]
 
@@ -105,8 +107,7 @@ ctypedef struct Core:
     int EP, NX  # local-port endpoints (R * L), chip links
     bint multicast, torus, drop, fused  # fused: V = 1, F = 1 (noc/_fused.pyx)
     int64_t drop_after, now, unfinished
-    # topology, tables
-    int32_t* nbr
+    # topology, tables (neighbours: Router.nbr)
     uint8_t* wraps
     int32_t* port_of
     int32_t* ep_node
@@ -134,11 +135,10 @@ ctypedef struct Core:
     # the fused path's router wake-ups instead of act/in_act (noc/_fused.pyx): rt[r].wake is
     # the cycle of r's next visit (INT64_MAX: none; n_wait routers have one); bucket b of
     # the wheel, wheel[b * R .. b * R + wheel_n[b]), lists routers to visit at cycles = b
-    # mod W (entries whose wake has moved are stale, skipped); in_wheel[b * R + r] marks
-    # r in bucket b. W is a power of 2 > Lk + R, the farthest wake-up ahead.
+    # mod W (entries whose wake has moved are stale, skipped); bit b of rt[r].in_wheel marks
+    # r in bucket b. W is a power of 2 > Lk + R, the farthest wake-up ahead (W <= 64).
     int32_t* wheel
     int32_t* wheel_n
-    uint8_t* in_wheel
     int W, n_wait
     uint64_t* va_req
     int32_t* port_vc
@@ -203,8 +203,8 @@ cdef inline void schedule(Core* c, int r, int64_t t) noexcept nogil:
         c.n_wait += 1
     c.rt[r].wake = t
     b = t & (c.W - 1)
-    if not c.in_wheel[b * c.R + r]:
-        c.in_wheel[b * c.R + r] = 1
+    if not (c.rt[r].in_wheel >> b & 1):
+        c.rt[r].in_wheel |= <uint64_t>1 << b
         c.wheel[b * c.R + c.wheel_n[b]] = r
         c.wheel_n[b] += 1
 

@@ -8,7 +8,7 @@ router stages (``noc/_router.pyx``) run on that struct without the GIL.
 
 import numpy as np
 
-from libc.stdint cimport INT64_MAX, int32_t, int64_t, uint8_t
+from libc.stdint cimport INT64_MAX, int32_t, int64_t, uint8_t, uint64_t
 
 from noc._core cimport (
     C_BUF_WRITES, C_MAX_OCC, E_INJECTED, E_WAIT, NC, NDIR, Branch, Core, InVC, OutVC, Packet,
@@ -75,8 +75,11 @@ cdef class EngineCore:
 
     def _init_topology(self, mesh, tables):
         cdef Core* c = &self.c
-        self._set("nbr", mesh.neighbours.reshape(-1).astype(np.int32))
         x, y = np.arange(c.R) % c.width, np.arange(c.R) // c.width
+        routers = np.zeros(c.R, dtype=_struct_dtype(_ROUTER, sizeof(Router)))
+        routers["wake"] = np.iinfo(np.int64).max
+        routers["x"], routers["y"], routers["nbr"] = x, y, mesh.neighbours
+        self._set("rt", routers)
         edges = np.stack([y == c.height - 1, x == c.width - 1, y == 0, x == 0], axis=1)
         self._set("wraps", (edges & bool(c.torus)).reshape(-1).astype(np.uint8))
         self._set("port_of", (np.arange(c.NI) // c.V).astype(np.int32))
@@ -110,16 +113,11 @@ cdef class EngineCore:
         self._set("rr_in", np.zeros(c.R * c.P, dtype=np.int32))
         self._set("rr_out", np.zeros(c.R * c.P, dtype=np.int32))
         self._set("eject_ready", np.zeros(c.R * c.L, dtype=np.int64))
-        routers = np.zeros(c.R, dtype=_struct_dtype(_ROUTER, sizeof(Router)))
-        routers["wake"] = np.iinfo(np.int64).max
-        routers["x"], routers["y"] = np.arange(c.R) % c.width, np.arange(c.R) // c.width
-        self._set("rt", routers)
         self._set("act", np.zeros(c.R, dtype=np.int32))
         self._set("in_act", np.zeros(c.R, dtype=np.uint8))
         c.W = 1 << int(c.Lk + c.Rp).bit_length()
         self._set("wheel", np.zeros(c.W * c.R, dtype=np.int32))
         self._set("wheel_n", np.zeros(c.W, dtype=np.int32))
-        self._set("in_wheel", np.zeros(c.W * c.R, dtype=np.uint8))
         c.n_wait = 0
         self._set("va_req", np.zeros(c.NI, dtype=np.uint64))
         for name in ("port_vc", "port_mask", "grant_in"):
@@ -292,7 +290,7 @@ cdef class EngineCore:
                 for j in range(0, c.P * sizeof(InVC), 64):
                     prefetch(<char*>(c.vc + r * c.P) + j)
             r = bucket[k]
-            c.in_wheel[b * c.R + r] = 0
+            c.rt[r].in_wheel &= ~(<uint64_t>1 << b)
             if c.rt[r].wake == c.now:
                 c.rt[r].wake = INT64_MAX
                 c.n_wait -= 1
@@ -393,8 +391,10 @@ _ROUTER = (
     ("occ", np.uint64),
     ("wake", np.int64),
     ("buf_flits", np.int64),
+    ("in_wheel", np.uint64),
     ("x", np.int32),
     ("y", np.int32),
+    ("nbr", np.int32, (NDIR,)),
     ("rc", np.int64, (NC,)),
     ("lf", np.int64, (NDIR,)),
 )

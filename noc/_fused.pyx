@@ -171,7 +171,7 @@ cdef inline int64_t send_and_pop(Core* c, int r, uint32_t ready) noexcept nogil:
 cdef inline bint link_credit(Core* c, int r, int o) noexcept nogil:
     """Whether router r may send a flit across mesh port o (a free downstream slot whose
     credit has arrived; always over a chip link, whose far end takes a flit per cycle)."""
-    cdef int n = c.nbr[r * NDIR + o], pending
+    cdef int n = c.rt[r].nbr[o], pending
     cdef InVC* d
     cdef int64_t age
     if n < 0:

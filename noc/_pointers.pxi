@@ -5,7 +5,6 @@ cdef dict _pointer_offsets():
     cdef Core c
     cdef size_t b = <size_t>&c
     return {
-        "nbr": <size_t>&c.nbr - b,
         "wraps": <size_t>&c.wraps - b,
         "port_of": <size_t>&c.port_of - b,
         "ep_node": <size_t>&c.ep_node - b,
@@ -29,7 +28,6 @@ cdef dict _pointer_offsets():
         "in_act": <size_t>&c.in_act - b,
         "wheel": <size_t>&c.wheel - b,
         "wheel_n": <size_t>&c.wheel_n - b,
-        "in_wheel": <size_t>&c.in_wheel - b,
         "va_req": <size_t>&c.va_req - b,
         "port_vc": <size_t>&c.port_vc - b,
         "port_mask": <size_t>&c.port_mask - b,

@@ -37,7 +37,7 @@ cdef inline int compute_route(Core* c, int r, int p, const Slot* s) noexcept nog
     if p >= NDIR:
         return 0
     d = opp(p)
-    return 1 << d if c.nbr[r * NDIR + d] >= 0 or c.clink[r * NDIR + d] >= 0 else 0
+    return 1 << d if c.rt[r].nbr[d] >= 0 or c.clink[r * NDIR + d] >= 0 else 0
 
 
 cdef inline int xy_output(Core* c, int r, const Slot* s) noexcept nogil:

@@ -244,7 +244,7 @@ cdef void switch_traverse(Core* c, int r, int granted) noexcept nogil:
         s = slot_of(c, g, k - c.vc[g].popped)  # ready: SA checked it
         c.rt[r].rc[C_XBAR] += 1
         if o < NDIR:  # no credit is spent on a chip link (nbr -1)
-            c.ovc[(r * c.P + o) * c.V + w].credits -= c.nbr[r * NDIR + o] >= 0
+            c.ovc[(r * c.P + o) * c.V + w].credits -= c.rt[r].nbr[o] >= 0
             link_traverse(c, r, o, w, k, s)
         else:
             eject(c, r, o - NDIR, k, s)
@@ -295,7 +295,7 @@ cdef void pop_flits(Core* c, int r) noexcept nogil:
 cdef inline void return_credit(Core* c, int r, int p, int v) noexcept nogil:
     """The credit of a slot freed in input VC (p, v), p a mesh port, reaches the upstream
     router's output VC Lk cycles from now (none over a chip link: no upstream router)."""
-    cdef int u = c.nbr[r * NDIR + p], h, k
+    cdef int u = c.rt[r].nbr[p], h, k
     if u < 0:
         return
     h = (u * c.P + opp(p)) * c.V + v

@@ -45,7 +45,7 @@ cdef inline void link_traverse(
     """Flit k (of its packet) in slot s crosses output VC w of mesh port o and the link:
     written into the neighbour's buffer, ready R cycles after it arrives (Lk + R cycles after
     now), or out of the chip over a chip link. The caller accounts for the credit."""
-    cdef int n = c.nbr[r * NDIR + o]
+    cdef int n = c.rt[r].nbr[o]
     cdef Slot flit
     c.rt[r].lf[o] += 1
     if n < 0:
