@@ -62,7 +62,8 @@ ctypedef struct InVC:
 # packet's key (destination endpoint or multicast key) and, for XY, the coordinates of the
 # destination's router (its chip link's edge router for an external endpoint) (# perf: with
 # a unicast hop not touching its packet, +4-9 % flit-hops/s CPU on the 64x64 windows and
-# +8-10 % on 8x8 at 0.17 against the router record alone, back to back; misses: MISSES).
+# +8-10 % on 8x8 at 0.17 against the router record alone, back to back; L1 data read misses
+# of the fused cycle 17.2 -> 12.4 per flit-hop, as above).
 ctypedef struct Slot:
     int64_t ready
     int32_t pkt, hops
@@ -86,11 +87,16 @@ ctypedef struct Packet:
     uint32_t key  # destination endpoint or multicast key
 
 
-# One router's activity state, coordinates and counters in one record (rc: columns C_*; lf:
-# flits sent per mesh direction), so that a hop touches a router's state in one or two cache
-# lines instead of one per array (# perf: +1-2 % flit-hops/s CPU on the 64x64 chipsim-like
-# windows and on 8x8 uniform at 0.17, best of 3, back to back; L1 data read misses of the
-# fused cycle 21.3 -> 17.2 per flit-hop, cachegrind on bench_noc.driver_run(1, ticks=8)).
+# One router's activity state, wheel bits, coordinates, neighbours and counters in one record
+# (rc: columns C_*; lf: flits sent per mesh direction), so that a hop touches a router's
+# state in two or three cache lines instead of one per array. # perf (flit-hops/s CPU, best
+# of 3, back to back against the step before; L1 data read misses of the fused cycle per
+# flit-hop, cachegrind on bench_noc.driver_run(1, ticks=8)): occupancy, wake-up, flit count
+# and counters +1-2 % on the 64x64 chipsim-like windows and on 8x8 uniform at 0.17, misses
+# 21.3 -> 17.2; neighbours and the wheel bits (instead of a byte per bucket and router)
+# +10 % on 64x64, +2-5 % on 8x8, misses 12.4 -> 11.3. Records aligned to cache lines (padded
+# to 192 bytes, the counters a written flit bumps on the first line, input VCs aligned too)
+# cut the misses to 7.8 but gained nothing measurable (+1 % on 64x64, -1 % on 8x8): dropped.
 ctypedef struct Router:
     uint64_t occ  # bit i: input VC i holds a flit
     int64_t wake  # fused path: the cycle of the next visit (INT64_MAX: none)
