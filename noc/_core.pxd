@@ -16,7 +16,7 @@
 # - packets pk[id]; delivery records o_*[n_out]; counters rt[r].rc[c], rt[r].lf[d],
 #   ec[endpoint * 3 + c] (columns as in noc.stats; endpoints 0 .. EP - 1 are local ports,
 #   EP + k the external endpoint of chip link k).
-# - chip links (noc.topology): nbr is -1 through them; clink[r * 4 + d] is chip link k (-1:
+# - chip links (noc.topology): rt[r].nbr is -1 through them; clink[r * 4 + d] is chip link k (-1:
 #   none); x_end[2 * k], x_end[2 * k + 1] its router and direction.
 
 from libc.stdint cimport INT64_MAX, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t

@@ -49,6 +49,10 @@ cdef class EngineCore:
         c.Lk, c.Rp = params.link_latency_cycles, params.router_pipeline_cycles
         c.E = params.ejection_cycles_per_packet
         c.width, c.height, c.torus = mesh.width, mesh.height, mesh.torus
+        if max(c.width, c.height) > 65536:  # Slot.dx, Slot.dy are 16 bits
+            raise ValueError(
+                f"mesh width and height must be at most 65536, got {c.width}x{c.height}"
+            )
         c.EP, c.NX = mesh.endpoints, mesh.chip_link_count
         c.multicast = params.routing is Routing.MULTICAST_TABLE
         c.drop = params.blocked_policy is BlockedPolicy.DROP

@@ -220,14 +220,15 @@ this run: 64x64 windows 8.5-8.6 -> 10.9-11.2 M (+27-31 %), 8x8 12.2 -> 13.8 M (+
 (the machine's load about 1). Tried and dropped: records aligned to cache lines (routers
 padded to 192 bytes with the counters a written flit bumps on the first line, input VCs
 aligned) cut the misses to 7.8 per flit-hop but gained nothing measurable (+1 % on 64x64,
--1 % on 8x8): the processor's adjacent-line prefetch seems to hide a record straddling two
-lines; prefetching the router record with the input VCs, no gain. What is left: the head
+-1 % on 8x8; why was not measured, perhaps the hardware prefetcher already fetches the
+second line of a straddling record); prefetching the router record with the input VCs, no
+gain. The whole-chip TrueNorth run was not rerun for this branch. What is left: the head
 slot's ready cycle (~2.3 misses per flit-hop: a visit reads the head of every occupied port),
 the downstream input VC and slot, the output VC, and the router record's lines.
 
 In whole-chip runs
 (`python scripts/bench_run.py --case truenorth --ticks 100`, one advance() per 1 ms tick,
-main and this branch back to back, one pair of runs each) the NoC part went from 1.19 to
+main and the `nocfast` branch back to back, one pair of runs each) the NoC part went from 1.19 to
 0.78 s on 1,024 cores (`--cores 1024`) and from 6.45 to 3.95 s on the full chip (4,096
 cores; an earlier pair, before the prefetch, gave 6.35 and 4.17 s), with the same spikes
 and deliveries. Tried and dropped (measured back to back): a
