@@ -8,11 +8,11 @@ router stages (``noc/_router.pyx``) run on that struct without the GIL.
 
 import numpy as np
 
-from libc.stdint cimport INT64_MAX, int32_t, int64_t, uint8_t
+from libc.stdint cimport INT64_MAX, int32_t, int64_t, uint8_t, uint64_t
 
 from noc._core cimport (
     C_BUF_WRITES, C_MAX_OCC, E_INJECTED, E_WAIT, NC, NDIR, Branch, Core, InVC, OutVC, Packet,
-    Slot, prefetch, push_flit,
+    Router, Slot, prefetch, push_flit,
 )
 from noc._stages cimport note_occupancy
 from noc._fused cimport fused_cycle
@@ -49,6 +49,10 @@ cdef class EngineCore:
         c.Lk, c.Rp = params.link_latency_cycles, params.router_pipeline_cycles
         c.E = params.ejection_cycles_per_packet
         c.width, c.height, c.torus = mesh.width, mesh.height, mesh.torus
+        if max(c.width, c.height) > 65536:  # Slot.dx, Slot.dy are 16 bits
+            raise ValueError(
+                f"mesh width and height must be at most 65536, got {c.width}x{c.height}"
+            )
         c.EP, c.NX = mesh.endpoints, mesh.chip_link_count
         c.multicast = params.routing is Routing.MULTICAST_TABLE
         c.drop = params.blocked_policy is BlockedPolicy.DROP
@@ -62,8 +66,6 @@ cdef class EngineCore:
         self._init_topology(mesh, tables)
         self._init_vcs(params.injection_queue_packets * c.F)
         self._init_packets(1024)
-        self._set("rc", np.zeros((c.R, NC), dtype=np.int64))
-        self._set("lf", np.zeros((c.R, NDIR), dtype=np.int64))
         self._set("ec", np.zeros((c.EP + c.NX, len(ENDPOINT_COUNTERS)), dtype=np.int64))
         self._alloc_output(4096)
 
@@ -77,13 +79,14 @@ cdef class EngineCore:
 
     def _init_topology(self, mesh, tables):
         cdef Core* c = &self.c
-        self._set("nbr", mesh.neighbours.reshape(-1).astype(np.int32))
         x, y = np.arange(c.R) % c.width, np.arange(c.R) // c.width
+        routers = np.zeros(c.R, dtype=_struct_dtype(_ROUTER, sizeof(Router)))
+        routers["wake"] = np.iinfo(np.int64).max
+        routers["x"], routers["y"], routers["nbr"] = x, y, mesh.neighbours
+        self._set("rt", routers)
         edges = np.stack([y == c.height - 1, x == c.width - 1, y == 0, x == 0], axis=1)
         self._set("wraps", (edges & bool(c.torus)).reshape(-1).astype(np.uint8))
         self._set("port_of", (np.arange(c.NI) // c.V).astype(np.int32))
-        self._set("node_x", x.astype(np.int32))
-        self._set("node_y", y.astype(np.int32))
         ends = mesh.chip_link_ends.astype(np.int32)
         self._set("ep_node", np.concatenate([np.arange(c.EP) // c.L, ends[:, 0]]).astype(np.int32))
         self._set("clink", mesh.chip_link_ids.reshape(-1).astype(np.int32))
@@ -114,15 +117,11 @@ cdef class EngineCore:
         self._set("rr_in", np.zeros(c.R * c.P, dtype=np.int32))
         self._set("rr_out", np.zeros(c.R * c.P, dtype=np.int32))
         self._set("eject_ready", np.zeros(c.R * c.L, dtype=np.int64))
-        self._set("buf_flits", np.zeros(c.R, dtype=np.int64))
-        self._set("occ", np.zeros(c.R, dtype=np.uint64))
         self._set("act", np.zeros(c.R, dtype=np.int32))
         self._set("in_act", np.zeros(c.R, dtype=np.uint8))
         c.W = 1 << int(c.Lk + c.Rp).bit_length()
-        self._set("wake", np.full(c.R, np.iinfo(np.int64).max, dtype=np.int64))
         self._set("wheel", np.zeros(c.W * c.R, dtype=np.int32))
         self._set("wheel_n", np.zeros(c.W, dtype=np.int32))
-        self._set("in_wheel", np.zeros(c.W * c.R, dtype=np.uint8))
         c.n_wait = 0
         self._set("va_req", np.zeros(c.NI, dtype=np.uint64))
         for name in ("port_vc", "port_mask", "grant_in"):
@@ -174,11 +173,13 @@ cdef class EngineCore:
 
     @property
     def router_counters(self):
-        return self.arrays["rc"]
+        """Router counters, (R, NC) int64 (a copy out of the router records)."""
+        return np.ascontiguousarray(self.arrays["rt"]["rc"])
 
     @property
     def link_flits(self):
-        return self.arrays["lf"]
+        """Flits sent per router and mesh direction, (R, 4) int64 (a copy)."""
+        return np.ascontiguousarray(self.arrays["rt"]["lf"])
 
     @property
     def endpoint_counters(self):
@@ -264,9 +265,9 @@ cdef class EngineCore:
             i += 1
         for i in range(c.n_act):
             r = c.act[i]
-            if c.buf_flits[r] > c.rc[r * NC + C_MAX_OCC]:
-                c.rc[r * NC + C_MAX_OCC] = c.buf_flits[r]
-            if c.occ[r]:  # flits left
+            if c.rt[r].buf_flits > c.rt[r].rc[C_MAX_OCC]:
+                c.rt[r].rc[C_MAX_OCC] = c.rt[r].buf_flits
+            if c.rt[r].occ:  # flits left
                 c.act[k] = r
                 k += 1
             else:
@@ -293,9 +294,9 @@ cdef class EngineCore:
                 for j in range(0, c.P * sizeof(InVC), 64):
                     prefetch(<char*>(c.vc + r * c.P) + j)
             r = bucket[k]
-            c.in_wheel[b * c.R + r] = 0
-            if c.wake[r] == c.now:
-                c.wake[r] = INT64_MAX
+            c.rt[r].in_wheel &= ~(<uint64_t>1 << b)
+            if c.rt[r].wake == c.now:
+                c.rt[r].wake = INT64_MAX
                 c.n_wait -= 1
                 fused_cycle(c, r)
         c.wheel_n[b] = 0
@@ -308,6 +309,7 @@ cdef class EngineCore:
         cdef Core* c = &self.c
         cdef int pid, ep, i, k, j, r, g
         cdef int64_t ready
+        cdef Slot flit
         while self.fut_pos < self.fut.shape[0] and c.pk[self.fut[self.fut_pos]].cycle <= c.now:
             pid = self.fut[self.fut_pos]
             self.fut_pos += 1
@@ -337,13 +339,14 @@ cdef class EngineCore:
                 self.wt_head[ep] = c.pk[pid].next
                 if self.wt_head[ep] < 0:
                     self.wt_tail[ep] = -1
+                new_flit(c, pid, ready, &flit)
                 for j in range(c.F):
-                    push_flit(c, r, g - r * c.NI, pid, ready, 0)
-                c.rc[r * NC + C_BUF_WRITES] += c.F
+                    push_flit(c, r, g - r * c.NI, &flit)
+                c.rt[r].rc[C_BUF_WRITES] += c.F
                 if ep >= c.EP:  # a link input buffer: counts in the occupancy
-                    c.buf_flits[r] += c.F
+                    c.rt[r].buf_flits += c.F
                     if c.fused:  # unless r's visit this cycle is due (see link_traverse)
-                        note_occupancy(c, r, c.buf_flits[r] if c.wake[r] != c.now else 0)
+                        note_occupancy(c, r, c.rt[r].buf_flits if c.rt[r].wake != c.now else 0)
                 c.ec[ep * 3 + E_INJECTED] += 1
                 c.ec[ep * 3 + E_WAIT] += c.now - c.pk[pid].cycle
             if self.wt_head[ep] >= 0:
@@ -352,6 +355,21 @@ cdef class EngineCore:
             else:
                 self.in_wl[ep] = 0
         self.n_wl = k
+
+
+cdef inline void new_flit(Core* c, int pid, int64_t ready, Slot* flit) noexcept nogil:
+    """OUT ``flit``: a flit of packet pid as admitted, ready at cycle ``ready``, no hops, with
+    the packet's key and, for XY, its destination router's coordinates (Slot, noc/_core.pxd)."""
+    cdef int node
+    flit.pkt = pid
+    flit.ready = ready
+    flit.hops = 0
+    flit.key = c.pk[pid].key
+    flit.dx = flit.dy = 0
+    if not c.multicast:
+        node = c.ep_node[flit.key]
+        flit.dx = c.rt[node].x
+        flit.dy = c.rt[node].y
 
 
 include "_pointers.pxi"
@@ -365,7 +383,25 @@ _IN_VC = (("base", np.int64),) + tuple(
 _PACKET = (("cycle", np.int64), ("tag", np.int64)) + tuple(
     (name, np.int32) for name in ("src", "live", "next")
 ) + (("key", np.uint32),)
-_SLOT = (("ready", np.int64), ("pkt", np.int32), ("hops", np.int32))
+_SLOT = (
+    ("ready", np.int64),
+    ("pkt", np.int32),
+    ("hops", np.int32),
+    ("key", np.uint32),
+    ("dx", np.uint16),
+    ("dy", np.uint16),
+)
+_ROUTER = (
+    ("occ", np.uint64),
+    ("wake", np.int64),
+    ("buf_flits", np.int64),
+    ("in_wheel", np.uint64),
+    ("x", np.int32),
+    ("y", np.int32),
+    ("nbr", np.int32, (NDIR,)),
+    ("rc", np.int64, (NC,)),
+    ("lf", np.int64, (NDIR,)),
+)
 _BRANCH = (("sent", np.int32), ("ovc", np.int32))
 _OUT_VC = tuple((name, np.int32) for name in ("owner", "credits", "cr_head", "cr_cnt", "rr_va"))
 

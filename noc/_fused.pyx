@@ -26,7 +26,7 @@ on the engine's wake-up wheel instead of keeping it on the active list.
 from libc.stdint cimport INT64_MAX, int64_t, uint32_t, uint64_t
 
 from noc._core cimport (
-    C_BLOCKED, C_DROPPED, C_SW_IN_ARB, C_SW_OUT_ARB, C_VC_ARB, C_XBAR, NC, NDIR, Core, InVC,
+    C_BLOCKED, C_DROPPED, C_SW_IN_ARB, C_SW_OUT_ARB, C_VC_ARB, C_XBAR, NDIR, Core, InVC,
     bit_count, ctz64, first_from, popcount64, schedule,
 )
 from noc._route cimport opp
@@ -40,7 +40,7 @@ cdef void fused_cycle(Core* c, int r) noexcept nogil:
     for one cycle (V = 1, F = 1: input index i is the input port, P <= 31); then records
     its buffer occupancy and schedules its next visit: the next cycle if a ready flit is
     left, else when the first head flit becomes ready (noc/_core.pxd, ``schedule``)."""
-    cdef uint64_t m = c.occ[r]
+    cdef uint64_t m = c.rt[r].occ
     cdef uint32_t ready = 0, asked = 0, b
     cdef uint32_t want[32]  # want[o]: input ports asking for output port o's VC
     cdef int g0 = r * c.P, i, o
@@ -71,7 +71,7 @@ cdef void fused_cycle(Core* c, int r) noexcept nogil:
         grant_vcs(c, r, asked, want)
     if ready:
         nxt = min(nxt, send_and_pop(c, r, ready))
-    note_occupancy(c, r, c.buf_flits[r])
+    note_occupancy(c, r, c.rt[r].buf_flits)
     schedule(c, r, nxt)  # none without flits (nxt stays INT64_MAX)
 
 
@@ -86,7 +86,7 @@ cdef inline void drop_head(Core* c, int r, InVC* vc) noexcept nogil:
         c.ovc[r * c.P + o].owner = -1
     vc.dropped |= vc.act_br
     vc.act_br = vc.pend_va = vc.alloc = 0
-    c.rc[r * NC + C_DROPPED] += n
+    c.rt[r].rc[C_DROPPED] += n
     while n:
         finish_copy(c, pid)
         n -= 1
@@ -107,7 +107,7 @@ cdef inline void grant_vcs(Core* c, int r, uint32_t asked, uint32_t* want) noexc
         i = first_from(want[o], c.ovc[h].rr_va)
         c.ovc[h].rr_va = i + 1 if i + 1 < c.P else 0
         c.ovc[h].owner = i
-        c.rc[r * NC + C_VC_ARB] += 1
+        c.rt[r].rc[C_VC_ARB] += 1
         c.vc[r * c.P + i].pend_va &= ~(1 << o)
         c.vc[r * c.P + i].alloc |= 1 << o
 
@@ -136,9 +136,9 @@ cdef inline int64_t send_and_pop(Core* c, int r, uint32_t ready) noexcept nogil:
                 nxt = c.now + 1
                 continue
             n = bit_count(send)
-            c.rc[r * NC + C_SW_IN_ARB] += 1
-            c.rc[r * NC + C_SW_OUT_ARB] += n
-            c.rc[r * NC + C_XBAR] += n
+            c.rt[r].rc[C_SW_IN_ARB] += 1
+            c.rt[r].rc[C_SW_OUT_ARB] += n
+            c.rt[r].rc[C_XBAR] += n
             s = c.vc[g].base + c.vc[g].head
             c.vc[g].alloc &= ~send
             c.vc[g].act_br &= ~send
@@ -158,7 +158,7 @@ cdef inline int64_t send_and_pop(Core* c, int r, uint32_t ready) noexcept nogil:
         note_pop(&c.vc[g], c.now)  # read only for mesh ports: no branch on the port
         s = max(c.now + 1, c.slot[c.vc[g].base + c.vc[g].head].ready)  # the next head's
         nxt = min(nxt, s if c.vc[g].cnt else INT64_MAX)
-    c.rc[r * NC + C_BLOCKED] += blocked
+    c.rt[r].rc[C_BLOCKED] += blocked
     return nxt
 
 
@@ -171,7 +171,7 @@ cdef inline int64_t send_and_pop(Core* c, int r, uint32_t ready) noexcept nogil:
 cdef inline bint link_credit(Core* c, int r, int o) noexcept nogil:
     """Whether router r may send a flit across mesh port o (a free downstream slot whose
     credit has arrived; always over a chip link, whose far end takes a flit per cycle)."""
-    cdef int n = c.nbr[r * NDIR + o], pending
+    cdef int n = c.rt[r].nbr[o], pending
     cdef InVC* d
     cdef int64_t age
     if n < 0:

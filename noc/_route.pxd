@@ -3,7 +3,7 @@
 
 from libc.stdint cimport uint32_t
 
-from noc._core cimport NDIR, Core
+from noc._core cimport NDIR, Core, Slot
 
 
 cdef inline int opp(int d) noexcept nogil:
@@ -11,17 +11,17 @@ cdef inline int opp(int d) noexcept nogil:
     return d + 2 if d < 2 else d - 2
 
 
-cdef inline int compute_route(Core* c, int r, int p, int pid) noexcept nogil:
-    """Output-port bitmask at router r for packet pid arriving on input port p: XY, or the
+cdef inline int compute_route(Core* c, int r, int p, const Slot* s) noexcept nogil:
+    """Output-port bitmask at router r for the packet of slot s arriving on input port p: XY, or the
     first matching table entry (bisection of the tables' search form, # perf: 200,000 local
     packets on a 4x4 mesh with 4,000 entries per router: 0.147 -> 0.040 s CPU against a scan
     of the entries; no measurable change with the ~144 entries per router of the SpiNNaker2
     benchmark run), or default routing straight through, a chip link included (0:
     unrouted)."""
-    cdef uint32_t key = c.pk[pid].key, k
+    cdef uint32_t key = s.key, k
     cdef int j, lo, hi, mid, d
     if not c.multicast:
-        return 1 << xy_output(c, r, <int>key)
+        return 1 << xy_output(c, r, s)
     for j in range(c.t_start[r], c.t_start[r + 1]):  # runs of one mask, in priority order
         k = key & c.t_mask[j]
         lo = c.t_first[j]
@@ -37,22 +37,21 @@ cdef inline int compute_route(Core* c, int r, int p, int pid) noexcept nogil:
     if p >= NDIR:
         return 0
     d = opp(p)
-    return 1 << d if c.nbr[r * NDIR + d] >= 0 or c.clink[r * NDIR + d] >= 0 else 0
+    return 1 << d if c.rt[r].nbr[d] >= 0 or c.clink[r * NDIR + d] >= 0 else 0
 
 
-cdef inline int xy_output(Core* c, int r, int dest) noexcept nogil:
-    """XY output port at router r for endpoint dest, local or external (its chip link's
-    edge router, then the link's direction) (# perf: coordinate tables instead of five
-    integer divisions, +7 % flit-hops/s on 8x8 uniform at 0.17)."""
-    cdef int node = c.ep_node[dest], x = c.node_x[r], y = c.node_y[r]
-    cdef int dx = c.node_x[node], dy = c.node_y[node]
+cdef inline int xy_output(Core* c, int r, const Slot* s) noexcept nogil:
+    """XY output port at router r for the destination endpoint of slot s, local or external
+    (its chip link's edge router, then the link's direction) (# perf: coordinates instead of
+    five integer divisions, +7 % flit-hops/s on 8x8 uniform at 0.17)."""
+    cdef int dest = <int>s.key, x = c.rt[r].x, y = c.rt[r].y, dx = s.dx, dy = s.dy
     if x != dx:
         return 1 if positive(c, x, dx, c.width) else 3
     if y != dy:
         return 0 if positive(c, y, dy, c.height) else 2
     if dest >= c.EP:
         return c.x_end[2 * (dest - c.EP) + 1]
-    return NDIR + dest - node * c.L
+    return NDIR + dest - r * c.L  # r is the destination's router
 
 
 cdef inline bint positive(Core* c, int a, int b, int size) noexcept nogil:

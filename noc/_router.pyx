@@ -10,7 +10,7 @@ input VCs (``occ``) and the set bits of the branch masks.
 from libc.stdint cimport int64_t, uint64_t
 
 from noc._core cimport (
-    C_BLOCKED, C_DROPPED, C_SW_IN_ARB, C_SW_OUT_ARB, C_VC_ARB, C_XBAR, NC, NDIR, Core,
+    C_BLOCKED, C_DROPPED, C_SW_IN_ARB, C_SW_OUT_ARB, C_VC_ARB, C_XBAR, NDIR, Core,
     bit_count, ctz64, first_from, ready_slot, slot_of,
 )
 from noc._route cimport opp
@@ -25,7 +25,7 @@ cdef void router_cycle(Core* c, int r) noexcept nogil:
     router without any is skipped (# perf: +3 % flit-hops/s on 8x8 uniform at 0.17 for the
     skip, +7 % for visiting only ready VCs).
     """
-    cdef uint64_t m = c.occ[r], ready = 0
+    cdef uint64_t m = c.rt[r].occ, ready = 0
     cdef int i, g
     while m:
         i = ctz64(m)
@@ -43,7 +43,7 @@ cdef void router_cycle(Core* c, int r) noexcept nogil:
     vc_allocate(c, r)
     switch_traverse(c, r, switch_allocate(c, r))
     pop_flits(c, r)
-    c.rc[r * NC + C_BLOCKED] += bit_count(c.wanting & ~c.moved)
+    c.rt[r].rc[C_BLOCKED] += bit_count(c.wanting & ~c.moved)
 
 
 cdef void route_compute(Core* c, int r) noexcept nogil:
@@ -92,7 +92,7 @@ cdef void drop_blocked(Core* c, int r) noexcept nogil:
             c.vc[g].act_br &= ~(1 << o)
             c.vc[g].pend_va &= ~(1 << o)
             c.vc[g].alloc &= ~(1 << o)
-            c.rc[r * NC + C_DROPPED] += 1
+            c.rt[r].rc[C_DROPPED] += 1
             finish_copy(c, pid)
 
 
@@ -120,7 +120,7 @@ cdef void vc_allocate(Core* c, int r) noexcept nogil:
         touched &= touched - 1
         i = first_from(c.va_req[k], c.ovc[h0 + k].rr_va)
         c.ovc[h0 + k].rr_va = i + 1 if i + 1 < c.NI else 0
-        c.rc[r * NC + C_VC_ARB] += 1
+        c.rt[r].rc[C_VC_ARB] += 1
         c.ovc[h0 + k].owner = i
         g = h0 + i
         o = c.port_of[k]  # k // V
@@ -198,7 +198,7 @@ cdef int switch_allocate(Core* c, int r) noexcept nogil:
             v = first_from(cand, c.rr_in[rb + p])
             c.port_vc[p] = v
             mask = vc_mask[v]
-            c.rc[r * NC + C_SW_IN_ARB] += 1
+            c.rt[r].rc[C_SW_IN_ARB] += 1
             while mask:
                 o = ctz64(mask)
                 mask &= mask - 1
@@ -223,7 +223,7 @@ cdef int switch_allocate(Core* c, int r) noexcept nogil:
         p = first_from(out_req[o], c.rr_out[rb + o])
         c.grant_in[o] = p
         c.rr_out[rb + o] = p + 1 if p + 1 < c.P else 0
-        c.rc[r * NC + C_SW_OUT_ARB] += 1
+        c.rt[r].rc[C_SW_OUT_ARB] += 1
         c.rr_in[rb + p] = c.port_vc[p] + 1 if c.port_vc[p] + 1 < (c.V if p < NDIR else 1) else 0
     return granted
 
@@ -242,9 +242,9 @@ cdef void switch_traverse(Core* c, int r, int granted) noexcept nogil:
         k = c.br[g * c.P + o].sent
         w = c.br[g * c.P + o].ovc
         s = slot_of(c, g, k - c.vc[g].popped)  # ready: SA checked it
-        c.rc[r * NC + C_XBAR] += 1
+        c.rt[r].rc[C_XBAR] += 1
         if o < NDIR:  # no credit is spent on a chip link (nbr -1)
-            c.ovc[(r * c.P + o) * c.V + w].credits -= c.nbr[r * NDIR + o] >= 0
+            c.ovc[(r * c.P + o) * c.V + w].credits -= c.rt[r].nbr[o] >= 0
             link_traverse(c, r, o, w, k, s)
         else:
             eject(c, r, o - NDIR, k, s)
@@ -295,7 +295,7 @@ cdef void pop_flits(Core* c, int r) noexcept nogil:
 cdef inline void return_credit(Core* c, int r, int p, int v) noexcept nogil:
     """The credit of a slot freed in input VC (p, v), p a mesh port, reaches the upstream
     router's output VC Lk cycles from now (none over a chip link: no upstream router)."""
-    cdef int u = c.nbr[r * NDIR + p], h, k
+    cdef int u = c.rt[r].nbr[p], h, k
     if u < 0:
         return
     h = (u * c.P + opp(p)) * c.V + v

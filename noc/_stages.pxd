@@ -4,7 +4,8 @@
 from libc.stdint cimport int64_t, uint64_t
 
 from noc._core cimport (
-    C_BUF_READS, C_MAX_OCC, C_UNROUTED, E_EJECTED, NC, NDIR, Core, bit_count, push_flit,
+    C_BUF_READS, C_BUF_WRITES, C_MAX_OCC, C_UNROUTED, E_EJECTED, NDIR, Core, Slot,
+    bit_count, push_flit,
 )
 from noc._route cimport compute_route, opp
 
@@ -23,17 +24,17 @@ cdef inline int route_head(Core* c, int r, int i, int g) noexcept nogil:
     """RC for the ready head flit of input VC g (router-local index i): its route becomes
     the live, VC-waiting branches, none holding an output VC; an unrouted packet (route 0)
     is counted and finished. Returns the route."""
-    cdef int pid = c.slot[c.vc[g].base + c.vc[g].head].pkt
-    cdef int route = compute_route(c, r, c.port_of[i], pid)
+    cdef Slot* s = &c.slot[c.vc[g].base + c.vc[g].head]
+    cdef int pid = s.pkt, route = compute_route(c, r, c.port_of[i], s)
     c.vc[g].route = route
     c.vc[g].act_br = route
     c.vc[g].pend_va = route
     c.vc[g].alloc = 0
     c.vc[g].dropped = 0
     if route == 0:
-        c.rc[r * NC + C_UNROUTED] += 1
+        c.rt[r].rc[C_UNROUTED] += 1
         finish_copy(c, pid)
-    else:
+    elif route & (route - 1):  # multicast copies (a unicast hop leaves the packet alone)
         c.pk[pid].live += bit_count(<uint64_t>route) - 1
     return route
 
@@ -44,16 +45,20 @@ cdef inline void link_traverse(
     """Flit k (of its packet) in slot s crosses output VC w of mesh port o and the link:
     written into the neighbour's buffer, ready R cycles after it arrives (Lk + R cycles after
     now), or out of the chip over a chip link. The caller accounts for the credit."""
-    cdef int n = c.nbr[r * NDIR + o]
-    c.lf[r * NDIR + o] += 1
+    cdef int n = c.rt[r].nbr[o]
+    cdef Slot flit
+    c.rt[r].lf[o] += 1
     if n < 0:
         leave_chip(c, c.clink[r * NDIR + o], k, s)
         return
-    push_flit(c, n, opp(o) * c.V + w, c.slot[s].pkt, c.now + c.Lk + c.Rp, c.slot[s].hops + 1)
-    c.rc[n * NC] += 1  # C_BUF_WRITES
-    c.buf_flits[n] += 1
+    flit = c.slot[s]
+    flit.ready = c.now + c.Lk + c.Rp
+    flit.hops += 1
+    push_flit(c, n, opp(o) * c.V + w, &flit)
+    c.rt[n].rc[C_BUF_WRITES] += 1
+    c.rt[n].buf_flits += 1
     if c.fused:  # unless n's visit this cycle is still due (branch-free, see pop_head)
-        note_occupancy(c, n, c.buf_flits[n] if c.wake[n] != c.now else 0)
+        note_occupancy(c, n, c.rt[n].buf_flits if c.rt[n].wake != c.now else 0)
 
 
 cdef inline void leave_chip(Core* c, int link, int k, int64_t s) noexcept nogil:
@@ -82,7 +87,7 @@ cdef inline void record(Core* c, int pid, int ep, int64_t arrival, int hops) noe
 
 cdef inline void note_occupancy(Core* c, int r, int64_t flits) noexcept nogil:
     """Raise router r's maximum buffer occupancy to ``flits`` (branch-free)."""
-    c.rc[r * NC + C_MAX_OCC] = max(c.rc[r * NC + C_MAX_OCC], flits)
+    c.rt[r].rc[C_MAX_OCC] = max(c.rt[r].rc[C_MAX_OCC], flits)
 
 
 cdef inline void eject(Core* c, int r, int port, int k, int64_t s) noexcept nogil:
@@ -103,6 +108,6 @@ cdef inline void pop_head(Core* c, int r, int i, int g) noexcept nogil:
     c.vc[g].head = k - (c.vc[g].cap & -(k >= c.vc[g].cap))  # perf: branch-free, see below
     c.vc[g].cnt -= 1
     # perf: branch-free (with first_from's conditional move +3 % flit-hops/s on 8x8)
-    c.occ[r] &= ~(<uint64_t>(c.vc[g].cnt == 0) << i)
-    c.rc[r * NC + C_BUF_READS] += (c.vc[g].route & ~c.vc[g].dropped) != 0
-    c.buf_flits[r] -= c.port_of[i] < NDIR  # link input buffers only
+    c.rt[r].occ &= ~(<uint64_t>(c.vc[g].cnt == 0) << i)
+    c.rt[r].rc[C_BUF_READS] += (c.vc[g].route & ~c.vc[g].dropped) != 0
+    c.rt[r].buf_flits -= c.port_of[i] < NDIR  # link input buffers only

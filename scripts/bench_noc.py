@@ -198,12 +198,39 @@ ejection ~15. The
 branch simulation counts about 5 mispredicted branches per flit-hop (ready or not, XY
 direction, the exits of loops over port masks), about a third of the time at ~15 cycles
 each. The issue's floor (20 M/s) needs about half the instructions and mispredictions
-again: fewer and smaller per-router arrays (precomputed downstream VC indices, one
-per-router record for occupancy, flit counts and wake-up, counters derived at the end
-instead of per event), not more tuning of this layout. The 64x64 windows run slower than
-8x8 per flit-hop because their state (4,096 routers) misses the caches. In whole-chip runs
+again: less state per hop (the per-router record and slots carrying the destination are
+done, below; precomputed downstream VC indices and counters derived at the end instead of
+per event are not), not more tuning of this layout. The 64x64 windows run slower than
+8x8 per flit-hop because their state (4,096 routers) misses the caches.
+
+Cache misses (`noclayout` branch, issues #4 and #12): cachegrind (`valgrind
+--tool=cachegrind --cache-sim=yes`, 32 KiB 8-way L1 data cache) on the 64x64 windows
+(`bench_noc.driver_run(1, ticks=8)`, 1.02 M flit-hops) counted ~584 instructions and ~21.3
+L1 data read misses per flit-hop in the fused cycle on main (779e375), about one in each of
+the separate arrays a hop touched. Per step, misses per flit-hop, then flit-hops/s CPU
+against the build before (best of 3 seeds, 2 back-to-back pairs, 64x64 windows / 8x8 at
+0.17): one record per router for occupancy, wake-up, flit count and the router and link
+counters, 21.3 -> 17.2, +1-2 % / +1-2 %; slots carrying the packet's key and the destination
+router's coordinates (RC reads no packet or coordinate table, a unicast hop leaves its
+packet alone until delivery), 17.2 -> 12.4, +4-9 % / +8-10 %; neighbours and the wheel's
+bucket bits in the router record, 12.4 -> 11.3, +10 % / +2-5 %. The fused cycle now executes
+~516 instructions per flit-hop, and the wheel ~63 with ~1.3 misses. Main (779e375) against
+this branch, 2 back-to-back pairs of the same measurements just before this run: 64x64
+windows 8.5-8.6 -> 10.9-11.2 M (+27-31 %), 8x8 12.2 -> 13.8 M (+13 %) (the machine's load
+about 1). Tried and dropped: records aligned to cache lines (routers padded to 192 bytes
+with the counters a written flit bumps on the first line, input VCs aligned) cut the misses
+to 7.8 per flit-hop but gained nothing measurable (+1 % on 64x64, -1 % on 8x8; why was not
+measured, perhaps the hardware prefetcher already fetches the second line of a straddling
+record); prefetching the router record with the input VCs, no gain; the head flit's ready
+cycle copied into its input VC (which is prefetched), -6 % on 64x64 and -4 % on 8x8 (the
+input VC grows to 72 bytes). The whole-chip TrueNorth run was not rerun for this branch.
+What is left: the head slot's ready cycle (~2.3 misses per flit-hop: a visit reads the head
+of every occupied port), the downstream input VC and slot, the output VC, and the router
+record's lines.
+
+In whole-chip runs
 (`python scripts/bench_run.py --case truenorth --ticks 100`, one advance() per 1 ms tick,
-main and this branch back to back, one pair of runs each) the NoC part went from 1.19 to
+main and the `nocfast` branch back to back, one pair of runs each) the NoC part went from 1.19 to
 0.78 s on 1,024 cores (`--cores 1024`) and from 6.45 to 3.95 s on the full chip (4,096
 cores; an earlier pair, before the prefetch, gave 6.35 and 4.17 s), with the same spikes
 and deliveries. Tried and dropped (measured back to back): a

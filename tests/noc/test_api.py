@@ -173,6 +173,12 @@ def test_engine_limits_are_explained():
         Mesh(2, 2, 28)
 
 
+def test_mesh_beyond_the_cython_engines_coordinates_is_refused(params):
+    """The Cython engine's flit slots hold destination coordinates in 16 bits."""
+    with pytest.raises(ValueError, match="at most 65536, got 65537x1"):
+        NocEngine(Mesh(65537, 1, 1), params)
+
+
 def test_stats_count_link_flits_and_records():
     """A lone packet over 3 links: 3 link flits on its path, one record with its hops."""
     engine = NocEngine(Mesh(4, 1, 1), NocParams(clock_hz=1e6, packet_bits=64))
