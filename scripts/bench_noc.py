@@ -223,8 +223,10 @@ to 7.8 per flit-hop but gained nothing measurable (+1 % on 64x64, -1 % on 8x8; w
 measured, perhaps the hardware prefetcher already fetches the second line of a straddling
 record); prefetching the router record with the input VCs, no gain; the head flit's ready
 cycle copied into its input VC (which is prefetched), -6 % on 64x64 and -4 % on 8x8 (the
-input VC grows to 72 bytes). The whole-chip TrueNorth run was not rerun for this branch.
-What is left: the head slot's ready cycle (~2.3 misses per flit-hop: a visit reads the head
+input VC grows to 72 bytes). In the whole-chip TrueNorth run (`python
+scripts/bench_run.py --ticks 1000`, "Whole-chip runs") the NoC part went from 50.4 to
+39.8 s per simulated second (one run each, before and after the merge). What is left:
+the head slot's ready cycle (~2.3 misses per flit-hop: a visit reads the head
 of every occupied port), the downstream input VC and slot, the output VC, and the router
 record's lines.
 
