@@ -46,7 +46,7 @@ class PeTimeline:
         if len(pe) == 0:
             return np.empty(0, dtype=np.int64)
         service = packet_service_cycles(self.costs, steps, words, dram_bytes > 0)
-        starts = np.r_[0, np.flatnonzero(np.diff(pe)) + 1]
+        starts = segment_starts(pe)
         ends = np.r_[starts[1:], len(pe)]
         finish = fifo_finish(arrival, service, self.free_at[pe[starts]], starts, ends)
         self.busy[pe[starts]] += np.add.reduceat(service, starts)
@@ -56,6 +56,11 @@ class PeTimeline:
     def overrun(self, next_tick_start: int) -> np.ndarray:
         """Cycles of work each PE still has at the next tick start (0: in time)."""
         return np.maximum(self.free_at - next_tick_start, 0)
+
+
+def segment_starts(group: np.ndarray) -> np.ndarray:
+    """First index of each run of equal ids in ``group`` (grouped rows, e.g. by PE), int64."""
+    return np.r_[0, np.flatnonzero(np.diff(group)) + 1] if len(group) else np.zeros(0, np.int64)
 
 
 def fifo_finish(

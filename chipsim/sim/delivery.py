@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from chipsim.mapping.layout import Program
-from chipsim.sim.ordering import group_order, segment_starts
+from chipsim.sim.ordering import group_order
+from cores.pe_timeline import segment_starts
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,3 @@ def group_order(group: np.ndarray, n_groups: int, within: np.ndarray | None = No
     if span * n_groups >= 2**62:  # the combined key would overflow
         return np.lexsort((within, group))
     return np.argsort(group.astype(np.int64) * span + (within - low), kind="stable")
-
-
-def segment_starts(group: np.ndarray) -> np.ndarray:
-    """First index of each run of equal ids in ``group`` (grouped rows), int64."""
-    return np.r_[0, np.flatnonzero(np.diff(group)) + 1] if len(group) else np.zeros(0, np.int64)

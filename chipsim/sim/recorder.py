@@ -15,10 +15,9 @@ import pyarrow as pa
 
 from chipsim.sim.delivery import Received
 from chipsim.sim.machine import TickWork
-from chipsim.sim.ordering import segment_starts
 from chipsim.sim.records import TableStream
 from chipsim.traces import schema as trace_schema
-from cores.pe_timeline import PeTimeline
+from cores.pe_timeline import PeTimeline, segment_starts
 from cores.sram_traffic import packet_sram_bytes, update_sram_bytes
 
 LATENCY_BINS = 1 << 16

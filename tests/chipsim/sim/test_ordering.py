@@ -4,8 +4,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chipsim.sim.ordering import group_order, segment_starts
+from chipsim.sim.ordering import group_order
 from chipsim.sim.recorder import RunRecorder
+from cores.pe_timeline import segment_starts
 
 
 @settings(max_examples=60, deadline=None)
