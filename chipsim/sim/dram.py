@@ -26,10 +26,11 @@ class DramChannel:
         if len(arrival) == 0:
             return np.empty(0, dtype=np.int64)
         in_order = bool((arrival[1:] >= arrival[:-1]).all())  # as the driver gives them
-        order = np.arange(len(arrival)) if in_order else np.argsort(arrival, kind="stable")
-        service = np.ceil(nbytes[order] * self.cycles_per_byte).astype(np.int64)
+        order = None if in_order else np.argsort(arrival, kind="stable")
+        queued, sizes = (arrival, nbytes) if in_order else (arrival[order], nbytes[order])
+        service = np.ceil(sizes * self.cycles_per_byte).astype(np.int64)
         finish = fifo_finish(
-            arrival[order], service, np.array([self.free_at]), np.array([0]), np.array([len(order)])
+            queued, service, np.array([self.free_at]), np.array([0]), np.array([len(queued)])
         )
         self.free_at = int(finish[-1])
         self.busy_cycles += int(service.sum())
