@@ -112,6 +112,7 @@ ctypedef struct Core:
     int R, P, V, L, F, D, Lk, Rp, E, width, height, NI
     int EP, NX  # local-port endpoints (R * L), chip links
     bint multicast, torus, drop, fused  # fused: V = 1, F = 1 (noc/_fused.pyx)
+    bint unicast  # fused, XY routing and no drops (noc/_fused.pyx, unicast_cycle)
     int64_t drop_after, now, unfinished
     # topology, tables (neighbours: Router.nbr)
     uint8_t* wraps

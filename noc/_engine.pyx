@@ -15,7 +15,7 @@ from noc._core cimport (
     Router, Slot, prefetch, push_flit,
 )
 from noc._stages cimport note_occupancy
-from noc._fused cimport fused_cycle
+from noc._fused cimport fused_cycle, unicast_cycle
 from noc._router cimport router_cycle
 
 from noc.params import BlockedPolicy, Routing
@@ -61,6 +61,7 @@ cdef class EngineCore:
         # perf: by itself 7.1 -> 9.4 M flit-hops/s CPU on 8x8 uniform at 0.17, 4.3 -> 6.9 M on
         # the 64x64 chipsim-like windows (scripts/bench_noc.py, back to back)
         c.fused = c.V == 1 and c.F == 1 and c.Lk + c.Rp < 64
+        c.unicast = c.fused and not c.multicast and not c.drop
         c.now = c.unfinished = c.n_act = c.n_out = 0
         self.arrays = {}
         self._init_topology(mesh, tables)
@@ -166,6 +167,11 @@ cdef class EngineCore:
     def fused(self):
         """Whether routers run the fused V = 1, F = 1 cycle (noc/_fused.pyx)."""
         return bool(self.c.fused)
+
+    @property
+    def unicast(self):
+        """Whether the fused routers run its XY unicast, no-drop form (``unicast_cycle``)."""
+        return bool(self.c.unicast)
 
     @property
     def unfinished(self):
@@ -298,7 +304,10 @@ cdef class EngineCore:
             if c.rt[r].wake == c.now:
                 c.rt[r].wake = INT64_MAX
                 c.n_wait -= 1
-                fused_cycle(c, r)
+                if c.unicast:
+                    unicast_cycle(c, r)
+                else:
+                    fused_cycle(c, r)
         c.wheel_n[b] = 0
 
     cdef void _admit(self) noexcept nogil:

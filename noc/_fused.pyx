@@ -26,10 +26,10 @@ on the engine's wake-up wheel instead of keeping it on the active list.
 from libc.stdint cimport INT64_MAX, int64_t, uint32_t, uint64_t
 
 from noc._core cimport (
-    C_BLOCKED, C_DROPPED, C_SW_IN_ARB, C_SW_OUT_ARB, C_VC_ARB, C_XBAR, NDIR, Core, InVC,
+    C_BLOCKED, C_DROPPED, C_SW_IN_ARB, C_SW_OUT_ARB, C_VC_ARB, C_XBAR, NDIR, Core, InVC, Slot,
     bit_count, ctz64, first_from, popcount64, schedule,
 )
-from noc._route cimport opp
+from noc._route cimport opp, xy_output
 from noc._stages cimport (
     eject, finish_copy, link_traverse, note_occupancy, pop_head, route_head,
 )
@@ -153,7 +153,7 @@ cdef inline int64_t send_and_pop(Core* c, int r, uint32_t ready) noexcept nogil:
             if c.vc[g].act_br:
                 nxt = c.now + 1
                 continue
-        pop_head(c, r, i, g)
+        pop_head(c, r, i, g, (c.vc[g].route & ~c.vc[g].dropped) != 0)
         c.vc[g].route = -1
         note_pop(&c.vc[g], c.now)  # read only for mesh ports: no branch on the port
         s = max(c.now + 1, c.slot[c.vc[g].base + c.vc[g].head].ready)  # the next head's
@@ -177,8 +177,11 @@ cdef inline bint link_credit(Core* c, int r, int o) noexcept nogil:
     if n < 0:
         return True
     d = &c.vc[n * c.P + opp(o)]
-    age = min(c.now - d.pop_at, c.Lk)  # pops at ages < Lk (branch-free)
-    pending = popcount64(d.pop_bits & ((<uint64_t>1 << (c.Lk - age)) - 1))
+    if c.Lk == 1:  # the one pop whose credit is in flight: this cycle's (bit 0), if any
+        pending = (d.pop_at == c.now) & <int>(d.pop_bits & 1)
+    else:
+        age = min(c.now - d.pop_at, c.Lk)  # pops at ages < Lk (branch-free)
+        pending = popcount64(d.pop_bits & ((<uint64_t>1 << (c.Lk - age)) - 1))
     return d.cnt + pending < c.D
 
 
@@ -189,3 +192,71 @@ cdef inline void note_pop(InVC* vc, int64_t now) noexcept nogil:
     cdef int64_t age = now - vc.pop_at
     vc.pop_bits = (vc.pop_bits << min(age, 63)) & -(<uint64_t>(age < 64)) | 1
     vc.pop_at = now
+
+
+cdef void unicast_cycle(Core* c, int r) noexcept nogil:
+    """``fused_cycle`` for XY unicast without drops: the same RC, VA, SA, ST, pop, counters
+    and wake-up, with an input VC's ``route`` holding the output port (not a mask) and
+    ``alloc`` non-zero while the port holds that output's VC. A head never has more than one
+    branch, nothing is dropped or unrouted, so no branch masks and no copy counts are kept."""
+    cdef uint64_t m = c.rt[r].occ
+    cdef uint32_t ready = 0, asked = 0, b
+    cdef uint32_t want[32]  # want[o]: ready input ports asking for output port o's VC
+    cdef int g0 = r * c.P, i, o, blocked = 0, sent = 0
+    cdef int64_t now = c.now, nxt = INT64_MAX, t
+    cdef InVC* vc
+    cdef Slot* s
+    while m:
+        i = ctz64(m)
+        m &= m - 1
+        vc = &c.vc[g0 + i]
+        s = &c.slot[vc.base + vc.head]
+        if s.ready > now:
+            nxt = min(nxt, s.ready)
+            continue
+        ready |= 1u << i
+        if vc.route < 0:
+            vc.route = xy_output(c, r, s)
+        if not vc.alloc:
+            o = vc.route
+            want[o] = (want[o] & -(<uint32_t>(asked >> o & 1))) | 1u << i
+            asked |= 1u << o
+    while asked:  # VA grants, round robin over the asking ports
+        o = ctz64(asked)
+        asked &= asked - 1
+        if c.ovc[g0 + o].owner >= 0 or (o >= NDIR and now < c.eject_ready[r * c.L + o - NDIR]):
+            continue
+        b = want[o]
+        i = first_from(b, c.ovc[g0 + o].rr_va) if b & (b - 1) else ctz64(b)
+        c.ovc[g0 + o].rr_va = i + 1 if i + 1 < c.P else 0
+        c.ovc[g0 + o].owner = i
+        c.vc[g0 + i].alloc = 1
+        c.rt[r].rc[C_VC_ARB] += 1
+    while ready:  # SA, ST and pop
+        i = ctz64(ready)
+        ready &= ready - 1
+        vc = &c.vc[g0 + i]
+        o = vc.route
+        if not vc.alloc or (o < NDIR and not link_credit(c, r, o)):
+            blocked += 1
+            nxt = now + 1
+            continue
+        sent += 1
+        vc.alloc = 0
+        c.ovc[g0 + o].owner = -1
+        t = vc.base + vc.head
+        if o < NDIR:
+            link_traverse(c, r, o, 0, 0, t)
+        else:
+            eject(c, r, o - NDIR, 0, t)
+        pop_head(c, r, i, g0 + i, True)
+        vc.route = -1
+        note_pop(vc, now)
+        t = max(now + 1, c.slot[vc.base + vc.head].ready)  # the next head's
+        nxt = min(nxt, t if vc.cnt else INT64_MAX)
+    c.rt[r].rc[C_SW_IN_ARB] += sent  # one branch per head: each sent flit won one
+    c.rt[r].rc[C_SW_OUT_ARB] += sent  # arbitration of each kind and crossed the crossbar
+    c.rt[r].rc[C_XBAR] += sent
+    c.rt[r].rc[C_BLOCKED] += blocked
+    note_occupancy(c, r, c.rt[r].buf_flits)
+    schedule(c, r, nxt)

@@ -282,7 +282,7 @@ cdef void pop_flits(Core* c, int r) noexcept nogil:
                     done = False
             if not done:
                 break
-            pop_head(c, r, i, g)
+            pop_head(c, r, i, g, (c.vc[g].route & ~c.vc[g].dropped) != 0)
             if c.port_of[i] < NDIR:
                 return_credit(c, r, c.port_of[i], i - c.port_of[i] * c.V)
             c.vc[g].popped += 1

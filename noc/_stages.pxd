@@ -101,13 +101,14 @@ cdef inline void eject(Core* c, int r, int port, int k, int64_t s) noexcept nogi
         record(c, c.slot[s].pkt, ep, c.now + 1, c.slot[s].hops)
 
 
-cdef inline void pop_head(Core* c, int r, int i, int g) noexcept nogil:
-    """Remove the head flit of input VC g (router-local index i); counts the buffer read
-    unless every branch of its packet was dropped. The caller returns the credit."""
+cdef inline void pop_head(Core* c, int r, int i, int g, bint read) noexcept nogil:
+    """Remove the head flit of input VC g (router-local index i), counting a buffer read if
+    ``read`` (a flit every branch of which was dropped is discarded unread). The caller
+    returns the credit."""
     cdef int k = c.vc[g].head + 1
     c.vc[g].head = k - (c.vc[g].cap & -(k >= c.vc[g].cap))  # perf: branch-free, see below
     c.vc[g].cnt -= 1
     # perf: branch-free (with first_from's conditional move +3 % flit-hops/s on 8x8)
     c.rt[r].occ &= ~(<uint64_t>(c.vc[g].cnt == 0) << i)
-    c.rt[r].rc[C_BUF_READS] += (c.vc[g].route & ~c.vc[g].dropped) != 0
+    c.rt[r].rc[C_BUF_READS] += read
     c.rt[r].buf_flits -= c.port_of[i] < NDIR  # link input buffers only

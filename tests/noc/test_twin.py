@@ -109,6 +109,7 @@ FUSED_CASES = {
     "shallow": {"buffer_depth": 1, "injection_queue_packets": 1},
     "multicast_shallow": {"multicast": True, "buffer_depth": 1, "injection_queue_packets": 1},
     "slow_ejection": {"multicast": True, "n": 300, "ejection_cycles_per_packet": 4},
+    "xy_slow_ejection": {"n": 300, "ejection_cycles_per_packet": 4},
     # credits throttled by the round trip (pop history beyond one bit), a wide wake-up wheel
     "long_links": {"link_latency_cycles": 13, "router_pipeline_cycles": 3},
 }
@@ -119,10 +120,12 @@ FUSED_CASES = {
 def test_fused_cycle_agrees_with_reference(scenario, case, seed):
     """V = 1, F = 1 on the fused path: same records, counters and drops as the twin."""
     sc = scenario(seed, **FUSED_CASES[case], **ONE_VC_ONE_FLIT)
-    assert NocEngine(sc.mesh, sc.params, sc.tables)._core.fused
+    core = NocEngine(sc.mesh, sc.params, sc.tables)._core
+    assert core.fused
+    options = FUSED_CASES[case]
+    assert core.unicast is not (options.get("multicast", False) or options.get("drop", False))
     outputs, _, stats = compare(sc, seed)
     delivered = sum(len(d) for d in outputs)
-    options = FUSED_CASES[case]
     if options.get("multicast"):  # branches both to links and local ports; unrouted drops
         routes = sc.tables.route
         assert np.any((routes & 0b1111 != 0) & (routes >> 4 != 0))
