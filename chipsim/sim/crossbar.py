@@ -7,6 +7,12 @@ packet to the core that owns the axon; the receiving core writes the axon into i
 for ``base tick + delay`` (:mod:`chipsim.mapping.truenorth`). Cycle costs per core: timer, one
 ``synaptic_event_cycles`` per crossbar synaptic event, one ``neuron_update_cycles`` per neuron,
 one ``spike_send_cycles`` per spike; a received packet costs ``packet_receive_cycles``.
+
+Trace replay (design.md, decision 5): the network's neurons and spike sources fire the trace's
+spikes instead of their own; the cores still integrate and update as in a run (same costs),
+and splitter neurons, which relay spikes to several axons, keep their dynamics, so that they
+relay the replayed spikes as they relayed the recorded ones. A trace with emission cycles
+emits each spike at its recorded cycle.
 """
 
 from __future__ import annotations
@@ -17,7 +23,9 @@ from chipsim.mapping.pes import PeMap
 from chipsim.mapping.truenorth import TrueNorthLayout
 from chipsim.sim.delivery import Received
 from chipsim.sim.machine import Packets, TickWork
+from chipsim.sim.replay import Replay
 from chipsim.sim.truenorth_ideal import source_groups
+from chipsim.timebase import UnitClocks
 from cores import CycleCosts, NeuronModel, emission_cycles_by_core, update_cycles
 from cores.crossbar import N_NEURONS
 from cores.spike_vector import spike_indices
@@ -29,9 +37,20 @@ class CrossbarMachine:
     multicast = False
 
     def __init__(
-        self, layout: TrueNorthLayout, pes: PeMap, costs: CycleCosts, seed: int, dt_s: float
+        self,
+        layout: TrueNorthLayout,
+        pes: PeMap,
+        costs: CycleCosts,
+        seed: int,
+        dt_s: float,
+        replay: Replay | None = None,
+        pe_clock: UnitClocks | None = None,
     ) -> None:
+        if replay is not None and replay.has_cycles and pe_clock is None:
+            raise ValueError("replaying recorded emission cycles needs the PE clocks (pe_clock)")
         self.layout = layout
+        self.replay = replay
+        self.pe_clock = pe_clock
         self.costs = costs
         self.batch = layout.core_batch(seed)
         self.source_groups = source_groups(layout, seed, dt_s)
@@ -46,9 +65,12 @@ class CrossbarMachine:
 
     def update(self, tick: int, start: np.ndarray) -> TickWork:
         counts = self.batch.step(tick)
-        for group in self.source_groups:
-            fired = group.layout.first_id + group.update(tick)
-            self.batch.spikes[self.layout.slots(fired)] = 1
+        if self.replay is None:
+            for group in self.source_groups:
+                fired = group.layout.first_id + group.update(tick)
+                self.batch.spikes[self.layout.slots(fired)] = 1
+        else:
+            self._replace_spikes(tick)
         slots = spike_indices(self.batch.spikes)
         events = counts.crossbar[:, 0]
         neurons = counts.neurons[:, 0]
@@ -65,6 +87,10 @@ class CrossbarMachine:
         )
         ids = self.layout.slot_neuron[slots]
         network = ids >= 0
+        if self.replay is not None and self.replay.has_cycles:
+            pe = self.pe_of_core[slots[network] // N_NEURONS]
+            recorded = self.replay.cycles(tick, ids[network])
+            cycle[network] = self.pe_clock.from_reference(recorded, pe)
         sends = self.layout.target_core[slots] >= 0
         zeros = np.zeros(self.layout.n_cores, dtype=np.int64)
         return TickWork(
@@ -73,6 +99,13 @@ class CrossbarMachine:
             recorded=ids[network], recorded_cycle=cycle[network],
             recorded_pe=self.pe_of_core[slots[network] // N_NEURONS],
         )  # fmt: skip
+
+    def _replace_spikes(self, tick: int) -> None:
+        """The spikes of the network's neurons and sources at ``tick`` become the trace's."""
+        spikes = self.batch.spikes
+        fired = spike_indices(spikes)
+        spikes[fired[self.layout.slot_neuron[fired] >= 0]] = 0
+        spikes[self.layout.slots(self.replay.neurons(tick, 0, self.layout.net.n_neurons))] = 1
 
     def packets(self, work: TickWork) -> Packets:
         src_core = work.sender // N_NEURONS

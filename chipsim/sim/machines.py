@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from chipsim.errors import UserError
 from chipsim.mapping.mapper import Mapping
 from chipsim.mapping.truenorth import TrueNorthLayout
 from chipsim.sim.crossbar import CrossbarMachine
@@ -19,17 +18,17 @@ def machine_for(
 ) -> Machine:
     """The machine that runs ``mapping``: programmable PEs or crossbar cores."""
     config = mapping.config
+    indexed = Replay(replay) if replay is not None else None
     if isinstance(mapping.program, TrueNorthLayout):
-        if replay is not None:
-            raise UserError("trace replay on crossbar (TrueNorth-like) chips is not supported yet")
         return CrossbarMachine(
-            mapping.program, mapping.pes, config.pe.cycle_costs, seed, config.chip.tick_s
-        )
+            mapping.program, mapping.pes, config.pe.cycle_costs, seed, config.chip.tick_s,
+            replay=indexed, pe_clock=pe_clock,
+        )  # fmt: skip
     return ProgrammableMachine(
         mapping.program,
         mapping.pes,
         config.pe.cycle_costs,
         multicast=config.noc.routing is Routing.MULTICAST_TABLE,
-        replay=Replay(replay) if replay is not None else None,
+        replay=indexed,
         pe_clock=pe_clock,
     )
