@@ -29,7 +29,7 @@ from noc._core cimport (
     C_BLOCKED, C_DROPPED, C_SW_IN_ARB, C_SW_OUT_ARB, C_VC_ARB, C_XBAR, NDIR, Core, InVC, Slot,
     bit_count, ctz64, first_from, popcount64, schedule,
 )
-from noc._route cimport opp, xy_output
+from noc._route cimport mesh_xy_output, opp
 from noc._stages cimport (
     eject, finish_copy, link_traverse, note_occupancy, pop_head, route_head,
 )
@@ -216,7 +216,7 @@ cdef void unicast_cycle(Core* c, int r) noexcept nogil:
             continue
         ready |= 1u << i
         if vc.route < 0:
-            vc.route = xy_output(c, r, s)
+            vc.route = mesh_xy_output(c, r, s)
         if not vc.alloc:
             o = vc.route
             want[o] = (want[o] & -(<uint32_t>(asked >> o & 1))) | 1u << i
@@ -260,3 +260,4 @@ cdef void unicast_cycle(Core* c, int r) noexcept nogil:
     c.rt[r].rc[C_BLOCKED] += blocked
     note_occupancy(c, r, c.rt[r].buf_flits)
     schedule(c, r, nxt)
+
