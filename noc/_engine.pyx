@@ -8,7 +8,7 @@ router stages (``noc/_router.pyx``) run on that struct without the GIL.
 
 import numpy as np
 
-from libc.stdint cimport INT64_MAX, int32_t, int64_t, uint8_t, uint64_t
+from libc.stdint cimport INT64_MAX, int32_t, int64_t, uint8_t, uint32_t, uint64_t
 
 from noc._core cimport (
     C_BUF_WRITES, C_MAX_OCC, E_INJECTED, E_WAIT, NC, NDIR, Branch, Core, InVC, OutVC, Packet,
@@ -234,8 +234,16 @@ cdef class EngineCore:
             with nogil:
                 self._run(until)
 
+    @property
+    def records_sorted(self):
+        """Whether ``take_output`` gives its records sorted by (arrival, dest): always without
+        chip links (a chip link's record arrives ``Lk`` cycles after the local ones of its
+        cycle)."""
+        return self.c.NX == 0
+
     def take_output(self):
-        """Delivery records since the last call: (arrival, dest, key, src, inject, hops, tag)."""
+        """Delivery records since the last call: (arrival, dest, key, src, inject, hops, tag),
+        each cycle's by destination (see ``records_sorted``)."""
         n = self.c.n_out
         self.c.n_out = 0
         return tuple(self.arrays[name][:n].copy() for name in _OUTPUT_FIELDS)
@@ -245,6 +253,7 @@ cdef class EngineCore:
         """Cycles until ``until`` or until the output buffer might overflow; idle gaps skipped."""
         cdef Core* c = &self.c
         cdef int64_t nxt
+        cdef int first
         while c.now < until and c.n_out + c.EP + c.NX <= self.out_cap:
             if c.n_act == 0 and c.n_wait == 0 and self.n_wl == 0:
                 nxt = until
@@ -255,10 +264,12 @@ cdef class EngineCore:
                 if c.now >= until:
                     return
             self._admit()
+            first = c.n_out
             if c.fused:
                 self._visit_due()
             else:
                 self._visit_active()
+            sort_by_dest(c, first)
             c.now += 1
 
     cdef void _visit_active(self) noexcept nogil:
@@ -364,6 +375,33 @@ cdef class EngineCore:
             else:
                 self.in_wl[ep] = 0
         self.n_wl = k
+
+
+cdef void sort_by_dest(Core* c, int first) noexcept nogil:
+    """Sort the records ``first .. n_out - 1`` (one cycle's) by destination endpoint, an
+    insertion sort: a cycle writes few records, one per destination at most.
+
+    # perf: advance() then returns them without sorting (NocEngine, ``_window``).
+    """
+    cdef int i, j
+    cdef int64_t arr, inj, tag
+    cdef int32_t dest, src, hops
+    cdef uint32_t key
+    for i in range(first + 1, c.n_out):
+        dest = c.o_dest[i]
+        if dest >= c.o_dest[i - 1]:
+            continue
+        arr, key, src, inj, hops, tag = (
+            c.o_arr[i], c.o_key[i], c.o_src[i], c.o_inj[i], c.o_hops[i], c.o_tag[i]
+        )
+        j = i
+        while j > first and c.o_dest[j - 1] > dest:
+            c.o_arr[j], c.o_dest[j], c.o_key[j] = c.o_arr[j - 1], c.o_dest[j - 1], c.o_key[j - 1]
+            c.o_src[j], c.o_inj[j], c.o_hops[j] = c.o_src[j - 1], c.o_inj[j - 1], c.o_hops[j - 1]
+            c.o_tag[j] = c.o_tag[j - 1]
+            j -= 1
+        c.o_arr[j], c.o_dest[j], c.o_key[j], c.o_src[j] = arr, dest, key, src
+        c.o_inj[j], c.o_hops[j], c.o_tag[j] = inj, hops, tag
 
 
 cdef inline void new_flit(Core* c, int pid, int64_t ready, Slot* flit) noexcept nogil:

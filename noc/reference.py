@@ -139,6 +139,8 @@ class ReferenceCore:
             self.step(self.now)
             self.now += 1
 
+    records_sorted = False  # take_output gives records in the order routers wrote them
+
     def take_output(self) -> tuple[np.ndarray, ...]:
         columns = list(zip(*self.output, strict=True)) or [()] * len(DELIVERY_DTYPES)
         self.output = []
