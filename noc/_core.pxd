@@ -166,6 +166,11 @@ ctypedef struct Core:
     uint32_t* o_key
     int64_t* o_tag
     int n_out
+    # sorting one cycle's records (noc/_records.pyx): a bit per endpoint, the record of each
+    # endpoint, and room for one column of a cycle's records
+    uint64_t* rec_seen
+    int32_t* rec_at
+    int64_t* rec_scratch
 
 
 cdef inline int bit_count(uint64_t mask) noexcept nogil:

@@ -8,7 +8,7 @@ router stages (``noc/_router.pyx``) run on that struct without the GIL.
 
 import numpy as np
 
-from libc.stdint cimport INT64_MAX, int32_t, int64_t, uint8_t, uint32_t, uint64_t
+from libc.stdint cimport INT64_MAX, int32_t, int64_t, uint8_t, uint64_t
 
 from noc._core cimport (
     C_BUF_WRITES, C_MAX_OCC, E_INJECTED, E_WAIT, NC, NDIR, Branch, Core, InVC, OutVC, Packet,
@@ -16,6 +16,7 @@ from noc._core cimport (
 )
 from noc._stages cimport note_occupancy
 from noc._fused cimport fused_cycle, unicast_cycle
+from noc._records cimport sort_by_dest
 from noc._router cimport router_cycle
 
 from noc.params import BlockedPolicy, Routing
@@ -153,6 +154,10 @@ cdef class EngineCore:
         self.n_pk = new_n
 
     def _alloc_output(self, n):
+        ne = self.c.EP + self.c.NX  # a cycle writes at most one record per endpoint
+        self._set("rec_seen", np.zeros((ne + 63) // 64, dtype=np.uint64))
+        self._set("rec_at", np.zeros(ne, dtype=np.int32))
+        self._set("rec_scratch", np.zeros(ne, dtype=np.int64))
         for name, dtype in zip(_OUTPUT_FIELDS, DELIVERY_DTYPES):
             self._set(name, np.zeros(n, dtype=dtype))
         self.out_cap = n
@@ -375,33 +380,6 @@ cdef class EngineCore:
             else:
                 self.in_wl[ep] = 0
         self.n_wl = k
-
-
-cdef void sort_by_dest(Core* c, int first) noexcept nogil:
-    """Sort the records ``first .. n_out - 1`` (one cycle's) by destination endpoint, an
-    insertion sort: a cycle writes few records, one per destination at most.
-
-    # perf: advance() then returns them without sorting (NocEngine, ``_window``).
-    """
-    cdef int i, j
-    cdef int64_t arr, inj, tag
-    cdef int32_t dest, src, hops
-    cdef uint32_t key
-    for i in range(first + 1, c.n_out):
-        dest = c.o_dest[i]
-        if dest >= c.o_dest[i - 1]:
-            continue
-        arr, key, src, inj, hops, tag = (
-            c.o_arr[i], c.o_key[i], c.o_src[i], c.o_inj[i], c.o_hops[i], c.o_tag[i]
-        )
-        j = i
-        while j > first and c.o_dest[j - 1] > dest:
-            c.o_arr[j], c.o_dest[j], c.o_key[j] = c.o_arr[j - 1], c.o_dest[j - 1], c.o_key[j - 1]
-            c.o_src[j], c.o_inj[j], c.o_hops[j] = c.o_src[j - 1], c.o_inj[j - 1], c.o_hops[j - 1]
-            c.o_tag[j] = c.o_tag[j - 1]
-            j -= 1
-        c.o_arr[j], c.o_dest[j], c.o_key[j], c.o_src[j] = arr, dest, key, src
-        c.o_inj[j], c.o_hops[j], c.o_tag[j] = inj, hops, tag
 
 
 cdef inline void new_flit(Core* c, int pid, int64_t ready, Slot* flit) noexcept nogil:
