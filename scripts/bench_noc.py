@@ -155,93 +155,53 @@ itself took.
 
 What the engine does for these runs: every chip config (and this benchmark) has one VC and
 one-flit packets, and for V = 1, F = 1 the engine runs a fused router cycle
-(`noc/_fused.pyx`, see noc/README.md, "The fused path"): one visit is two passes over the
-ready input ports (RC, drop and VC requests; then SA, ST and pop), no switch arbitration
-(with one VC per port an output has one possible requester), credits read from the
-downstream buffer and a bit history of its pops instead of a ring of credit returns, and a
-wake-up wheel, so that a router is visited only in cycles in which one of its head flits is
-ready. The general stages still run any other V or F; the twin tests hold both to the
-reference, record for record and counter for counter.
+(`noc/_fused.pyx`, see noc/README.md, "The fused path"): no switch arbitration (with one VC
+per port an output has one possible requester), credits read from the downstream buffer
+and a bit history of its pops instead of a ring of credit returns, and a wake-up wheel, so
+that a router is visited only in cycles in which one of its head flits is ready. With XY
+routing and no drops (this benchmark, the TrueNorth-like config) it runs `unicast_cycle`:
+one branch per head, no branch masks or copy counts, the mesh direction from a 4-bit port
+table indexed by the signs of dx and dy. The core sorts each cycle's delivery records by
+destination (`noc/_records.pyx`), so `advance()` returns them without sorting. The general
+stages still run any other V or F; the twin tests hold every path to the reference, record
+for record and counter for counter.
 
-Before/after the `nocfast` branch (same machine, same functions as this script, main at
-bbcfa26 built beside it, CPU time, best of 3 seeds; main's figures are the medians of 3
-back-to-back pairs of runs just before this one: 8x8 7.3 M, 64x64 4.9-5.1 M, while this
-branch gave 12.0-12.1 M and 7.9-8.3 M in the same pairs; with the machine's load at 0.6-1
-earlier in the session main's 64x64 figure was 5.2-5.7 M and this branch's 8.0-8.8 M, at
-2-2.6 4.3-4.9 M and 7.8-8.5 M: the large mesh, which misses the caches, suffers most from
-the other jobs):
+Steps (flit-hops/s CPU, best of 3 seeds, each measured back to back against the build before
+it; 8x8 at 0.17 / 64x64 windows / the TrueNorth whole-chip run's NoC traffic, i.e. the
+`inject` and `advance` calls of its first 90 ticks captured and replayed on the engine, 29 M
+flit-hops): `unicast_cycle` 13.7 -> 16.3 M / 10.9 -> 13.6 M / 11.9 -> 14.1 M (with its two
+shortcuts: a VC grant with one asking port skips the round-robin search, and with `Lk = 1`
+the credit check reads only whether the downstream VC popped this cycle); the branch-free XY
+direction +4 % / +0 % / +4 %; records sorted in the core +4 % on 8x8 (the Python side of
+`advance()` was 7.5 % of its CPU time), and in the SpiNNaker2-like run, whose multicast
+trees deliver tens of copies a cycle, `advance()` 4.6 -> 3.4 ms per active tick (taking,
+sorting and gathering them in NumPy took 2.1 ms, the sort in the core takes 0.5 ms). Earlier
+steps: the fused cycle 7.1 -> 9.4 M on 8x8 and 4.3 -> 6.9 M on 64x64; credits from the
+downstream buffer +8 % / +12 %; the wake-up wheel +0 % / +10 %; branch-free bookkeeping +10
+% / +0 %; prefetching the input VCs of the router visited 4 ahead in the wheel's bucket +0 %
+/ +3-7 % (removing it for the unicast cycle: -6 % on 64x64 and -4 % on the TrueNorth
+traffic); one record per router, slots carrying the key and the destination's coordinates,
+neighbours and wheel bits in the router record: L1 data misses 21.3 -> 11.3 per flit-hop on
+64x64 (cachegrind), +27-31 % there, +13 % on 8x8.
 
-| run | main bbcfa26 | this run |
-|---|---|---|
-| 8x8 uniform at 0.17, flit-hops/s | 7.3 M | {per_cpu / 1e6:.1f} M |
-| 64x64 chipsim-like windows, flit-hops/s | 5.0 M | {d_hops / d_cpu / 1e6:.1f} M |
-| idle `advance()` on 64x64, per call | 5.1 us | {idle_us:.1f} us |
+Where the time goes (callgrind, 8x8 at 0.17, 10,000 cycles, 573,309 flit-hops, 456,058
+router visits; perf counters are not available here): ~546 instructions per flit-hop in
+the engine: `unicast_cycle` ~436 (~550 per visit, spread over real work: the scan of
+occupied ports and their head flits, RC, VA, the credit check, the link traversal with the
+downstream buffer write, wake-up and occupancy, the pop), the wheel ~52, packet admission
+~39, the record sort ~20. Cachegrind's branch simulation counts ~4.3 mispredicted branches
+per flit-hop in `unicast_cycle` (a head ready or not, the exits of the loops over port
+masks), roughly a third of its time. The issue's floor (20 M/s) needs about 15 % more;
+the design budget (75 M/s) about 4x, which no tuning of this cycle-by-cycle, router-by-router
+model reaches: it would take a different algorithm (or several cores).
 
-Steps, each measured back to back against the build before it (flit-hops/s CPU, 8x8 /
-64x64): the fused cycle 7.1 -> 9.4 M / 4.3 -> 6.9 M; credits from the downstream buffer
-+8 % / +12 %; the wake-up wheel about +0 % / +10 %; one stable argsort of a combined key
-instead of `np.lexsort` for a window's records, +5 % on 8x8 (570 -> 50 us per 1000-cycle
-window); branch-free bookkeeping (occupancy bit, round-robin pick, ring wrap, occupancy
-maximum, pending-pop count, pop history) +10 % on 8x8, neutral on 64x64; prefetching the
-input VCs of the router visited 4 ahead in the wheel's bucket +3-7 % on 64x64. The general
-path (V = 2 or F = 2 on the same 8x8 mesh) gained 4-9 % from the shared changes.
-
-Where the time goes (callgrind and cachegrind's branch simulation, 8x8 at 0.17, 10,000
-cycles; perf counters are not available here): about 730 instructions per flit-hop in the
-engine (was about 1,150): the fused cycle 640, the wheel with its prefetches 52, packet
-admission 34; the Python side of `advance()` (taking and sorting the records) is about 7 %
-of the timed CPU time. The fused cycle's instructions are spread over real work, none
-dominant (per flit-hop, roughly): the scan of occupied ports with the per-visit setup
-~115, SA and ST bookkeeping ~125, the link traversal with the downstream buffer write and
-wake-up ~125, the pop with its pop history ~70, the credit check ~60, RC ~60, VA ~55,
-ejection ~15. The
-branch simulation counts about 5 mispredicted branches per flit-hop (ready or not, XY
-direction, the exits of loops over port masks), about a third of the time at ~15 cycles
-each. The issue's floor (20 M/s) needs about half the instructions and mispredictions
-again: less state per hop (the per-router record and slots carrying the destination are
-done, below; precomputed downstream VC indices and counters derived at the end instead of
-per event are not), not more tuning of this layout. The 64x64 windows run slower than
-8x8 per flit-hop because their state (4,096 routers) misses the caches.
-
-Cache misses (`noclayout` branch, issues #4 and #12): cachegrind (`valgrind
---tool=cachegrind --cache-sim=yes`, 32 KiB 8-way L1 data cache) on the 64x64 windows
-(`bench_noc.driver_run(1, ticks=8)`, 1.02 M flit-hops) counted ~584 instructions and ~21.3
-L1 data read misses per flit-hop in the fused cycle on main (779e375), about one in each of
-the separate arrays a hop touched. Per step, misses per flit-hop, then flit-hops/s CPU
-against the build before (best of 3 seeds, 2 back-to-back pairs, 64x64 windows / 8x8 at
-0.17): one record per router for occupancy, wake-up, flit count and the router and link
-counters, 21.3 -> 17.2, +1-2 % / +1-2 %; slots carrying the packet's key and the destination
-router's coordinates (RC reads no packet or coordinate table, a unicast hop leaves its
-packet alone until delivery), 17.2 -> 12.4, +4-9 % / +8-10 %; neighbours and the wheel's
-bucket bits in the router record, 12.4 -> 11.3, +10 % / +2-5 %. The fused cycle now executes
-~516 instructions per flit-hop, and the wheel ~63 with ~1.3 misses. Main (779e375) against
-this branch, 2 back-to-back pairs of the same measurements just before this run: 64x64
-windows 8.5-8.6 -> 10.9-11.2 M (+27-31 %), 8x8 12.2 -> 13.8 M (+13 %) (the machine's load
-about 1). Tried and dropped: records aligned to cache lines (routers padded to 192 bytes
-with the counters a written flit bumps on the first line, input VCs aligned) cut the misses
-to 7.8 per flit-hop but gained nothing measurable (+1 % on 64x64, -1 % on 8x8; why was not
-measured, perhaps the hardware prefetcher already fetches the second line of a straddling
-record); prefetching the router record with the input VCs, no gain; the head flit's ready
-cycle copied into its input VC (which is prefetched), -6 % on 64x64 and -4 % on 8x8 (the
-input VC grows to 72 bytes). In the whole-chip TrueNorth run (`python
-scripts/bench_run.py --ticks 1000`, "Whole-chip runs") the NoC part went from 50.4 to
-39.8 s per simulated second (one run each, before and after the merge). What is left:
-the head slot's ready cycle (~2.3 misses per flit-hop: a visit reads the head
-of every occupied port), the downstream input VC and slot, the output VC, and the router
-record's lines.
-
-In whole-chip runs
-(`python scripts/bench_run.py --case truenorth --ticks 100`, one advance() per 1 ms tick,
-main and the `nocfast` branch back to back, one pair of runs each) the NoC part went from 1.19 to
-0.78 s on 1,024 cores (`--cores 1024`) and from 6.45 to 3.95 s on the full chip (4,096
-cores; an earlier pair, before the prefetch, gave 6.35 and 4.17 s), with the same spikes
-and deliveries. Tried and dropped (measured back to back): a
-branch-free XY port choice (+5 % on 8x8 but -10 % on 64x64: the port then waits on the
-packet's cache-missing loads instead of being predicted), local pointer copies in the
-fused cycle (+3 % instructions), compiling the fused cycle into the engine module so that
-it inlines into the visit loop (-2 % instructions, not worth the coupling), also
-prefetching the slots, output VCs and counters of routers visited soon, arrays aligned to
-64 bytes, packed coordinate tables for XY (none measurably better on either run).
+Tried and dropped (back to back, no gain or a loss): prefetching the next hop's router
+state when a flit is written into a router; a separate path for visits with one ready port
+(-5 % on 8x8); skipping the pop-history shift when `Lk = 1`; `-march=native` or `-O2`;
+records aligned to cache lines (misses 11.3 -> 7.8 per flit-hop, +1 % / -1 %); the head
+flit's ready cycle copied into its input VC (-6 % / -4 %); prefetching router records,
+slots, output VCs or counters; local pointer copies; compiling the fused cycle into the
+engine module; arrays aligned to 64 bytes; packed coordinate tables.
 
 Latency curves: `python scripts/bench_noc.py --figures` writes
 docs/figures/noc_latency_4x4.png, noc_latency_8x8.png and noc_latency_16x16.png (uniform,
