@@ -9,7 +9,7 @@ import pytest
 
 from chipsim.config import load_config
 from chipsim.mapping.truenorth import map_truenorth
-from chipsim.network import Network, expand, load_network
+from chipsim.network import expand, load_network
 from chipsim.run import run_network
 from chipsim.traces import SpikeTrace, read_trace
 
@@ -18,31 +18,12 @@ TICKS, SEED = 40, 3
 COUNTED = ("packets_sent", "packets_received", "synaptic_events", "spikes", "busy_cycles")
 
 
-def _network() -> Network:
-    """Poisson input into a population whose neurons drive two others (splitters)."""
-    populations = [
-        {"name": "input", "size": 40, "model": "poisson", "rate_hz": 200.0},
-        {"name": "a", "size": 100, "model": "truenorth", "params": {"threshold": 6, "leak": -1}},
-        {"name": "b", "size": 100, "model": "truenorth", "params": {"threshold": 3}},
-        {"name": "c", "size": 100, "model": "truenorth", "params": {"threshold": 4}},
-    ]
-    projections = [("input", "a", 0.2, 3, 1), ("a", "b", 0.1, 2, 2), ("a", "c", 0.2, 1, 3)]
-    return Network.model_validate({
-        "name": "splitting", "populations": populations,
-        "projections": [
-            {"pre": a, "post": b, "connector": {"kind": "fixed_probability", "p": p},
-             "weight": w, "delay": d}
-            for a, b, p, w, d in projections
-        ],
-    })  # fmt: skip
-
-
 @pytest.fixture(scope="module")
-def recorded(tmp_path_factory) -> Path:
+def recorded(tmp_path_factory, mixed_tn_network) -> Path:
     out = tmp_path_factory.mktemp("runs") / "run"
     chip = load_config(CONFIGS / "truenorth.yaml")
-    assert map_truenorth(chip, expand(_network(), SEED), SEED).n_splitters > 0
-    run_network(chip, _network(), TICKS, seed=SEED, out=out)
+    assert map_truenorth(chip, expand(mixed_tn_network, SEED), SEED).n_splitters > 0
+    run_network(chip, mixed_tn_network, TICKS, seed=SEED, out=out)
     return out
 
 
@@ -78,7 +59,7 @@ def test_crossbar_replay_follows_the_trace(recorded) -> None:
     """Spikes come from the trace, not the dynamics: a trace with only the input's spikes
     gives a run with exactly those spikes recorded."""
     full = read_trace(recorded / "spikes.parquet")
-    inputs = full.neuron < 40
+    inputs = full.neuron < 45  # the sources 'input' and 'stim'
     trace = SpikeTrace(full.tick[inputs], full.neuron[inputs], None, full.meta)
     table = _replay(recorded, trace).recorder.spike_stream.table()
     tick, neuron = table.column("tick").to_numpy(), table.column("neuron").to_numpy()

@@ -88,39 +88,9 @@ def _pairs(trace) -> list:
     return list(zip(trace.tick.tolist(), trace.neuron.tolist(), strict=True))
 
 
-def _mixed_network() -> Network:
-    """Sources and three populations on four cores, several delays, +/- weights."""
-    populations = [
-        {"name": "input", "size": 40, "model": "poisson", "rate_hz": 200.0},
-        {"name": "stim", "size": 5, "model": "spike_array", "spikes": [(0, 0), (3, 4), (3, 1)]},
-        {"name": "a", "size": 200, "model": "truenorth",
-         "params": {"threshold": 8, "leak": -1, "neg_threshold": 5, "neg_saturate": 1}},
-        {"name": "b", "size": 300, "model": "truenorth",  # per-neuron, over two cores
-         "params": {"threshold": [3 + i * 7 // 300 for i in range(300)], "reset_mode": 1}},
-        {"name": "c", "size": 110, "model": "truenorth",  # per-neuron thresholds
-         "params": {"threshold": [1 + i % 5 for i in range(110)], "leak": -1,
-                    "leak_reversal": 1}},
-    ]  # fmt: skip
-    projections = [
-        ("input", "a", 0.2, 4, {"low": 1, "high": 3}),
-        ("stim", "b", 0.5, 7, 2),
-        ("a", "b", 0.1, 3, 2),
-        ("a", "c", 0.2, 1, 4),
-        ("c", "a", 0.3, -3, 1),
-    ]
-    return Network.model_validate({
-        "name": "mixed", "populations": populations,
-        "projections": [
-            {"pre": a, "post": b, "connector": {"kind": "fixed_probability", "p": p},
-             "weight": w, "delay": d}
-            for a, b, p, w, d in projections
-        ],
-    })  # fmt: skip
-
-
-def test_mapped_network_with_splitters_equals_unmapped_reference() -> None:
+def test_mapped_network_with_splitters_equals_unmapped_reference(mixed_tn_network) -> None:
     """Ideal run of the mapped network == NumPy run of the network with the splitter delays."""
-    layout = map_truenorth(CONFIG, expand(_mixed_network(), seed=3))
+    layout = map_truenorth(CONFIG, expand(mixed_tn_network, seed=3))
     assert layout.n_splitters > 0 and layout.levels.max() == 1
     trace = simulate_truenorth_ideal(layout, 80, seed=5)
     expected = _reference(layout, 80, seed=5)
