@@ -51,21 +51,24 @@ def run_network(
     overwrite: bool = False,
     replay: Path | SpikeTrace | None = None,
     timeline: tuple[int, int] | None = None,
+    noc_threads: int = 1,
 ) -> RunResult:
     """Map ``network`` on ``config``, simulate ``ticks`` ticks; write ``out`` if given.
 
     With ``replay`` (a trace or its file), the trace's spikes replace the neuron dynamics.
     With ``timeline = (T0, T1)`` and ``out``, ticks T0..T1 are written to ``timeline.json``.
+    ``noc_threads``: threads that simulate the NoC (``noc.NocEngine``; the same results).
     """
     started = time.time()
     net = expand(network, seed)
     if isinstance(replay, Path):
         replay = read_trace(replay, n_neurons=net.n_neurons)
     mapping = map_network(config, net, seed, placer)
+    options = SimulationOptions(progress, replay, timeline, noc_threads)
     if out is None:
-        return _simulate(mapping, ticks, seed, None, progress, started, replay, timeline)
+        return _simulate(mapping, ticks, seed, None, started, options)
     with RunDirectory(out, overwrite=overwrite) as run:
-        result = _simulate(mapping, ticks, seed, run.path, progress, started, replay, timeline)
+        result = _simulate(mapping, ticks, seed, run.path, started, options)
         run.write_yaml("config.yaml", config.model_dump(mode="json"))
         run.write_yaml("network.yaml", network.model_dump(mode="json"))
         run.write_yaml("workload.yaml", {"ticks": ticks, "seed": seed, "placer": placer})
@@ -83,24 +86,33 @@ def run_network(
     return RunResult(result.summary, out, mapping, result.recorder, result.energy)
 
 
+@dataclass(frozen=True)
+class SimulationOptions:
+    """How a run is simulated, apart from the chip and the workload."""
+
+    progress: bool = False
+    replay: SpikeTrace | None = None
+    timeline: tuple[int, int] | None = None
+    noc_threads: int = 1
+
+
 def _simulate(
     mapping: Mapping,
     ticks: int,
     seed: int,
     folder: Path | None,
-    progress: bool,
     started: float,
-    replay: SpikeTrace | None,
-    timeline: tuple[int, int] | None = None,
+    options: SimulationOptions,
 ) -> RunResult:
     simulation_started, simulation_cpu = time.time(), time.process_time()
     programmable = mapping.config.pe.kind is CoreKind.PROGRAMMABLE
     recorder = RunRecorder(
         len(mapping.pes), folder, mapping.config.pe.neuron_state_bytes if programmable else None
     )
-    recorder.timeline = TimelineWindow(*timeline) if timeline is not None else None
-    simulation = ChipSimulation(mapping, recorder, seed, replay)
-    with tqdm(total=ticks, unit="tick", disable=not progress, leave=False) as bar:
+    window = options.timeline
+    recorder.timeline = TimelineWindow(*window) if window is not None else None
+    simulation = ChipSimulation(mapping, recorder, seed, options.replay, options.noc_threads)
+    with tqdm(total=ticks, unit="tick", disable=not options.progress, leave=False) as bar:
         simulation.run(ticks, on_tick=bar.update)
     energy = run_energy(mapping.config, recorder, ticks)
     summary = run_summary(mapping.config, recorder, ticks, time.time() - started, energy)

@@ -108,8 +108,24 @@ ctypedef struct Router:
     int64_t lf[NDIR]
 
 
+# A flit crossing into another band of a parallel run (noc/_bands.pyx): written into input VC
+# i of router n by that band's thread after the cycle's visits.
+ctypedef struct Handoff:
+    int32_t n, i
+    Slot flit
+
+
 ctypedef struct Core:
     int R, P, V, L, F, D, Lk, Rp, E, width, height, NI
+    # routers lo .. hi - 1 are visited with this struct: all of them, or one band of rows in a
+    # parallel run (noc/_bands.pyx), whose struct has its own wheel, records, free ids and
+    # hand-offs; a flit for a router outside goes to out_lo (below lo) or out_hi, and the
+    # credit check of a link leaving the band reads snap, its input VC at the cycle's start
+    int lo, hi
+    InVC* snap
+    Handoff* out_lo
+    Handoff* out_hi
+    int n_lo, n_hi
     int EP, NX  # local-port endpoints (R * L), chip links
     bint multicast, torus, drop, fused  # fused: V = 1, F = 1 (noc/_fused.pyx)
     bint unicast  # fused, XY routing and no drops (noc/_fused.pyx, unicast_cycle)

@@ -9,13 +9,19 @@ router stages (``noc/_router.pyx``) run on that struct without the GIL.
 import numpy as np
 
 from libc.stdint cimport INT64_MAX, int32_t, int64_t, uint8_t, uint32_t, uint64_t
+from libc.string cimport memcpy
 
 from noc._core cimport (
-    C_BUF_WRITES, C_MAX_OCC, E_INJECTED, E_WAIT, NC, NDIR, Branch, Core, InVC, OutVC, Packet,
+    C_BUF_WRITES, C_MAX_OCC, E_INJECTED, E_WAIT, NC, NDIR, Branch, Core, Handoff, InVC, OutVC,
+    Packet,
     Router, Slot, prefetch, push_flit,
 )
 from noc._stages cimport note_occupancy
-from noc._fused cimport fused_cycle, unicast_cycle
+from noc._bands cimport (
+    Bands, Worker, band_cycle, bands_cycle_serial, copy_boundary, join_workers, pthread_t,
+    start_workers,
+)
+from noc._fused cimport visit_due
 from noc._records cimport sort_by_dest
 from noc._router cimport router_cycle
 
@@ -24,7 +30,7 @@ from noc.routing import MulticastTables
 from noc.stats import DELIVERY_DTYPES, ENDPOINT_COUNTERS, ROUTER_COUNTERS
 
 cdef enum:
-    PREFETCH_AHEAD = 4  # routers ahead in the wheel's bucket whose input VCs are prefetched
+    MAX_BANDS = 64  # threads of a parallel run at most
 
 
 assert len(ROUTER_COUNTERS) == NC and ROUTER_COUNTERS[C_MAX_OCC] == "max_buffer_occupancy_flits"
@@ -41,8 +47,15 @@ cdef class EngineCore:
     cdef int32_t[::1] fut, wt_head, wt_tail, wl
     cdef uint8_t[::1] in_wl
     cdef int fut_pos, n_wl, n_pk, out_cap
+    # parallel bands (noc/_bands.pyx): T band structs in x.core (T = 0: none), the band of
+    # each router, the bands' own arrays, records taken from them when their buffers filled
+    cdef Bands x
+    cdef int T
+    cdef bint serial_bands
+    cdef int32_t[::1] band_of
+    cdef list band_arrays, band_stash
 
-    def __init__(self, mesh, params, tables):
+    def __init__(self, mesh, params, tables, int threads=1):
         c = &self.c
         c.R, c.P, c.L = mesh.routers, mesh.ports, mesh.ports_per_router
         c.V, c.F, c.D = params.virtual_channels, params.packet_flits, params.buffer_depth
@@ -64,20 +77,72 @@ cdef class EngineCore:
         c.fused = c.V == 1 and c.F == 1 and c.Lk + c.Rp < 64
         c.unicast = c.fused and not c.multicast and not c.drop
         c.now = c.unfinished = c.n_act = c.n_out = 0
+        c.lo, c.hi = 0, c.R  # every router (one band: see noc/_bands.pyx)
         self.arrays = {}
         self._init_topology(mesh, tables)
         self._init_vcs(params.injection_queue_packets * c.F)
         self._init_packets(1024)
         self._set("ec", np.zeros((c.EP + c.NX, len(ENDPOINT_COUNTERS)), dtype=np.int64))
         self._alloc_output(4096)
+        if threads > 1 and c.unicast and c.NX == 0 and c.height > 1:
+            self._init_bands(min(threads, c.height, MAX_BANDS))
 
     cdef _set(self, str name, array):
-        """Keep ``array`` and point the struct field ``name`` at its data."""
-        cdef Core* c = &self.c
+        """Keep ``array`` and point the struct field ``name`` at its data (in the bands' structs
+        too, unless each band has its own: ``_BAND_OWN``)."""
         array = np.ascontiguousarray(array)
         self.arrays[name] = array
-        cdef size_t offset = _OFFSETS[name]
-        (<void**>(<char*>c + offset))[0] = <void*><size_t>array.ctypes.data
+        _point(&self.c, name, array)
+        if name not in _BAND_OWN:
+            for b in range(self.T):
+                _point(&self.x.core[b], name, array)
+
+    def _init_bands(self, int T):
+        """T bands of rows with their own structs (noc/_bands.pyx): copies of the engine's,
+        with the band's routers, wheel, records, freed ids and outboxes."""
+        cdef Core* c = &self.c
+        cdef int b
+        self._set("snap", np.zeros_like(self.arrays["vc"]))
+        memory = np.zeros(T * sizeof(Core), dtype=np.uint8)
+        self.band_arrays = [memory]
+        self.band_stash = []
+        self.x.core = <Core*><size_t>memory.ctypes.data
+        rows = np.arange(c.height) * T // c.height  # band of each row
+        self.band_of = np.repeat(rows, c.width).astype(np.int32)
+        for b in range(T):
+            memcpy(&self.x.core[b], c, sizeof(Core))
+            first, last = np.flatnonzero(rows == b)[[0, -1]]
+            self.x.core[b].lo, self.x.core[b].hi = first * c.width, (last + 1) * c.width
+            own = {
+                "wheel": np.zeros(c.W * c.R, dtype=np.int32),
+                "wheel_n": np.zeros(c.W, dtype=np.int32),
+                "out_lo": np.zeros(c.width, dtype=_HANDOFF),
+                "out_hi": np.zeros(c.width, dtype=_HANDOFF),
+            }
+            self.band_arrays.append(own)
+            for name, array in own.items():
+                _point(&self.x.core[b], name, array)
+            self.x.core[b].n_wait = self.x.core[b].n_lo = self.x.core[b].n_hi = 0
+            self.x.core[b].unfinished = self.x.core[b].n_free = 0
+        self.x.T = self.T = T
+        self.out_cap = max(self.out_cap, 8 * (c.EP + c.NX))  # a cycle writes EP + NX at most
+        self._alloc_band_buffers()
+
+    def _alloc_band_buffers(self):
+        """Records (out_cap each), record-sort scratch and free-id lists (n_pk) per band."""
+        cdef int b
+        ne = self.c.EP + self.c.NX
+        for b in range(self.T):
+            own = self.band_arrays[1 + b]
+            for name, dtype in zip(_OUTPUT_FIELDS, DELIVERY_DTYPES):
+                own[name] = np.zeros(self.out_cap, dtype=dtype)
+            own["rec_seen"] = np.zeros((ne + 63) // 64, dtype=np.uint64)
+            own["rec_at"] = np.zeros(ne, dtype=np.int32)
+            own["rec_scratch"] = np.zeros(ne, dtype=np.int64)
+            own["free_ids"] = np.zeros(self.n_pk, dtype=np.int32)
+            for name in (*_OUTPUT_FIELDS, "rec_seen", "rec_at", "rec_scratch", "free_ids"):
+                _point(&self.x.core[b], name, own[name])
+            self.x.core[b].n_out = 0
 
     def _init_topology(self, mesh, tables):
         cdef Core* c = &self.c
@@ -242,7 +307,14 @@ cdef class EngineCore:
 
     @property
     def busy(self):
-        return self.c.n_act > 0 or self.c.n_wait > 0 or self.n_wl > 0
+        return self.c.n_act > 0 or self._waiting() > 0 or self.n_wl > 0
+
+    cdef int _waiting(self) noexcept nogil:
+        """Routers with a visit due (on the wheel, or the bands' wheels)."""
+        cdef int b, n = self.c.n_wait
+        for b in range(self.T):
+            n += self.x.core[b].n_wait
+        return n
 
     @property
     def next_future_cycle(self):
@@ -252,6 +324,9 @@ cdef class EngineCore:
 
     def run(self, int64_t until):
         """Simulate cycles now .. until - 1 (growing the output buffer when needed)."""
+        if self.T:
+            self._run_bands_until(until)
+            return
         while self.c.now < until:
             if self.c.n_out + self.c.EP + self.c.NX > self.out_cap:
                 old = self.take_output()
@@ -267,11 +342,27 @@ cdef class EngineCore:
         """Whether ``take_output`` gives its records sorted by (arrival, dest): always without
         chip links (a chip link's record arrives ``Lk`` cycles after the local ones of its
         cycle)."""
-        return self.c.NX == 0
+        return self.c.NX == 0 and self.T == 0
+
+    @property
+    def bands(self):
+        """Bands of rows run in parallel (noc/_bands.pyx); 0: none."""
+        return self.T
+
+    @property
+    def serial_bands(self):
+        """Whether the bands run one after the other in the calling thread (tests)."""
+        return bool(self.serial_bands)
+
+    @serial_bands.setter
+    def serial_bands(self, value):
+        self.serial_bands = bool(value)
 
     def take_output(self):
         """Delivery records since the last call: (arrival, dest, key, src, inject, hops, tag),
         each cycle's by destination (see ``records_sorted``)."""
+        if self.T:
+            return self._take_band_output()
         n = self.c.n_out
         self.c.n_out = 0
         return tuple(self.arrays[name][:n].copy() for name in _OUTPUT_FIELDS)
@@ -294,7 +385,7 @@ cdef class EngineCore:
             self._admit()
             first = c.n_out
             if c.fused:
-                self._visit_due()
+                visit_due(c)
             else:
                 self._visit_active()
             sort_by_dest(c, first)
@@ -319,35 +410,93 @@ cdef class EngineCore:
                 c.in_act[r] = 0
         c.n_act = k
 
-    cdef void _visit_due(self) noexcept nogil:
-        """Fused path: visit the routers due this cycle (their bucket of the wheel; visits
-        only schedule later cycles), then empty the bucket. Each visit schedules the router's
-        next one and records its buffer occupancy (noc/_fused.pyx).
+    cdef inline Core* _owner(self, int r) noexcept nogil:
+        """The struct whose wheel holds router r: its band's, or the engine's."""
+        return &self.x.core[self.band_of[r]] if self.T else &self.c
 
-        # perf: routers whose flits are not ready yet are not visited, and there is no
-        per-cycle pass over active routers: +10 % flit-hops/s CPU on the 64x64 chipsim-like
-        windows, about +0 % on 8x8 uniform at 0.17 (back to back; noc/README.md).
-        """
+    # --- parallel bands (noc/_bands.pyx) ------------------------------------------------------
+    def _run_bands_until(self, int64_t until):
+        cdef int b
+        if len(self.band_arrays[1]["free_ids"]) < self.n_pk:
+            self._grow_band_free_lists()
+        while self.c.now < until:
+            for b in range(self.T):
+                if self.x.core[b].n_out + self.c.EP > self.out_cap:
+                    self.band_stash.append(self._take_band_records())
+                    break
+            with nogil:
+                self._run_bands(until)
+
+    def _grow_band_free_lists(self):
+        cdef int b
+        for b in range(self.T):
+            own = self.band_arrays[1 + b]
+            own["free_ids"] = np.zeros(self.n_pk, dtype=np.int32)
+            _point(&self.x.core[b], "free_ids", own["free_ids"])
+
+    def _take_band_records(self):
+        cdef int b
+        parts = []
+        for b in range(self.T):
+            n = self.x.core[b].n_out
+            self.x.core[b].n_out = 0
+            own = self.band_arrays[1 + b]
+            parts.append(tuple(own[name][:n].copy() for name in _OUTPUT_FIELDS))
+        return tuple(np.concatenate(column) for column in zip(*parts))
+
+    def _take_band_output(self):
+        taken = self.band_stash + [self._take_band_records()]
+        self.band_stash = []
+        return tuple(np.concatenate(column) for column in zip(*taken))
+
+    cdef void _run_bands(self, int64_t until) noexcept nogil:
+        """``_run`` with the routers in bands (noc/_bands.pyx): serial admission, then the
+        bands' visits and exchanges, in threads unless ``serial_bands`` or a thread failed to
+        start; then the bands' finished packets and freed ids go back to the engine."""
         cdef Core* c = &self.c
-        cdef int b = c.now & (c.W - 1), k, r, n = c.wheel_n[b], j
-        cdef int32_t* bucket = c.wheel + b * c.R
-        for k in range(n):
-            if k + PREFETCH_AHEAD < n:  # the input VCs of a router visited soon (# perf:
-                # +3-7 % flit-hops/s CPU on the 64x64 windows, whose state misses the caches;
-                # neutral on 8x8; 8 ahead or also its slots, output VCs, counters: no better)
-                r = bucket[k + PREFETCH_AHEAD]
-                for j in range(0, c.P * sizeof(InVC), 64):
-                    prefetch(<char*>(c.vc + r * c.P) + j)
-            r = bucket[k]
-            c.rt[r].in_wheel &= ~(<uint64_t>1 << b)
-            if c.rt[r].wake == c.now:
-                c.rt[r].wake = INT64_MAX
-                c.n_wait -= 1
-                if c.unicast:
-                    unicast_cycle(c, r)
-                else:
-                    fused_cycle(c, r)
-        c.wheel_n[b] = 0
+        cdef Bands* x = &self.x
+        cdef Worker workers[MAX_BANDS]
+        cdef pthread_t threads[MAX_BANDS]
+        cdef int b
+        cdef int64_t nxt
+        cdef bint parallel = not self.serial_bands and start_workers(x, workers, threads)
+        for b in range(x.T):
+            copy_boundary(&x.core[b])
+        while True:
+            x.stop = self._bands_full()
+            if not x.stop and self._waiting() == 0 and self.n_wl == 0:
+                nxt = until
+                if self.fut_pos < self.fut.shape[0]:
+                    nxt = min(c.pk[self.fut[self.fut_pos]].cycle, until)
+                c.now = max(c.now, nxt)
+            x.stop = x.stop or c.now >= until
+            if not x.stop:
+                self._admit()
+                x.now = c.now
+            if parallel:
+                if not band_cycle(x, &workers[0]):
+                    break
+            elif x.stop:
+                break
+            else:
+                bands_cycle_serial(x)
+            c.now += 1
+        if parallel:
+            join_workers(x, threads)
+        for b in range(x.T):
+            c.unfinished += x.core[b].unfinished
+            x.core[b].unfinished = 0
+            memcpy(&c.free_ids[c.n_free], x.core[b].free_ids, x.core[b].n_free * sizeof(int32_t))
+            c.n_free += x.core[b].n_free
+            x.core[b].n_free = 0
+
+    cdef bint _bands_full(self) noexcept nogil:
+        """Whether a band's record buffer might overflow in the next cycle."""
+        cdef int b
+        for b in range(self.T):
+            if self.x.core[b].n_out + self.c.EP > self.out_cap:
+                return True
+        return False
 
     cdef void _admit(self) noexcept nogil:
         """Release packets whose cycle has come into their source's FIFO, then move packets
@@ -389,7 +538,7 @@ cdef class EngineCore:
                     self.wt_tail[ep] = -1
                 new_flit(c, pid, ready, &flit)
                 for j in range(c.F):
-                    push_flit(c, r, g - r * c.NI, &flit)
+                    push_flit(self._owner(r), r, g - r * c.NI, &flit)
                 c.rt[r].rc[C_BUF_WRITES] += c.F
                 if ep >= c.EP:  # a link input buffer: counts in the occupancy
                     c.rt[r].buf_flits += c.F
@@ -427,6 +576,11 @@ def _stable_order(cycle):
     if cycle.size and int(cycle.max()) - int(cycle.min()) < 1 << 16:
         return np.argsort((cycle - cycle.min()).astype(np.uint16), kind="stable")
     return np.argsort(cycle, kind="stable")
+
+
+cdef void _point(Core* target, str name, array):
+    """Point the pointer field ``name`` of ``target`` at ``array``'s data."""
+    (<void**>(<char*>target + <size_t>_OFFSETS[name]))[0] = <void*><size_t>array.ctypes.data
 
 
 include "_pointers.pxi"
@@ -472,6 +626,15 @@ def _struct_dtype(fields, size):
 
 
 _OUTPUT_FIELDS = ("o_arr", "o_dest", "o_key", "o_src", "o_inj", "o_hops", "o_tag")
+# pointer fields each band of a parallel run has its own of (noc/_bands.pyx)
+_BAND_OWN = frozenset(
+    (*_OUTPUT_FIELDS, "wheel", "wheel_n", "rec_seen", "rec_at", "rec_scratch", "free_ids",
+     "out_lo", "out_hi")
+)  # fmt: skip
+_HANDOFF = np.dtype(
+    [("n", np.int32), ("i", np.int32), ("flit", _struct_dtype(_SLOT, sizeof(Slot)))], align=True
+)
+assert _HANDOFF.itemsize == sizeof(Handoff)
 
 
 def _nonempty(array):

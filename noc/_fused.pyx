@@ -23,16 +23,50 @@ from the downstream buffer, ``link_credit``), and a visit schedules the router's
 on the engine's wake-up wheel instead of keeping it on the active list.
 """
 
-from libc.stdint cimport INT64_MAX, int64_t, uint32_t, uint64_t
+from libc.stdint cimport INT64_MAX, int32_t, int64_t, uint32_t, uint64_t
 
 from noc._core cimport (
     C_BLOCKED, C_DROPPED, C_SW_IN_ARB, C_SW_OUT_ARB, C_VC_ARB, C_XBAR, NDIR, Core, InVC, Slot,
-    bit_count, ctz64, first_from, popcount64, schedule,
+    bit_count, ctz64, first_from, popcount64, prefetch, schedule,
 )
 from noc._route cimport mesh_xy_output, opp
 from noc._stages cimport (
     eject, finish_copy, link_traverse, note_occupancy, pop_head, route_head,
 )
+
+
+cdef enum:
+    PREFETCH_AHEAD = 4  # routers ahead in the wheel's bucket whose input VCs are prefetched
+
+
+cdef void visit_due(Core* c) noexcept nogil:
+    """Fused path: visit the routers due this cycle (their bucket of the wheel; visits
+    only schedule later cycles), then empty the bucket. Each visit schedules the router's
+    next one and records its buffer occupancy.
+
+    # perf: routers whose flits are not ready yet are not visited, and there is no
+    per-cycle pass over active routers: +10 % flit-hops/s CPU on the 64x64 chipsim-like
+    windows, about +0 % on 8x8 uniform at 0.17 (back to back; noc/README.md).
+    """
+    cdef int b = c.now & (c.W - 1), k, r, n = c.wheel_n[b], j
+    cdef int32_t* bucket = c.wheel + b * c.R
+    for k in range(n):
+        if k + PREFETCH_AHEAD < n:  # the input VCs of a router visited soon (# perf:
+            # +3-7 % flit-hops/s CPU on the 64x64 windows, whose state misses the caches;
+            # neutral on 8x8; 8 ahead or also its slots, output VCs, counters: no better)
+            r = bucket[k + PREFETCH_AHEAD]
+            for j in range(0, c.P * sizeof(InVC), 64):
+                prefetch(<char*>(c.vc + r * c.P) + j)
+        r = bucket[k]
+        c.rt[r].in_wheel &= ~(<uint64_t>1 << b)
+        if c.rt[r].wake == c.now:
+            c.rt[r].wake = INT64_MAX
+            c.n_wait -= 1
+            if c.unicast:
+                unicast_cycle(c, r)
+            else:
+                fused_cycle(c, r)
+    c.wheel_n[b] = 0
 
 
 cdef void fused_cycle(Core* c, int r) noexcept nogil:
@@ -176,7 +210,7 @@ cdef inline bint link_credit(Core* c, int r, int o) noexcept nogil:
     cdef int64_t age
     if n < 0:
         return True
-    d = &c.vc[n * c.P + opp(o)]
+    d = &(c.snap if n < c.lo or n >= c.hi else c.vc)[n * c.P + opp(o)]  # (noc/_bands.pyx)
     if c.Lk == 1:  # the one pop whose credit is in flight: this cycle's (bit 0), if any
         pending = (d.pop_at == c.now) & <int>(d.pop_bits & 1)
     else:

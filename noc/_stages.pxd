@@ -4,7 +4,7 @@
 from libc.stdint cimport int64_t, uint64_t
 
 from noc._core cimport (
-    C_BUF_READS, C_BUF_WRITES, C_MAX_OCC, C_UNROUTED, E_EJECTED, NDIR, Core, Slot,
+    C_BUF_READS, C_BUF_WRITES, C_MAX_OCC, C_UNROUTED, E_EJECTED, NDIR, Core, Handoff, Slot,
     bit_count, push_flit,
 )
 from noc._route cimport compute_route, opp
@@ -54,11 +54,26 @@ cdef inline void link_traverse(
     flit = c.slot[s]
     flit.ready = c.now + c.Lk + c.Rp
     flit.hops += 1
+    if n < c.lo or n >= c.hi:  # another band's (parallel runs): written after the visits
+        hand_off(c, n, opp(o) * c.V + w, &flit)
+        return
     push_flit(c, n, opp(o) * c.V + w, &flit)
     c.rt[n].rc[C_BUF_WRITES] += 1
     c.rt[n].buf_flits += 1
     if c.fused:  # unless n's visit this cycle is still due (branch-free, see pop_head)
         note_occupancy(c, n, c.rt[n].buf_flits if c.rt[n].wake != c.now else 0)
+
+
+cdef inline void hand_off(Core* c, int n, int i, const Slot* flit) noexcept nogil:
+    """Queue ``flit`` for input VC i of router n of the band below or above (noc/_bands.pyx)."""
+    cdef Handoff* h
+    if n < c.lo:
+        h = &c.out_lo[c.n_lo]
+        c.n_lo += 1
+    else:
+        h = &c.out_hi[c.n_hi]
+        c.n_hi += 1
+    h.n, h.i, h.flit = n, i, flit[0]
 
 
 cdef inline void leave_chip(Core* c, int link, int k, int64_t s) noexcept nogil:

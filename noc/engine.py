@@ -62,6 +62,11 @@ class NocEngine:
     record_packets
         Keep every delivery record in ``stats.packets`` (for latency histograms). Turn off
         for long runs to keep memory bounded.
+    threads
+        Threads that simulate the routers, each a band of mesh rows (noc/README.md, "Parallel
+        bands"): same results as one thread. Used for XY routing without drops or chip links,
+        one VC and one-flit packets (the fused unicast cycle), at most one per row; otherwise
+        one thread runs.
     """
 
     _core_class = EngineCore
@@ -73,12 +78,15 @@ class NocEngine:
         tables: MulticastTables | None = None,
         *,
         record_packets: bool = True,
+        threads: int = 1,
     ) -> None:
         _check_setup(mesh, params, tables)
+        if threads < 1:
+            raise ValueError(f"threads must be at least 1, got {threads}")
         self.mesh = mesh
         self.params = params
         self._multicast = params.routing is Routing.MULTICAST_TABLE
-        self._core = self._core_class(mesh, params, tables)
+        self._core = self._core_class(mesh, params, tables, threads)
         self._record = record_packets
         self._records: list[Deliveries] = []
         self._carry: tuple[np.ndarray, ...] | None = None  # columns arriving at or after now

@@ -77,7 +77,10 @@ class OutputVC:
 class ReferenceCore:
     """Pure-Python core with the interface of ``noc._engine.EngineCore``."""
 
-    def __init__(self, mesh: Mesh, params: NocParams, tables: MulticastTables | None) -> None:
+    def __init__(
+        self, mesh: Mesh, params: NocParams, tables: MulticastTables | None, threads: int = 1
+    ) -> None:
+        """``threads`` is accepted for the engine's interface; the reference runs in one."""
         self.mesh, self.tables = mesh, tables
         self.multicast = params.routing is Routing.MULTICAST_TABLE
         self.R, self.Lk = params.router_pipeline_cycles, params.link_latency_cycles

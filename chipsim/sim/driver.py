@@ -66,8 +66,10 @@ class ChipSimulation:
         recorder: RunRecorder,
         seed: int,
         replay: SpikeTrace | None = None,
+        noc_threads: int = 1,
     ) -> None:
         config = mapping.config
+        self.noc_threads = noc_threads
         self.mapping = mapping
         self.recorder = recorder
         reference = config.chip.clock_hz
@@ -96,7 +98,7 @@ class ChipSimulation:
             tables = MulticastTables.from_arrays(
                 mesh, t.router, t.key, t.mask, t.route, config.noc.routing_table_entries
             )
-        return NocEngine(mesh, config.noc, tables, record_packets=False)
+        return NocEngine(mesh, config.noc, tables, record_packets=False, threads=self.noc_threads)
 
     def run(self, ticks: int, on_tick: Callable[[int], object] | None = None) -> None:
         """Simulate ``ticks`` ticks, then deliver what arrived during the last one.

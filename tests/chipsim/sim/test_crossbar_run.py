@@ -38,3 +38,19 @@ def test_slow_truenorth_noc_drops_late_spikes() -> None:
     result = run_network(chip, network, ticks=120, seed=4)
     assert result.summary["late_packets"] > 0
     assert result.summary["dropped_late_packets"] == result.summary["late_packets"]
+
+
+def test_noc_threads_give_the_same_run() -> None:
+    """Two NoC threads (bands of mesh rows) reproduce the one-thread run: spikes, per-core
+    counts and router counters."""
+    chip = load_config(CONFIGS / "truenorth.yaml")
+    network = generate("tn_characterisation", {"cores": 16})
+    runs = [run_network(chip, network, ticks=60, seed=4, noc_threads=n) for n in (1, 2)]
+    assert runs[0].recorder.noc_stats.flit_hops > 10_000
+    for name in ("packets_received", "synaptic_events", "busy_cycles"):
+        np.testing.assert_array_equal(runs[0].recorder.pe[name], runs[1].recorder.pe[name])
+    for name in ("buffer_writes", "blocked_cycles", "max_buffer_occupancy_flits"):
+        a, b = (getattr(r.recorder.noc_stats, name) for r in runs)
+        np.testing.assert_array_equal(a, b, err_msg=name)
+    tables = [r.recorder.spike_stream.table() for r in runs]
+    assert tables[0].equals(tables[1])

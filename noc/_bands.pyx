@@ -1,0 +1,133 @@
+"""Parallel fused routers: the mesh cut into bands of rows, one thread each.
+
+Used for XY unicast without drops or chip links (``unicast_cycle``), the TrueNorth-like
+case. The results are those of one thread, record for record (noc/README.md, "Parallel
+bands"), because a router sees another router's effects one cycle later at the earliest:
+
+- a flit written into a router of another band (``link_traverse``, ``hand_off``) waits in
+  the sending band's outbox until every band has visited its routers this cycle, and the
+  receiving band's thread then writes it into the buffer (it is ready ``Lk + R >= 2`` cycles
+  after it was sent, its occupancy counts at the end of the cycle, as a flit written into a
+  router whose visit is over does now);
+- a credit check depends only on the downstream buffer at the start of the cycle (its
+  count and the pops of the ``Lk`` cycles before), so a link leaving the band reads a copy
+  of that input VC (``snap``) made at the end of the previous cycle (``copy_boundary``).
+
+Each cycle: the main thread admits packets (serial), then every thread visits its band's
+due routers, then takes the flits handed to its band and copies its boundary input VCs; a
+spin barrier ends each phase. Band ``b`` holds rows ``b * height // T`` up to the next
+band's first row; its struct has its own wheel, delivery records, freed packet ids and
+count of finished packets, which the engine folds back after the run.
+"""
+
+from noc._core cimport C_BUF_WRITES, NDIR, Core, Handoff, push_flit
+from noc._fused cimport visit_due
+from noc._records cimport sort_by_dest
+from noc._stages cimport note_occupancy
+
+
+cdef extern from "_threads.h" nogil:
+    void spin_barrier_wait(spin_barrier* b, int* sense)
+    void flag_set(int* flag, int v)
+    int flag_wait(int* flag)
+    ctypedef void* (*thread_fn)(void*) noexcept nogil
+    int thread_start(pthread_t* t, thread_fn fn, void* arg)
+    void thread_join(pthread_t t)
+
+
+cdef bint band_cycle(Bands* x, Worker* w) noexcept nogil:
+    """Band ``w.tid``'s part of one cycle, after the main thread's serial phase: its visits,
+    then the flits handed to it and its boundary copies. False once the run stops."""
+    spin_barrier_wait(&x.bar, &w.sense)  # the serial phase is over
+    if x.stop:
+        return False
+    visit_band(x, w.tid)
+    spin_barrier_wait(&x.bar, &w.sense)  # every band's visits are over
+    exchange(x, w.tid)
+    spin_barrier_wait(&x.bar, &w.sense)  # hand-offs and copies are done
+    return True
+
+
+cdef void bands_cycle_serial(Bands* x) noexcept nogil:
+    """One cycle of every band in one thread (the same phases, in band order)."""
+    cdef int t
+    for t in range(x.T):
+        visit_band(x, t)
+    for t in range(x.T):
+        exchange(x, t)
+
+
+cdef inline void visit_band(Bands* x, int t) noexcept nogil:
+    cdef Core* c = &x.core[t]
+    cdef int first = c.n_out
+    c.now = x.now
+    visit_due(c)
+    sort_by_dest(c, first)
+
+
+cdef inline void exchange(Bands* x, int t) noexcept nogil:
+    """Take the flits handed to band t by its neighbours, then copy its boundary VCs."""
+    if t > 0:
+        take_handoffs(&x.core[t], x.core[t - 1].out_hi, &x.core[t - 1].n_hi)
+    if t < x.T - 1:
+        take_handoffs(&x.core[t], x.core[t + 1].out_lo, &x.core[t + 1].n_lo)
+    copy_boundary(&x.core[t])
+
+
+cdef inline void take_handoffs(Core* c, Handoff* box, int* n) noexcept nogil:
+    """Write the flits of a neighbouring band's outbox into this band's buffers (as
+    ``link_traverse`` does), then empty it."""
+    cdef int k, r
+    for k in range(n[0]):
+        r = box[k].n
+        push_flit(c, r, box[k].i, &box[k].flit)
+        c.rt[r].rc[C_BUF_WRITES] += 1
+        c.rt[r].buf_flits += 1
+        note_occupancy(c, r, c.rt[r].buf_flits)
+    n[0] = 0
+
+
+cdef void copy_boundary(Core* c) noexcept nogil:
+    """Copy the input VCs through which flits enter this band from another (the S ports of
+    its first row, the N ports of its last) into ``snap``, as they stand at the end of the
+    cycle."""
+    cdef int r
+    if c.lo > 0:
+        for r in range(c.lo, c.lo + c.width):
+            c.snap[r * c.P + 2] = c.vc[r * c.P + 2]  # S: from the band below
+    if c.hi < c.R:
+        for r in range(c.hi - c.width, c.hi):
+            c.snap[r * c.P] = c.vc[r * c.P]  # N: from the band above
+
+
+cdef void* worker_main(void* arg) noexcept nogil:
+    cdef Worker* w = <Worker*>arg
+    if flag_wait(&w.bands.launch) < 0:
+        return NULL
+    while band_cycle(w.bands, w):
+        pass
+    return NULL
+
+
+cdef bint start_workers(Bands* x, Worker* workers, pthread_t* threads) noexcept nogil:
+    """Start threads for bands 1 .. T - 1 (band 0 is the caller's). False if one failed to
+    start: those started are joined, and the caller runs the bands serially."""
+    cdef int t, u
+    spin_barrier_init(&x.bar, x.T)
+    x.launch = 0
+    for t in range(x.T):
+        workers[t].bands, workers[t].tid, workers[t].sense = x, t, 0
+    for t in range(1, x.T):
+        if thread_start(&threads[t], worker_main, &workers[t]) != 0:
+            flag_set(&x.launch, -1)
+            for u in range(1, t):
+                thread_join(threads[u])
+            return False
+    flag_set(&x.launch, 1)
+    return True
+
+
+cdef void join_workers(Bands* x, pthread_t* threads) noexcept nogil:
+    cdef int t
+    for t in range(1, x.T):
+        thread_join(threads[t])

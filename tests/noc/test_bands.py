@@ -1,0 +1,116 @@
+"""Parallel bands (noc/_bands.pyx): the routers split into bands of rows, each run by its own
+thread (or one after the other in one thread), give exactly the one-thread results."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from noc.engine import NocEngine
+from noc.params import NocParams
+from noc.routing import MulticastTables
+from noc.stats import Deliveries, NocStats
+from noc.topology import Mesh
+
+ONE_VC_ONE_FLIT = {"virtual_channels": 1, "packet_bits": 32, "flit_bits": 32}
+CASES = {
+    "xy": {},
+    "shallow": {"buffer_depth": 1, "injection_queue_packets": 1},
+    "long_links": {"link_latency_cycles": 13, "router_pipeline_cycles": 3},
+    "slow_ejection": {"n": 300, "ejection_cycles_per_packet": 4},
+}
+
+
+def banded(threads: int, serial: bool):
+    """An engine factory with ``threads`` bands, run in threads or serially."""
+
+    def make(mesh, params, tables=None, **options) -> NocEngine:
+        engine = NocEngine(mesh, params, tables, threads=threads, **options)
+        engine._core.serial_bands = serial
+        return engine
+
+    return make
+
+
+def run(make, mesh, params, cycle, src, dest, windows) -> tuple[list, list, NocStats]:
+    """Inject in three calls (the last two while running) and advance through ``windows``."""
+    engine = make(mesh, params)
+    parts = np.array_split(np.arange(len(cycle)), 3)
+    outputs, states = [], []
+    for i, until in enumerate(windows):
+        if i < 3:
+            engine.inject(cycle[parts[i]] + engine.now, src[parts[i]], dest[parts[i]])
+        outputs.append(engine.advance(int(until)))
+        states.append((engine.now, engine.in_flight, engine.next_event_cycle))
+    return outputs, states, engine.stats
+
+
+def assert_same(a, b) -> None:
+    assert a[1] == b[1]
+    for da, db in zip(a[0], b[0], strict=True):
+        for field in dataclasses.fields(Deliveries):
+            np.testing.assert_array_equal(getattr(da, field.name), getattr(db, field.name))
+    for field in dataclasses.fields(NocStats):
+        if field.name != "packets":
+            np.testing.assert_array_equal(
+                getattr(a[2], field.name), getattr(b[2], field.name), err_msg=field.name
+            )
+
+
+@pytest.mark.parametrize("serial", [True, False])
+@pytest.mark.parametrize("threads", [2, 3])
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("seed", range(4))
+def test_bands_agree_with_one_thread(scenario, case, seed, threads, serial):
+    """Small random meshes and parameters: same records, states and counters."""
+    sc = scenario(seed, **CASES[case], **ONE_VC_ONE_FLIT)
+    bands = NocEngine(sc.mesh, sc.params, threads=threads)._core.bands
+    assert bands == (min(threads, sc.mesh.height) if sc.mesh.height > 1 else 0)
+    windows = np.cumsum(np.random.default_rng(seed).integers(1, 80, 30))
+    args = (sc.mesh, sc.params, sc.cycle, sc.src, sc.dest_or_key, windows)
+    assert_same(run(banded(threads, serial), *args), run(NocEngine, *args))
+
+
+@pytest.mark.parametrize("threads", [2, 3, 5])
+def test_bands_agree_under_saturation(threads):
+    """A 9x7 mesh (bands of unequal height) past saturation, with back-pressure across the
+    band boundaries and full injection queues: same as one thread, in threads or not."""
+    mesh = Mesh(9, 7, 2)
+    params = NocParams(clock_hz=1e6, buffer_depth=2, injection_queue_packets=2)
+    rng = np.random.default_rng(threads)
+    cycle, src = np.nonzero(rng.random((400, mesh.endpoints)) < 0.3)
+    dest = rng.integers(0, mesh.endpoints, cycle.size)
+    windows = np.cumsum(rng.integers(50, 300, 12))
+    args = (mesh, params, cycle, src, dest, windows)
+    one = run(NocEngine, *args)
+    assert one[2].blocked_cycles.sum() > 0 and one[2].source_wait_cycles.sum() > 0
+    assert sum(len(d) for d in one[0]) == cycle.size
+    for serial in (True, False):
+        assert_same(run(banded(threads, serial), *args), one)
+
+
+@pytest.mark.parametrize(
+    ("shape", "options"),
+    [
+        ((4, 4, 1, False), {"routing": "multicast_table"}),
+        ((4, 4, 1, False), {"blocked_policy": "drop", "drop_after_cycles": 10}),
+        ((4, 4, 1, False), {"virtual_channels": 2}),
+        ((4, 4, 1, False), {"packet_bits": 64, "flit_bits": 32}),
+        ((4, 4, 1, True), {}),  # chip links
+        ((4, 1, 1, False), {}),  # one row
+    ],
+)
+def test_bands_only_for_the_fused_unicast_cycle(shape, options):
+    """Table routing, drops, two VCs, multi-flit packets, chip links or a single row: one
+    thread runs (no bands)."""
+    mesh = Mesh(*shape[:3], chip_links=shape[3])
+    params = NocParams(clock_hz=1e6, **options)
+    tables = MulticastTables.empty(mesh.routers) if "routing" in options else None
+    assert NocEngine(mesh, params, tables, threads=4)._core.bands == 0
+
+
+def test_threads_must_be_positive():
+    with pytest.raises(ValueError, match="threads must be at least 1"):
+        NocEngine(Mesh(2, 2, 1), NocParams(clock_hz=1e6), threads=0)
