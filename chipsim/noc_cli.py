@@ -59,6 +59,14 @@ ENGINES = {"cython": NocEngine, "reference": ReferenceEngine}
     show_default=True,
     help="'reference' runs the slow Python twin (debugging).",
 )
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Threads simulating the routers (same results; pays on large meshes under heavy "
+    "load with free cores, see noc/README.md).",
+)
 @click.option("--plot", type=click.Path(path_type=Path), help="Write the latency curve (PNG).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 def noc(
@@ -72,6 +80,7 @@ def noc(
     drain: int,
     seed: int,
     engine: str,
+    threads: int,
     plot: Path | None,
     as_json: bool,
 ) -> None:
@@ -99,6 +108,7 @@ def noc(
             drain_cycles=drain,
             seed=seed,
             engine_class=ENGINES[engine],
+            threads=threads,
         )
     except ValueError as exc:
         raise UserError(str(exc)) from None

@@ -34,3 +34,4 @@ cdef void bands_cycle_serial(Bands* x) noexcept nogil
 cdef bint start_workers(Bands* x, Worker* workers, pthread_t* threads) noexcept nogil
 cdef void join_workers(Bands* x, pthread_t* threads) noexcept nogil
 cdef void copy_boundary(Core* c) noexcept nogil
+cdef void copy_all_boundary(Core* c) noexcept nogil

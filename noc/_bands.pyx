@@ -84,20 +84,36 @@ cdef inline void take_handoffs(Core* c, Handoff* box, int* n) noexcept nogil:
         c.rt[r].rc[C_BUF_WRITES] += 1
         c.rt[r].buf_flits += 1
         note_occupancy(c, r, c.rt[r].buf_flits)
+        c.dirty[c.n_dirty] = r
+        c.n_dirty += 1
     n[0] = 0
 
 
 cdef void copy_boundary(Core* c) noexcept nogil:
     """Copy the input VCs through which flits enter this band from another (the S ports of
     its first row, the N ports of its last) into ``snap``, as they stand at the end of the
-    cycle."""
+    cycle: those of the routers visited or written this cycle (``dirty``)."""
+    cdef int k
+    for k in range(c.n_dirty):
+        copy_router_boundary(c, c.dirty[k])
+    c.n_dirty = 0
+
+
+cdef void copy_all_boundary(Core* c) noexcept nogil:
+    """``copy_boundary`` for every router of the band's first and last rows."""
     cdef int r
-    if c.lo > 0:
-        for r in range(c.lo, c.lo + c.width):
-            c.snap[r * c.P + 2] = c.vc[r * c.P + 2]  # S: from the band below
-    if c.hi < c.R:
-        for r in range(c.hi - c.width, c.hi):
-            c.snap[r * c.P] = c.vc[r * c.P]  # N: from the band above
+    for r in range(c.lo, c.lo + c.width):
+        copy_router_boundary(c, r)
+    for r in range(c.hi - c.width, c.hi):
+        copy_router_boundary(c, r)
+    c.n_dirty = 0
+
+
+cdef inline void copy_router_boundary(Core* c, int r) noexcept nogil:
+    if c.lo > 0 and r < c.lo + c.width:
+        c.snap[r * c.P + 2] = c.vc[r * c.P + 2]  # S: from the band below
+    if c.hi < c.R and r >= c.hi - c.width:
+        c.snap[r * c.P] = c.vc[r * c.P]  # N: from the band above
 
 
 cdef void* worker_main(void* arg) noexcept nogil:

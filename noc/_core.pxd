@@ -126,6 +126,8 @@ ctypedef struct Core:
     Handoff* out_lo
     Handoff* out_hi
     int n_lo, n_hi
+    int32_t* dirty  # routers of the band's first and last rows visited or written this cycle
+    int n_dirty
     int EP, NX  # local-port endpoints (R * L), chip links
     bint multicast, torus, drop, fused  # fused: V = 1, F = 1 (noc/_fused.pyx)
     bint unicast  # fused, XY routing and no drops (noc/_fused.pyx, unicast_cycle)

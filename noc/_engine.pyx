@@ -18,7 +18,7 @@ from noc._core cimport (
 )
 from noc._stages cimport note_occupancy
 from noc._bands cimport (
-    Bands, Worker, band_cycle, bands_cycle_serial, copy_boundary, join_workers, pthread_t,
+    Bands, Worker, band_cycle, bands_cycle_serial, copy_all_boundary, join_workers, pthread_t,
     start_workers,
 )
 from noc._fused cimport visit_due
@@ -118,6 +118,7 @@ cdef class EngineCore:
                 "wheel_n": np.zeros(c.W, dtype=np.int32),
                 "out_lo": np.zeros(c.width, dtype=_HANDOFF),
                 "out_hi": np.zeros(c.width, dtype=_HANDOFF),
+                "dirty": np.zeros(4 * c.width, dtype=np.int32),
             }
             self.band_arrays.append(own)
             for name, array in own.items():
@@ -461,7 +462,7 @@ cdef class EngineCore:
         cdef int64_t nxt
         cdef bint parallel = not self.serial_bands and start_workers(x, workers, threads)
         for b in range(x.T):
-            copy_boundary(&x.core[b])
+            copy_all_boundary(&x.core[b])
         while True:
             x.stop = self._bands_full()
             if not x.stop and self._waiting() == 0 and self.n_wl == 0:
@@ -629,7 +630,7 @@ _OUTPUT_FIELDS = ("o_arr", "o_dest", "o_key", "o_src", "o_inj", "o_hops", "o_tag
 # pointer fields each band of a parallel run has its own of (noc/_bands.pyx)
 _BAND_OWN = frozenset(
     (*_OUTPUT_FIELDS, "wheel", "wheel_n", "rec_seen", "rec_at", "rec_scratch", "free_ids",
-     "out_lo", "out_hi")
+     "out_lo", "out_hi", "dirty")
 )  # fmt: skip
 _HANDOFF = np.dtype(
     [("n", np.int32), ("i", np.int32), ("flit", _struct_dtype(_SLOT, sizeof(Slot)))], align=True

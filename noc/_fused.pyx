@@ -66,6 +66,9 @@ cdef void visit_due(Core* c) noexcept nogil:
                 unicast_cycle(c, r)
             else:
                 fused_cycle(c, r)
+            if c.dirty != NULL and (r < c.lo + c.width or r >= c.hi - c.width):
+                c.dirty[c.n_dirty] = r  # a band's boundary input VC may have changed
+                c.n_dirty += 1
     c.wheel_n[b] = 0
 
 

@@ -30,6 +30,7 @@ cdef dict _pointer_offsets():
         "snap": <size_t>&c.snap - b,
         "out_lo": <size_t>&c.out_lo - b,
         "out_hi": <size_t>&c.out_hi - b,
+        "dirty": <size_t>&c.dirty - b,
         "rec_seen": <size_t>&c.rec_seen - b,
         "rec_at": <size_t>&c.rec_at - b,
         "rec_scratch": <size_t>&c.rec_scratch - b,

@@ -120,11 +120,12 @@ def run_traffic(
     seed: int = 0,
     engine_class: type[NocEngine] = NocEngine,
     chunk_cycles: int = 500,
+    threads: int = 1,
 ) -> TrafficResult:
     """Warm up, measure, drain; return latency and throughput of the measured packets.
 
     The run is ``drained`` when every measured packet arrived within ``drain_cycles`` after
-    the measurement window (it is not, past saturation).
+    the measurement window (it is not, past saturation). ``threads``: see ``NocEngine``.
     """
     probability = rate / params.packet_flits
     if not 0 < probability <= 1:
@@ -133,7 +134,7 @@ def run_traffic(
         )
     chooser = pattern_by_name(pattern)
     params = params.model_copy(update={"routing": Routing.XY})
-    engine = engine_class(mesh, params, record_packets=False)
+    engine = engine_class(mesh, params, record_packets=False, threads=threads)
     rng = np.random.default_rng(seed)
     start, stop = warmup_cycles, warmup_cycles + measure_cycles
     measured, arrived, parts, wall = 0, 0, [], time.perf_counter()

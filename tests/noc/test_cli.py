@@ -40,3 +40,14 @@ def test_user_errors_exit_with_code_2():
             text=True,
         )
         assert run.returncode == 2 and run.stderr.startswith("error:"), run.stderr
+
+
+def test_threads_give_the_same_results():
+    """--threads 2 (two bands of the tiny chip's 2 rows) prints the one-thread results."""
+    args = ["noc", CONFIG, "--rates", "0.1:0.3:0.1", "--cycles", "300", "--json"]
+    outs = [CliRunner().invoke(cli, [*args, "--threads", n]) for n in ("1", "2")]
+    assert all(o.exit_code == 0 for o in outs), outs[1].output
+    one, two = (json.loads(o.output)["results"] for o in outs)
+    for a, b in zip(one, two, strict=True):
+        a.pop("wall_s"), b.pop("wall_s")
+        assert a == b
