@@ -74,27 +74,41 @@ class Receivers:
         """Synaptic processing of packets in the given order (arrival order per PE), their rows
         going into slots ``base_tick + delay``.
 
-        One kernel call per population; a PE that holds a spike source has no synapses and
-        counts every packet as a miss. Packets already grouped by PE are not reordered.
+        One kernel call per run of consecutive PEs of one population (one per population when
+        its PEs are contiguous); a PE that holds a spike source has no synapses and counts every
+        packet as a miss. Packets already grouped by PE are not reordered.
         """
         n = len(key)
+        if n < 2 or bool((dest_pe[1:] >= dest_pe[:-1]).all()):
+            return self._process_grouped(dest_pe, key, base_tick)
+        order = group_order(dest_pe, len(self.group_of_pe))
+        work = self._process_grouped(dest_pe[order], key[order], base_tick)
+        steps, words, dram = (np.empty(n, dtype=np.int32) for _ in range(3))
+        steps[order], words[order], dram[order] = work.steps, work.words, work.dram_bytes
+        return Received(steps, words, dram, work.misses)
+
+    def _process_grouped(self, dest_pe: np.ndarray, key: np.ndarray, base_tick: int) -> Received:
+        """:meth:`process` of packets grouped by PE (ascending): each run of PEs of one group
+        is a contiguous slice of the packets, processed in place (# perf: no per-group gather
+        and scatter of the ~54,000 packets of a SpiNNaker2 benchmark tick)."""
+        n = len(key)
         steps, words, dram = (np.zeros(n, dtype=np.int32) for _ in range(3))
+        starts = segment_starts(dest_pe)
+        bounds = np.append(starts, n)
+        seg_pe = dest_pe[starts]
+        seg_group = self.group_of_pe[seg_pe]
+        runs = segment_starts(seg_group).tolist() + [len(starts)]  # runs of one group's PEs
         misses = 0
-        grouped = n < 2 or bool((dest_pe[1:] >= dest_pe[:-1]).all())
-        order = np.arange(n) if grouped else group_order(dest_pe, len(self.group_of_pe))
-        group_of = self.group_of_pe[dest_pe[order]]
-        for g in np.flatnonzero(np.bincount(group_of + 1)).tolist():
-            idx = order[group_of == g - 1]  # the group's packets, by PE
-            group = self.program.groups[g - 1] if g > 0 else None
+        for s0, s1 in zip(runs[:-1], runs[1:], strict=True):
+            g, lo, hi = int(seg_group[s0]), int(bounds[s0]), int(bounds[s1])
+            group = self.program.groups[g] if g >= 0 else None
             if group is None or not group.receives:
-                misses += len(idx)
+                misses += hi - lo
                 continue
-            pe = dest_pe[idx]
-            first = segment_starts(pe)
-            ticks = np.full(len(first), base_tick)
             counts, work = group.receive(
-                self.position_of_pe[pe[first]], key[idx], np.r_[first, len(idx)], ticks
-            )
-            steps[idx], words[idx], dram[idx] = work.steps, work.words, work.dram_bytes
+                self.position_of_pe[seg_pe[s0:s1]], key[lo:hi], bounds[s0 : s1 + 1] - lo,
+                np.full(s1 - s0, base_tick),
+            )  # fmt: skip
+            steps[lo:hi], words[lo:hi], dram[lo:hi] = work.steps, work.words, work.dram_bytes
             misses += counts.misses
         return Received(steps, words, dram, misses)
