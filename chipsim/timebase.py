@@ -29,7 +29,8 @@ class ClockDomain:
     def to_reference(self, unit_cycles: np.ndarray | int) -> np.ndarray | int:
         """Reference cycles that ``unit_cycles`` of this unit take: ceil(c * num / den)."""
         c = np.asarray(unit_cycles, dtype=np.int64)
-        out = -((-c * self.num) // self.den)
+        # perf: an integer ratio (den 1) needs no division
+        out = c * self.num if self.den == 1 else -((-c * self.num) // self.den)
         return int(out) if out.ndim == 0 else out
 
     def from_reference(self, reference_cycles: np.ndarray | int) -> np.ndarray | int:

@@ -8,26 +8,32 @@ from libc.math cimport ceil
 from libc.stdint cimport int32_t, int64_t, uint8_t
 
 
-def group_stable(
-    const int64_t[::1] group,
+def group_rows(
+    const int32_t[::1] key,
+    const int64_t[::1] group_of_key,
+    const int64_t[::1] a,
+    const int64_t[::1] b,
     int64_t[::1] count,
-    int64_t[::1] order,
     int64_t[::1] position,
+    int64_t[::1] out_group,
+    int64_t[::1] out_a,
+    int64_t[::1] out_b,
 ):
-    """Stable counting sort of rows by group id.
+    """Rows sorted by group, stably (a counting sort), with two columns carried along.
 
-    IN group (n,) ids in ``[0, n_groups)``. OUT count (n_groups,) rows per group; order (n,)
-    the rows sorted by group, ties in row order (= ``np.argsort(group, kind="stable")``);
-    position (n,) where each row went (``order[position[r]] == r``). Returns the number of rows
-    whose id is out of range (nothing is written then).
+    IN key (n,) indices into group_of_key (n_keys,), whose values are group ids in ``[0,
+    n_groups)``; a, b (n,) columns. OUT count (n_groups,) rows per group; position (n,) where
+    each row went; out_group, out_a, out_b (n,): ``group_of_key[key]``, a and b in the sorted
+    order (= gathers by ``np.argsort(group_of_key[key], kind="stable")``). Returns the number of
+    rows whose key or group is out of range (then only count is written).
     """
-    cdef Py_ssize_t n = group.shape[0], n_groups = count.shape[0], r, g
+    cdef Py_ssize_t n = key.shape[0], n_groups = count.shape[0], r, g, p
     cdef int64_t total = 0, c, bad = 0
     with nogil:
         count[:] = 0
         for r in range(n):
-            if 0 <= group[r] < n_groups:
-                count[group[r]] += 1
+            if 0 <= key[r] < group_of_key.shape[0] and 0 <= group_of_key[key[r]] < n_groups:
+                count[group_of_key[key[r]]] += 1
             else:
                 bad += 1
         if bad == 0:
@@ -36,9 +42,13 @@ def group_stable(
                 count[g] = total
                 total += c
             for r in range(n):
-                position[r] = count[group[r]]
-                order[position[r]] = r
-                count[group[r]] += 1
+                g = group_of_key[key[r]]
+                p = count[g]
+                count[g] += 1
+                position[r] = p
+                out_group[p] = g
+                out_a[p] = a[r]
+                out_b[p] = b[r]
             for g in range(n_groups - 1, 0, -1):
                 count[g] -= count[g - 1]
     return bad
@@ -164,3 +174,22 @@ def packet_counts(
                 if d == 0:
                     out[s, 6] += sram[2] * (sram[1] + w)
                 out[s, 7] += sram[3] * w + d
+
+
+def clipped_histogram(const int64_t[::1] stop, const int64_t[::1] start, int64_t[::1] hist):
+    """Add ``stop - start`` of each row to a histogram, the last bin holding everything longer.
+
+    IN stop, start (n,). IN/OUT hist (n_bins,): ``hist[min(stop - start, n_bins - 1)] += 1``.
+    Returns the number of negative differences (nothing is added then).
+    """
+    cdef Py_ssize_t r, last = hist.shape[0] - 1
+    cdef int64_t d, negative = 0
+    with nogil:
+        for r in range(stop.shape[0]):
+            if stop[r] < start[r]:
+                negative += 1
+        if negative == 0:
+            for r in range(stop.shape[0]):
+                d = stop[r] - start[r]
+                hist[d if d < last else last] += 1
+    return negative

@@ -60,8 +60,8 @@ class PeTimeline:
         (service order); ``free_at`` and ``busy`` are updated.
 
         # perf: the service costs, FIFO recurrence and per-PE sums in one pass; no gathers when
-        the service order is a permutation of the given rows: ~1.5 ms less per tick of the
-        SpiNNaker2-like benchmark than the NumPy passes it replaces.
+        the service order is a permutation of the given rows: 1.3 -> 0.3 ms per tick of the
+        SpiNNaker2-like benchmark, with the re-gathers it saves (line_profiler).
         """
         c = self.costs
         costs = np.array([c.packet_receive_cycles, c.key_lookup_cycles_per_step,
@@ -82,46 +82,6 @@ class PeTimeline:
 def segment_starts(group: np.ndarray) -> np.ndarray:
     """First index of each run of equal ids in ``group`` (grouped rows, e.g. by PE), int64."""
     return np.r_[0, np.flatnonzero(np.diff(group)) + 1] if len(group) else np.zeros(0, np.int64)
-
-
-def group_stable(group: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rows sorted by group id, stably: ``(order, position, count)``.
-
-    ``order`` = ``np.argsort(group, kind="stable")``; ``position[r]``: where row r went;
-    ``count[g]``: rows of group g. Ids must lie in ``[0, n_groups)``.
-
-    # perf: one counting sort (two passes) instead of a radix argsort, its inverse and a
-    bincount: ~0.4 ms less per tick of the SpiNNaker2-like benchmark (54,000 packets).
-    """
-    order, position = np.empty(len(group), np.int64), np.empty(len(group), np.int64)
-    count = np.empty(n_groups, np.int64)
-    bad = _queue.group_stable(_int64(group), count, order, position)
-    if bad:
-        raise ValueError(f"{bad} group ids outside [0, {n_groups})")
-    return order, position, count
-
-
-def channel_fifo(
-    ready: np.ndarray,
-    nbytes: np.ndarray,
-    request_order: np.ndarray,
-    cycles_per_byte: float,
-    free_at: int,
-) -> tuple[int, int]:
-    """A shared channel serving the jobs with ``nbytes > 0`` FIFO in ``request_order``.
-
-    A job (int64 ``ready`` = its arrival cycle, non-decreasing in ``request_order``) takes
-    ``ceil(nbytes * cycles_per_byte)`` cycles from ``max(arrival, channel free)``; ``ready`` is
-    replaced in place by the end of each transfer. Returns the channel's (free_at, busy cycles).
-    """
-    if ready.dtype != np.int64 or not ready.flags.c_contiguous:
-        raise ValueError(f"ready must be contiguous int64, got {ready.dtype}")
-    f, busy = _queue.channel_fifo(
-        ready, _int32(nbytes), _int64(request_order), float(cycles_per_byte), int(free_at)
-    )
-    if f < 0:
-        raise ValueError("channel requests must arrive in request order (ready non-decreasing)")
-    return f, busy
 
 
 def _int64(a) -> np.ndarray:

@@ -63,8 +63,8 @@ def packet_counts(
     """int64 (n_segments, 8): per segment ``bounds[s]:bounds[s + 1]`` of received packets, the
     sums of :data:`PACKET_COUNTS` (SRAM bytes as :func:`packet_sram_bytes`), one compiled pass.
 
-    # perf: instead of the SRAM formulas and one np.add.reduceat per counter (~1 ms per tick of
-    the SpiNNaker2-like benchmark, 54,000 packets).
+    # perf: instead of the SRAM formulas and one np.add.reduceat per counter: 0.5 -> 0.15 ms per
+    tick of the SpiNNaker2-like benchmark (54,000 packets; line_profiler).
     """
     out = np.empty((len(bounds) - 1, len(PACKET_COUNTS)), dtype=np.int64)
     _queue.packet_counts(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cores.pe_timeline import channel_fifo
+from cores.packet_queue import channel_fifo
 
 
 class DramChannel:

@@ -36,7 +36,8 @@ from chipsim.sim.part_times import PartTimes
 from chipsim.sim.recorder import RunRecorder
 from chipsim.timebase import ClockDomain, UnitClocks
 from chipsim.traces import SpikeTrace
-from cores.pe_timeline import PeTimeline, group_stable
+from cores.packet_queue import group_rows
+from cores.pe_timeline import PeTimeline
 from noc import NocEngine
 from noc.routing import MulticastTables
 from noc.topology import Mesh
@@ -179,16 +180,15 @@ class ChipSimulation:
         if self.drop_late:
             rows = np.flatnonzero((d.tag >> TAG_TICK_SHIFT) >= arrival_tick)
             dropped = len(d) - len(rows)
-        dest = d.dest_endpoint if rows is None else d.dest_endpoint[rows]
-        order, position, count = group_stable(self.pe_of_endpoint[dest], len(self.mapping.pes))
-        if rows is not None:
-            order = rows[order]
-        tag = d.tag[order]
+        columns = (d.dest_endpoint, d.arrival_cycle, d.tag)
+        dest, arrival, tag = columns if rows is None else (c[rows] for c in columns)
+        count, position, pe, arrival, tag = group_rows(
+            dest, self.pe_of_endpoint, len(self.mapping.pes), arrival, tag
+        )
         seg_pe = np.flatnonzero(count)
         return Arrivals(
-            pe=np.repeat(seg_pe, count[seg_pe]), seg_pe=seg_pe,
-            bounds=np.append(0, np.cumsum(count[seg_pe])), position=position, tag=tag,
-            arrival=self.clocks.noc.to_reference(d.arrival_cycle[order]),
+            pe=pe, seg_pe=seg_pe, bounds=np.append(0, np.cumsum(count[seg_pe])),
+            position=position, tag=tag, arrival=self.clocks.noc.to_reference(arrival),
             late=(tag >> TAG_TICK_SHIFT) < arrival_tick, dropped_late=dropped,
         )  # fmt: skip
 

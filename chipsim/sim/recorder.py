@@ -17,6 +17,7 @@ from chipsim.sim.delivery import Received
 from chipsim.sim.machine import TickWork
 from chipsim.sim.records import TableStream
 from chipsim.traces import schema as trace_schema
+from cores.packet_queue import add_clipped_histogram
 from cores.pe_timeline import PeTimeline
 from cores.sram_traffic import PACKET_COUNTS, packet_counts, update_sram_bytes
 
@@ -128,8 +129,9 @@ class RunRecorder:
         """Packets that arrived; those handed to PEs are grouped by PE (PE ``seg_pe[s]`` got
         rows ``bounds[s]:bounds[s + 1]`` of ``late`` and ``work``), the rest, ``dropped_late``,
         were late and dropped by the chip's policy."""
-        latency = np.minimum(deliveries.latency_cycles, LATENCY_BINS - 1)
-        self.latency_histogram += np.bincount(latency, minlength=LATENCY_BINS)
+        add_clipped_histogram(
+            self.latency_histogram, deliveries.arrival_cycle, deliveries.inject_cycle
+        )
         self._keep_sample(deliveries)
         counts = packet_counts(bounds, work.steps, work.words, work.dram_bytes, late)
         for j, name in enumerate(PACKET_COUNTS):

@@ -13,13 +13,17 @@ SRAM = np.array([TABLE_ENTRY_BYTES, ROW_HEADER_WORDS, WORD_BYTES, RING_ENTRY_BYT
 """The ``sram`` argument of :func:`packet_counts` the twin's formulas use."""
 
 
-def group_stable(group, count, order, position) -> int:
-    """Twin of :func:`cores._packet_queue.group_stable`."""
-    if len(group) and (group.min() < 0 or group.max() >= len(count)):
-        return int(((group < 0) | (group >= len(count))).sum())
-    count[:] = np.bincount(group, minlength=len(count))
-    order[:] = np.argsort(group, kind="stable")
-    position[order] = np.arange(len(group))
+def group_rows(key, group_of_key, a, b, count, position, out_group, out_a, out_b) -> int:
+    """Twin of :func:`cores._packet_queue.group_rows`."""
+    bad = (key < 0) | (key >= len(group_of_key))
+    group = group_of_key[np.where(bad, 0, key)]
+    bad |= (group < 0) | (group >= len(count))
+    count[:] = np.bincount(group[~bad], minlength=len(count))
+    if bad.any():
+        return int(bad.sum())
+    order = np.argsort(group, kind="stable")
+    position[order] = np.arange(len(key))
+    out_group[:], out_a[:], out_b[:] = group[order], a[order], b[order]
     return 0
 
 
@@ -65,3 +69,11 @@ def packet_counts(bounds, steps, words, dram_bytes, late, sram, out) -> None:
     for s in range(len(out)):
         lo, hi = bounds[s], bounds[s + 1]
         out[s] = [int(np.asarray(c[lo:hi], dtype=np.int64).sum()) for c in columns]
+
+
+def clipped_histogram(stop, start, hist) -> int:
+    """Twin of :func:`cores._packet_queue.clipped_histogram`."""
+    if np.any(stop < start):
+        return int((stop < start).sum())
+    hist += np.bincount(np.minimum(stop - start, len(hist) - 1), minlength=len(hist))
+    return 0

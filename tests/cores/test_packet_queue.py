@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cores import _packet_queue as kernel
-from cores.pe_timeline import channel_fifo, group_stable
+from cores.packet_queue import add_clipped_histogram, channel_fifo, group_rows
 from cores.reference import packet_queue as twin
 from cores.sram_traffic import PACKET_COUNTS, packet_counts
 
@@ -20,20 +20,50 @@ def _segments(rng, n, n_servers):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(0, 2**32 - 1), st.integers(0, 400), st.integers(1, 300))
-def test_group_stable_matches_twin(seed, n, n_groups):
+@given(st.integers(0, 2**32 - 1), st.integers(0, 400), st.integers(1, 300), st.booleans())
+def test_group_rows_matches_twin(seed, n, n_groups, valid):
+    """Keys through a table to groups (some keys or groups out of range unless ``valid``)."""
     rng = np.random.default_rng(seed)
-    group = rng.integers(0, n_groups, n)
-    got = [np.empty(k, np.int64) for k in (n_groups, n, n)]
-    want = [np.empty(k, np.int64) for k in (n_groups, n, n)]
-    assert kernel.group_stable(group, *got) == twin.group_stable(group, *want) == 0
-    for a, b in zip(got, want, strict=True):
-        np.testing.assert_array_equal(a, b)
+    group_of_key = rng.integers(0 if valid else -1, n_groups, 50)
+    key = rng.integers(0, 50 if valid else 52, n).astype(np.int32)
+    a, b = rng.integers(-(2**62), 2**62, (2, n))
+    got = [np.zeros(k, np.int64) for k in (n_groups, n, n, n, n)]
+    want = [np.zeros(k, np.int64) for k in (n_groups, n, n, n, n)]
+    bad = kernel.group_rows(key, group_of_key, a, b, *got)
+    assert bad == twin.group_rows(key, group_of_key, a, b, *want)
+    assert bad == 0 or not valid
+    for x, y in zip(got if bad == 0 else got[:1], want, strict=False):
+        np.testing.assert_array_equal(x, y)
 
 
-def test_group_stable_rejects_ids_out_of_range():
-    with pytest.raises(ValueError, match="2 group ids outside"):
-        group_stable(np.array([0, 3, -1, 1]), 3)
+def test_group_rows_keeps_arrival_order_within_a_group():
+    count, position, group, a, _ = group_rows(
+        np.array([0, 1, 0, 3]), np.array([1, 0, 9, 0]), 2, np.arange(4), np.zeros(4)
+    )
+    np.testing.assert_array_equal(count, [2, 2])
+    np.testing.assert_array_equal(group, [0, 0, 1, 1])
+    np.testing.assert_array_equal(a, [1, 3, 0, 2])
+    np.testing.assert_array_equal(position, [2, 0, 3, 1])
+
+
+def test_group_rows_rejects_groups_out_of_range():
+    with pytest.raises(ValueError, match="2 rows with a key or group outside"):
+        group_rows(np.array([0, 1, 2, 5]), np.array([0, 3, 1]), 3, np.zeros(4), np.zeros(4))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(0, 300), st.integers(1, 50))
+def test_clipped_histogram_matches_twin(seed, n, n_bins):
+    rng = np.random.default_rng(seed)
+    start = rng.integers(0, 1000, n)
+    stop = start + rng.integers(0, 80, n)
+    got, want = (rng.integers(0, 5, n_bins) for _ in range(2))
+    want = got.copy()
+    assert kernel.clipped_histogram(stop, start, got) == twin.clipped_histogram(stop, start, want)
+    np.testing.assert_array_equal(got, want)
+    with pytest.raises(ValueError, match="1 rows with stop < start"):
+        add_clipped_histogram(got, np.array([3, 5]), np.array([4, 5]))
+    np.testing.assert_array_equal(got, want)  # nothing added
 
 
 @settings(max_examples=60, deadline=None)
