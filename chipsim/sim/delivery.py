@@ -13,6 +13,7 @@ import numpy as np
 
 from chipsim.mapping.layout import Program
 from chipsim.sim.ordering import group_order
+from cores import PacketWork
 from cores.pe_timeline import segment_starts
 
 
@@ -72,32 +73,36 @@ class Receivers:
 
     def process(self, dest_pe: np.ndarray, key: np.ndarray, base_tick: int) -> Received:
         """Synaptic processing of packets in the given order (arrival order per PE), their rows
-        going into slots ``base_tick + delay``.
-
-        One kernel call per run of consecutive PEs of one population (one per population when
-        its PEs are contiguous); a PE that holds a spike source has no synapses and counts every
-        packet as a miss. Packets already grouped by PE are not reordered.
+        going into slots ``base_tick + delay``. Packets already grouped by PE are not reordered.
         """
         n = len(key)
-        if n < 2 or bool((dest_pe[1:] >= dest_pe[:-1]).all()):
-            return self._process_grouped(dest_pe, key, base_tick)
-        order = group_order(dest_pe, len(self.group_of_pe))
-        work = self._process_grouped(dest_pe[order], key[order], base_tick)
+        order = None
+        if n > 1 and not bool((dest_pe[1:] >= dest_pe[:-1]).all()):
+            order = group_order(dest_pe, len(self.group_of_pe))
+            dest_pe, key = dest_pe[order], key[order]
+        starts = segment_starts(dest_pe)
+        work = self.process_segments(dest_pe[starts], np.append(starts, n), key, base_tick)
+        if order is None:
+            return work
         steps, words, dram = (np.empty(n, dtype=np.int32) for _ in range(3))
         steps[order], words[order], dram[order] = work.steps, work.words, work.dram_bytes
         return Received(steps, words, dram, work.misses)
 
-    def _process_grouped(self, dest_pe: np.ndarray, key: np.ndarray, base_tick: int) -> Received:
-        """:meth:`process` of packets grouped by PE (ascending): each run of PEs of one group
-        is a contiguous slice of the packets, processed in place (# perf: no per-group gather
-        and scatter of the ~54,000 packets of a SpiNNaker2 benchmark tick)."""
+    def process_segments(
+        self, seg_pe: np.ndarray, bounds: np.ndarray, key: np.ndarray, base_tick: int
+    ) -> Received:
+        """:meth:`process` of packets grouped by PE: PE ``seg_pe[s]`` (increasing) receives
+        ``key[bounds[s]:bounds[s + 1]]`` in arrival order.
+
+        One kernel call per run of consecutive PEs of one population (one per population when
+        its PEs are contiguous), on slices of the packets, writing in place (# perf: no
+        per-group gather and scatter of the ~54,000 packets of a SpiNNaker2 benchmark tick); a
+        PE that holds a spike source has no synapses and counts every packet as a miss.
+        """
         n = len(key)
-        steps, words, dram = (np.zeros(n, dtype=np.int32) for _ in range(3))
-        starts = segment_starts(dest_pe)
-        bounds = np.append(starts, n)
-        seg_pe = dest_pe[starts]
+        work = PacketWork(*(np.zeros(n, dtype=np.int32) for _ in range(3)))
         seg_group = self.group_of_pe[seg_pe]
-        runs = segment_starts(seg_group).tolist() + [len(starts)]  # runs of one group's PEs
+        runs = segment_starts(seg_group).tolist() + [len(seg_pe)]  # runs of one group's PEs
         misses = 0
         for s0, s1 in zip(runs[:-1], runs[1:], strict=True):
             g, lo, hi = int(seg_group[s0]), int(bounds[s0]), int(bounds[s1])
@@ -105,10 +110,9 @@ class Receivers:
             if group is None or not group.receives:
                 misses += hi - lo
                 continue
-            counts, work = group.receive(
+            counts, _ = group.receive(
                 self.position_of_pe[seg_pe[s0:s1]], key[lo:hi], bounds[s0 : s1 + 1] - lo,
-                np.full(s1 - s0, base_tick),
+                np.full(s1 - s0, base_tick), PacketWork(*(a[lo:hi] for a in work)),
             )  # fmt: skip
-            steps[lo:hi], words[lo:hi], dram[lo:hi] = work.steps, work.words, work.dram_bytes
             misses += counts.misses
-        return Received(steps, words, dram, misses)
+        return Received(*work, misses)

@@ -153,7 +153,9 @@ class ChipSimulation:
             self.recorder.timeline.add_flights(d.tag >> TAG_TICK_SHIFT, d)
         batch = self._arrivals(d, arrival_tick)
         with self.times.part("synaptic_processing"):
-            work = self.machine.receive(batch.pe, batch.tag & SENDER_MASK, arrival_tick)
+            work = self.machine.receive(
+                batch.seg_pe, batch.bounds, batch.tag & SENDER_MASK, arrival_tick
+            )
         arrival, serve_order = batch.arrival, None
         if (work.dram_bytes > 0).any():  # the row is ready when its DMA transfer ends
             # requests reach the channel in the engine's (arrival) order

@@ -82,5 +82,9 @@ class ProgrammableMachine:
         dest = self.pes.endpoint[dest_pe].astype(np.uint32)
         return Packets(src[index], dest, work.sender[index], work.sender_cycle[index])
 
-    def receive(self, pe: np.ndarray, sender: np.ndarray, base_tick: int) -> Received:
-        return self.receivers.process(pe, self.key_of_neuron[sender], base_tick)
+    def receive(
+        self, seg_pe: np.ndarray, bounds: np.ndarray, sender: np.ndarray, base_tick: int
+    ) -> Received:
+        return self.receivers.process_segments(
+            seg_pe, bounds, self.key_of_neuron[sender], base_tick
+        )
