@@ -101,6 +101,7 @@ class ChipSimulation:
         self.drop_late = config.chip.late_packet_policy is LatePacketPolicy.DROP
         self.env = simpy.Environment()
         self.times = PartTimes()
+        self._scratch = np.empty((4, 0), np.int64)  # reused by _arrivals, tick after tick
 
     def _engine(self) -> NocEngine:
         config, topology = self.mapping.config, self.mapping.config.topology
@@ -177,15 +178,18 @@ class ChipSimulation:
 
     def _arrivals(self, d, arrival_tick: int) -> Arrivals:
         """The delivered packets handed to PEs, grouped by PE (engine's order within a PE);
-        late ones are dropped first if the chip's policy says so."""
+        late ones are dropped first if the chip's policy says so. Its position, pe and tag are
+        views of a buffer the next receive step overwrites."""
         rows, dropped = None, 0
         if self.drop_late:
             rows = np.flatnonzero((d.tag >> TAG_TICK_SHIFT) >= arrival_tick)
             dropped = len(d) - len(rows)
         columns = (d.dest_endpoint, d.arrival_cycle, d.tag)
         dest, arrival, tag = columns if rows is None else (c[rows] for c in columns)
+        if self._scratch.shape[1] < len(dest):
+            self._scratch = np.empty((4, 2 * len(dest)), np.int64)
         count, position, pe, arrival, tag = group_rows(
-            dest, self.pe_of_endpoint, len(self.mapping.pes), arrival, tag
+            dest, self.pe_of_endpoint, len(self.mapping.pes), arrival, tag, self._scratch
         )
         seg_pe = np.flatnonzero(count)
         return Arrivals(

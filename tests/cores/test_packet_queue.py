@@ -46,6 +46,19 @@ def test_group_rows_keeps_arrival_order_within_a_group():
     np.testing.assert_array_equal(position, [2, 0, 3, 1])
 
 
+def test_group_rows_into_scratch_equals_new_arrays():
+    rng = np.random.default_rng(5)
+    key, a, b = rng.integers(0, 20, 100), rng.integers(0, 99, 100), rng.integers(0, 99, 100)
+    table = rng.integers(0, 7, 20)
+    scratch = np.full((4, 130), -1, np.int64)
+    for got, want in zip(group_rows(key, table, 7, a, b, scratch), group_rows(key, table, 7, a, b),
+                         strict=True):  # fmt: skip
+        np.testing.assert_array_equal(got, want)
+    assert (scratch[:, 100:] == -1).all()
+    with pytest.raises(ValueError, match="scratch must be int64"):
+        group_rows(key, table, 7, a, b, scratch[:, :99])
+
+
 def test_group_rows_rejects_groups_out_of_range():
     with pytest.raises(ValueError, match="2 rows with a key or group outside"):
         group_rows(np.array([0, 1, 2, 5]), np.array([0, 3, 1]), 3, np.zeros(4), np.zeros(4))
