@@ -5,7 +5,7 @@ cores.sram_traffic). Twins: cores/reference/packet_queue.py (tests/cores/test_pa
 """
 
 from libc.math cimport ceil
-from libc.stdint cimport int32_t, int64_t, uint8_t
+from libc.stdint cimport INT64_MIN, int32_t, int64_t, uint8_t
 
 
 def group_rows(
@@ -193,3 +193,56 @@ def clipped_histogram(const int64_t[::1] stop, const int64_t[::1] start, int64_t
                 d = stop[r] - start[r]
                 hist[d if d < last else last] += 1
     return negative
+
+
+cdef inline Py_ssize_t _next_of_kind(
+    const int32_t[::1] dram_bytes, Py_ssize_t k, Py_ssize_t hi, bint in_dram
+) noexcept nogil:
+    """The first index >= k below hi whose row is in DRAM (``in_dram``) or not, else hi."""
+    while k < hi and (dram_bytes[k] > 0) != in_dram:
+        k += 1
+    return k
+
+
+def merge_by_ready(
+    const int64_t[::1] bounds,
+    const int64_t[::1] ready,
+    const int32_t[::1] dram_bytes,
+    int64_t[::1] order,
+):
+    """Service order of each segment: its packets sorted by ready cycle, ties in row order.
+
+    IN bounds (n_seg + 1,); ready (n,) cycles; dram_bytes (n,): within a segment, the packets
+    with ``dram_bytes == 0`` (SRAM rows, ready on arrival) and those with ``dram_bytes > 0``
+    (DRAM rows, ready when their FIFO transfer ends) are each in ready order, so one merge
+    sorts them. OUT order (n,) = ``np.lexsort((ready, segment))``. Returns the number of
+    segments where a subsequence is out of ready order (their order is then unspecified).
+    """
+    cdef Py_ssize_t s, k, i, j, lo, hi, bad = 0
+    cdef int64_t last_sram, last_dram
+    with nogil:
+        for s in range(bounds.shape[0] - 1):
+            lo, hi = bounds[s], bounds[s + 1]
+            last_sram = last_dram = INT64_MIN
+            for k in range(lo, hi):
+                if dram_bytes[k] > 0:
+                    if ready[k] < last_dram:
+                        bad += 1
+                        break
+                    last_dram = ready[k]
+                else:
+                    if ready[k] < last_sram:
+                        bad += 1
+                        break
+                    last_sram = ready[k]
+            i = _next_of_kind(dram_bytes, lo, hi, False)
+            j = _next_of_kind(dram_bytes, lo, hi, True)
+            for k in range(lo, hi):
+                if j >= hi or (i < hi and (ready[i] < ready[j]
+                                           or (ready[i] == ready[j] and i < j))):
+                    order[k] = i
+                    i = _next_of_kind(dram_bytes, i + 1, hi, False)
+                else:
+                    order[k] = j
+                    j = _next_of_kind(dram_bytes, j + 1, hi, True)
+    return bad

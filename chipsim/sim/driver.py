@@ -31,12 +31,11 @@ from chipsim.config import LatePacketPolicy
 from chipsim.mapping.mapper import Mapping
 from chipsim.sim.dram import DramChannel
 from chipsim.sim.machines import machine_for
-from chipsim.sim.ordering import group_order
 from chipsim.sim.part_times import PartTimes
 from chipsim.sim.recorder import RunRecorder
 from chipsim.timebase import ClockDomain, UnitClocks
 from chipsim.traces import SpikeTrace
-from cores.packet_queue import group_rows
+from cores.packet_queue import group_rows, merge_by_ready
 from cores.pe_timeline import PeTimeline
 from noc import NocEngine
 from noc.routing import MulticastTables
@@ -161,10 +160,9 @@ class ChipSimulation:
         if (work.dram_bytes > 0).any():  # the row is ready when its DMA transfer ends
             # requests reach the channel in the engine's (arrival) order
             self.dram.fetch_in_place(arrival, work.dram_bytes, batch.position)
-            if ((np.diff(arrival) < 0) & (batch.pe[1:] == batch.pe[:-1])).any():
-                # SRAM rows overtook DRAM rows (DRAM rows stay in order: one FIFO channel):
-                # each PE serves by ready time
-                serve_order = group_order(batch.pe, len(self.mapping.pes), within=arrival)
+            # SRAM rows may overtake DRAM rows (DRAM rows stay in order: one FIFO channel):
+            # each PE serves by ready time
+            serve_order = merge_by_ready(batch.bounds, arrival, work.dram_bytes)
         ready = self.clocks.pe.from_reference(arrival, batch.pe)
         window = self._window(arrival_tick)
         free_before = self.timeline.free_at.copy() if window is not None else None

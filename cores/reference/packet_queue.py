@@ -77,3 +77,14 @@ def clipped_histogram(stop, start, hist) -> int:
         return int((stop < start).sum())
     hist += np.bincount(np.minimum(stop - start, len(hist) - 1), minlength=len(hist))
     return 0
+
+
+def merge_by_ready(bounds, ready, dram_bytes, order) -> int:
+    """Twin of :func:`cores._packet_queue.merge_by_ready` (a stable sort)."""
+    segment = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
+    bad = 0
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+        in_dram = dram_bytes[lo:hi] > 0
+        bad += any(np.any(np.diff(ready[lo:hi][kind]) < 0) for kind in (in_dram, ~in_dram))
+    order[:] = np.lexsort((ready, segment))
+    return bad

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cores import _packet_queue as kernel
-from cores.packet_queue import add_clipped_histogram, channel_fifo, group_rows
+from cores.packet_queue import add_clipped_histogram, channel_fifo, group_rows, merge_by_ready
 from cores.reference import packet_queue as twin
 from cores.sram_traffic import PACKET_COUNTS, packet_counts
 
@@ -146,3 +146,29 @@ def test_packet_counts_of_one_packet():
     counts = packet_counts(np.array([0, 1]), np.array([3]), np.array([5]), np.array([64]),
                            np.array([True]))  # fmt: skip
     np.testing.assert_array_equal(counts, [[1, 5, 3, 64, 1, 1, 58, 74]])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(0, 300), st.integers(1, 9), st.booleans())
+def test_merge_by_ready_matches_twin(seed, n, n_servers, valid):
+    """SRAM and DRAM rows each in ready order per segment (ties across them): the merge is the
+    stable sort; with rows out of order (``not valid``) both count the same bad segments."""
+    rng = np.random.default_rng(seed)
+    bounds, _ = _segments(rng, n, n_servers)
+    dram = (rng.integers(1, 100, n) * (rng.random(n) < 0.5)).astype(np.int32)
+    ready = rng.integers(0, 30, n)
+    if valid:
+        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+            for kind in (dram[lo:hi] > 0, dram[lo:hi] == 0):
+                ready[lo:hi][kind] = np.sort(ready[lo:hi][kind])
+    got, want = np.empty(n, np.int64), np.empty(n, np.int64)
+    bad = kernel.merge_by_ready(bounds, ready, dram, got)
+    assert bad == twin.merge_by_ready(bounds, ready, dram, want)
+    assert bad == 0 or not valid
+    if bad == 0:
+        np.testing.assert_array_equal(got, want)
+
+
+def test_merge_by_ready_rejects_rows_out_of_order():
+    with pytest.raises(ValueError, match="1 segments whose SRAM or DRAM rows"):
+        merge_by_ready(np.array([0, 2, 4]), np.array([5, 3, 1, 2]), np.array([8, 8, 0, 8]))
