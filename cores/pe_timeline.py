@@ -34,14 +34,6 @@ class PeTimeline:
         self.free_at[pes] = start + cycles
         self.busy[pes] += cycles
 
-    def serve_packets(
-        self, pe: np.ndarray, arrival: np.ndarray, steps, words, dram_bytes
-    ) -> np.ndarray:
-        """Serve packets (sorted by PE, then arrival) FIFO; return each packet's finish cycle."""
-        starts = segment_starts(pe)
-        bounds = np.append(starts, len(pe))
-        return self.serve_segments(bounds, pe[starts], arrival, steps, words, dram_bytes)
-
     def serve_segments(
         self,
         bounds: np.ndarray,

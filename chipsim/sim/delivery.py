@@ -39,10 +39,6 @@ class Received:
     dram_bytes: np.ndarray  # int32, bytes fetched from DRAM (0: row in SRAM)
     misses: int  # packets whose key matched no table entry
 
-    def take(self, order: np.ndarray) -> Received:
-        """The same work, packets reordered by ``order``."""
-        return Received(self.steps[order], self.words[order], self.dram_bytes[order], self.misses)
-
 
 def packets_of(program: Program, neuron: np.ndarray) -> SpikePackets:
     """The packet each spiking global ``neuron`` sends."""
