@@ -102,6 +102,7 @@ def process_packets_cores(
     seg_core: NDArray[np.int32],
     seg_tick: NDArray[np.int64],
     ring: NDArray[np.uint16],
+    out: PacketWork | None = None,
 ) -> tuple[LookupCounts, PacketWork]:
     """Packets received by several cores sharing ``ring``, in one kernel call.
 
@@ -114,15 +115,22 @@ def process_packets_cores(
     seg_tick : int (n_segments,), IN. Its tick (>= 0): a word of delay d lands in slot
         ``(tick + d) % 16``.
     ring : uint16 (16, 2, n_neurons), IN/OUT. The cores' ring buffers.
+    out : OUT, optional. Contiguous int32 (n_packets,) arrays to write the PacketWork into
+        (e.g. slices of larger arrays); None: new arrays.
 
     Returns
     -------
-    (LookupCounts, PacketWork), PacketWork aligned with ``keys``.
+    (LookupCounts, PacketWork), PacketWork aligned with ``keys`` (``out`` if given).
     """
     if ring.ndim != 3 or ring.shape[:2] != (N_SLOTS, N_SYNAPSE_TYPES) or ring.dtype != np.uint16:
         raise ValueError(f"ring must be uint16 of shape (16, 2, n), got {ring.dtype} {ring.shape}")
     keys = np.ascontiguousarray(keys, dtype=np.uint32)
-    work = PacketWork(*(np.empty(keys.size, dtype=np.int32) for _ in range(3)))
+    work = (
+        out if out is not None else PacketWork(*(np.empty(keys.size, np.int32) for _ in range(3)))
+    )
+    for a in work:
+        if a.dtype != np.int32 or a.shape != keys.shape or not a.flags.c_contiguous:
+            raise ValueError(f"out arrays must be contiguous int32 of shape {keys.shape}")
     counts = _kernel.synapse_lookup(
         matrices, keys, np.ascontiguousarray(seg_start, dtype=np.int64),
         np.ascontiguousarray(seg_core, dtype=np.int32),

@@ -112,7 +112,9 @@ class CrossbarMachine:
         dest = self.endpoint_of_core[self.layout.target_core[work.sender]]
         return Packets(self.pe_of_core[src_core], dest, work.sender, work.sender_cycle)
 
-    def receive(self, pe: np.ndarray, sender: np.ndarray, base_tick: int) -> Received:
+    def receive(
+        self, seg_pe: np.ndarray, bounds: np.ndarray, sender: np.ndarray, base_tick: int
+    ) -> Received:
         """Write each packet's axon into its core's delay ring (cost: one packet receive)."""
         layout = self.layout
         self.batch.deliver(

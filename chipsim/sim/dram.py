@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cores.pe_timeline import fifo_finish
+from cores.packet_queue import channel_fifo
 
 
 class DramChannel:
@@ -22,20 +22,19 @@ class DramChannel:
         self.busy_cycles = 0
 
     def fetch(self, arrival: np.ndarray, nbytes: np.ndarray) -> np.ndarray:
-        """Cycle at which each request's row is in the PE (requests in any order)."""
-        if len(arrival) == 0:
-            return np.empty(0, dtype=np.int64)
-        in_order = bool((arrival[1:] >= arrival[:-1]).all())  # as the driver gives them
-        order = None if in_order else np.argsort(arrival, kind="stable")
-        queued, sizes = (arrival, nbytes) if in_order else (arrival[order], nbytes[order])
-        service = np.ceil(sizes * self.cycles_per_byte).astype(np.int64)
-        finish = fifo_finish(
-            queued, service, np.array([self.free_at]), np.array([0]), np.array([len(queued)])
-        )
-        self.free_at = int(finish[-1])
-        self.busy_cycles += int(service.sum())
-        if in_order:
-            return finish
-        ready = np.empty_like(finish)
-        ready[order] = finish
+        """Cycle at which each request's row is in the PE (requests in any order; a request of
+        0 bytes is no transfer: ready on arrival)."""
+        ready = np.array(arrival, dtype=np.int64)
+        in_order = bool((ready[1:] >= ready[:-1]).all())  # as the driver gives them
+        order = np.arange(len(ready)) if in_order else np.argsort(ready, kind="stable")
+        self.fetch_in_place(ready, nbytes, order)
         return ready
+
+    def fetch_in_place(self, ready: np.ndarray, nbytes: np.ndarray, request_order) -> None:
+        """:meth:`fetch` of the packets with ``nbytes > 0``, which reach the channel in
+        ``request_order`` (a permutation; their int64 ``ready`` = arrival cycles, non-decreasing
+        in that order): each one's ``ready`` becomes the end of its transfer."""
+        self.free_at, busy = channel_fifo(
+            ready, nbytes, request_order, self.cycles_per_byte, self.free_at
+        )
+        self.busy_cycles += busy

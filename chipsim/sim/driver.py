@@ -31,11 +31,11 @@ from chipsim.config import LatePacketPolicy
 from chipsim.mapping.mapper import Mapping
 from chipsim.sim.dram import DramChannel
 from chipsim.sim.machines import machine_for
-from chipsim.sim.ordering import group_order
 from chipsim.sim.part_times import PartTimes
 from chipsim.sim.recorder import RunRecorder
 from chipsim.timebase import ClockDomain, UnitClocks
 from chipsim.traces import SpikeTrace
+from cores.packet_queue import group_rows, merge_by_ready
 from cores.pe_timeline import PeTimeline
 from noc import NocEngine
 from noc.routing import MulticastTables
@@ -46,6 +46,20 @@ MAX_DRAIN_TICKS = 1000
 TAG_TICK_SHIFT = 32
 SENDER_MASK = (1 << TAG_TICK_SHIFT) - 1
 """A packet's tag is ``emission tick << 32 | sender`` (the machine's id of the spike)."""
+
+
+@dataclass(frozen=True)
+class Arrivals:
+    """Packets handed to PEs in one receive step, grouped by PE (arrival order within a PE)."""
+
+    pe: np.ndarray  # int64 (n,), the receiving PE, non-decreasing
+    seg_pe: np.ndarray  # int64 (n_seg,), the PEs that receive, increasing
+    bounds: np.ndarray  # int64 (n_seg + 1,), PE seg_pe[s] receives rows bounds[s]:bounds[s + 1]
+    position: np.ndarray  # int64 (n,), row of each packet, the packets in the engine's order
+    tag: np.ndarray  # int64 (n,), emission tick << 32 | sender
+    arrival: np.ndarray  # int64 (n,), reference cycles
+    late: np.ndarray  # bool (n,), arrived after the tick it was sent in
+    dropped_late: int  # late packets dropped before (chip.late_packet_policy = drop)
 
 
 @dataclass(frozen=True)
@@ -88,6 +102,7 @@ class ChipSimulation:
         self.drop_late = config.chip.late_packet_policy is LatePacketPolicy.DROP
         self.env = simpy.Environment()
         self.times = PartTimes()
+        self._scratch = np.empty((4, 0), np.int64)  # reused by _arrivals, tick after tick
 
     def _engine(self) -> NocEngine:
         config, topology = self.mapping.config, self.mapping.config.topology
@@ -136,38 +151,52 @@ class ChipSimulation:
             d = self.engine.advance(int(self.clocks.noc.from_reference(until)))
         if len(d) == 0:
             return
-        emit_tick = (d.tag >> TAG_TICK_SHIFT).astype(np.int64)
         if self.recorder.timeline is not None:
-            self.recorder.timeline.add_flights(emit_tick, d)
-        late = arrival_tick > emit_tick
-        keep = ~late if self.drop_late else np.ones(len(d), dtype=bool)
-        dropped_late = int((late & ~keep).sum())
-        kept = np.flatnonzero(keep)
-        pe = self.pe_of_endpoint[d.dest_endpoint[kept]]
-        order = group_order(pe, len(self.mapping.pes))  # by PE, arrival order within (engine's)
-        rows, pe = kept[order], pe[order]
-        arrival = self.clocks.noc.to_reference(d.arrival_cycle[rows])
-        late = late[rows]
-        sender = (d.tag[rows] & SENDER_MASK).astype(np.int64)
+            self.recorder.timeline.add_flights(d.tag >> TAG_TICK_SHIFT, d)
+        batch = self._arrivals(d, arrival_tick)
         with self.times.part("synaptic_processing"):
-            work = self.machine.receive(pe, sender, arrival_tick)
-        in_dram = work.dram_bytes > 0
-        if in_dram.any():  # the row is ready when its DMA transfer ends
-            by_arrival = np.empty_like(order)  # the packets in the engine's (arrival) order
-            by_arrival[order] = np.arange(len(order))
-            fetch = by_arrival[in_dram[by_arrival]]  # requests reach the channel in that order
-            arrival[fetch] = self.dram.fetch(arrival[fetch], work.dram_bytes[fetch])
-            if ((np.diff(arrival) < 0) & (pe[1:] == pe[:-1])).any():  # SRAM rows overtook DRAM
-                # rows (DRAM rows stay in order: one FIFO channel): each PE serves by ready time
-                order = group_order(pe, len(self.mapping.pes), within=arrival)
-                pe, arrival, late, work = pe[order], arrival[order], late[order], work.take(order)
-        ready = self.clocks.pe.from_reference(arrival, pe)
+            work = self.machine.receive(
+                batch.seg_pe, batch.bounds, batch.tag & SENDER_MASK, arrival_tick
+            )
+        arrival, serve_order = batch.arrival, None
+        if (work.dram_bytes > 0).any():  # the row is ready when its DMA transfer ends
+            # requests reach the channel in the engine's (arrival) order
+            self.dram.fetch_in_place(arrival, work.dram_bytes, batch.position)
+            # SRAM rows may overtake DRAM rows (DRAM rows stay in order: one FIFO channel):
+            # each PE serves by ready time
+            serve_order = merge_by_ready(batch.bounds, arrival, work.dram_bytes)
+        ready = self.clocks.pe.from_reference(arrival, batch.pe)
         window = self._window(arrival_tick)
         free_before = self.timeline.free_at.copy() if window is not None else None
-        finish = self.timeline.serve_packets(pe, ready, work.steps, work.words, work.dram_bytes)
+        finish = self.timeline.serve_segments(
+            batch.bounds, batch.seg_pe, ready, work.steps, work.words, work.dram_bytes, serve_order
+        )
         if window is not None:
-            window.packet_phases(arrival_tick, pe, ready, finish, free_before)
-        self.recorder.received(d, pe, late, work, dropped_late=dropped_late)
+            served = ready if serve_order is None else ready[serve_order]
+            window.packet_phases(arrival_tick, batch.pe, served, finish, free_before)
+        self.recorder.received(d, batch.seg_pe, batch.bounds, batch.late, work, batch.dropped_late)
+
+    def _arrivals(self, d, arrival_tick: int) -> Arrivals:
+        """The delivered packets handed to PEs, grouped by PE (engine's order within a PE);
+        late ones are dropped first if the chip's policy says so. Its position, pe and tag are
+        views of a buffer the next receive step overwrites."""
+        rows, dropped = None, 0
+        if self.drop_late:
+            rows = np.flatnonzero((d.tag >> TAG_TICK_SHIFT) >= arrival_tick)
+            dropped = len(d) - len(rows)
+        columns = (d.dest_endpoint, d.arrival_cycle, d.tag)
+        dest, arrival, tag = columns if rows is None else (c[rows] for c in columns)
+        if self._scratch.shape[1] < len(dest):
+            self._scratch = np.empty((4, 2 * len(dest)), np.int64)
+        count, position, pe, arrival, tag = group_rows(
+            dest, self.pe_of_endpoint, len(self.mapping.pes), arrival, tag, self._scratch
+        )
+        seg_pe = np.flatnonzero(count)
+        return Arrivals(
+            pe=pe, seg_pe=seg_pe, bounds=np.append(0, np.cumsum(count[seg_pe])),
+            position=position, tag=tag, arrival=self.clocks.noc.to_reference(arrival),
+            late=(tag >> TAG_TICK_SHIFT) < arrival_tick, dropped_late=dropped,
+        )  # fmt: skip
 
     def _update(self, tick: int) -> None:
         start = self.timeline.start_tick(self._pe_cycle(tick * self.clocks.cycles_per_tick))

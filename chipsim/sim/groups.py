@@ -69,12 +69,15 @@ class LifGroup:
         return self._spikes[: counts.spikes].astype(np.int64)
 
     def receive(
-        self, position: np.ndarray, keys: np.ndarray, seg_start: np.ndarray, tick: np.ndarray
-    ) -> tuple[LookupCounts, PacketWork]:
+        self, position: np.ndarray, keys: np.ndarray, seg_start: np.ndarray, tick: np.ndarray,
+        out: PacketWork | None = None,
+    ) -> tuple[LookupCounts, PacketWork]:  # fmt: skip
         """Process packets at the group's PEs, one kernel call: segment s (``keys[seg_start[s]:
         seg_start[s + 1]]``, arrival order) reaches the PE of slice ``position[s]`` in tick
-        ``tick[s]``; rows go into slots ``tick + delay``."""
-        return process_packets_cores(self._matrix_set, keys, seg_start, position, tick, self.ring)
+        ``tick[s]``; rows go into slots ``tick + delay``; the work goes into ``out`` if given."""
+        return process_packets_cores(
+            self._matrix_set, keys, seg_start, position, tick, self.ring, out
+        )
 
 
 class PoissonGroup:

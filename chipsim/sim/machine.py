@@ -59,6 +59,9 @@ class Machine(Protocol):
     def packets(self, work: TickWork) -> Packets:
         """The packets the spikes of ``work`` become (``dest_or_key`` as endpoints/keys)."""
 
-    def receive(self, pe: np.ndarray, sender: np.ndarray, base_tick: int) -> Received:
-        """Process packets at PEs (sorted by PE, then arrival), their effect due from
+    def receive(
+        self, seg_pe: np.ndarray, bounds: np.ndarray, sender: np.ndarray, base_tick: int
+    ) -> Received:
+        """Process packets grouped by PE (PE ``seg_pe[s]``, increasing, receives the spikes of
+        ``sender[bounds[s]:bounds[s + 1]]`` in arrival order), their effect due from
         ``base_tick`` on; return the work each cost."""

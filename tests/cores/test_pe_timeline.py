@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cores import CycleCosts, NeuronModel, packet_batch_cycles
-from cores.pe_timeline import PeTimeline
+from cores.pe_timeline import PeTimeline, segment_starts
 
 COSTS = CycleCosts(
     neuron_update_cycles={NeuronModel.LIF_FIXED: 4},
@@ -28,7 +28,8 @@ def test_many_pe_fifo_equals_per_pe_calls(seed, n_pes, n) -> None:
     timeline = PeTimeline(n_pes, COSTS)
     timeline.free_at[:] = rng.integers(0, 300, n_pes)
     before = timeline.free_at.copy()
-    finish = timeline.serve_packets(pe, arrival, steps, words, dram)
+    starts = segment_starts(pe)
+    finish = timeline.serve_segments(np.append(starts, n), pe[starts], arrival, steps, words, dram)
     for p in range(n_pes):
         mine = pe == p
         expected = packet_batch_cycles(

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from cores.ring_buffer import make_ring_buffers
-from cores.synapse_lookup import process_packets
+from cores.synapse_lookup import PacketWork, matrix_set, process_packets, process_packets_cores
 from cores.synaptic_matrix import (
     SynapticMatrix,
     build_synaptic_matrix,
@@ -113,3 +113,20 @@ def test_lookup_writes_into_one_core_slice_of_a_many_core_ring():
     ring = make_ring_buffers(12)
     process_packets(m, np.array([7], np.uint32), tick=5, ring=ring[:, :, 4:8])
     assert ring[7, 1, 5] == 9 and ring.sum() == 9
+
+
+def test_lookup_writes_its_work_into_given_slices():
+    """``out`` slices of larger arrays get the same work as new arrays; the rest is untouched;
+    a wrong dtype is refused."""
+    m = build_synaptic_matrix([0, 0, 0x800], [0, 1, 2], [1, 1, 1], [1, 1, 1], [0, 0, 0],
+                              n_neurons=4, sram_budget_bytes=20)  # fmt: skip
+    keys = np.array([0x800, 0, 0x1800], np.uint32)
+    _, fresh = process_packets(m, keys, 0, make_ring_buffers(4))
+    big = PacketWork(*(np.full(5, -1, np.int32) for _ in range(3)))
+    args = (matrix_set([m], [0]), keys, np.array([0, 3]), np.zeros(1, np.int32), np.zeros(1))
+    _, work = process_packets_cores(*args, make_ring_buffers(4), PacketWork(*(a[1:4] for a in big)))
+    for got, want, whole in zip(work, fresh, big, strict=True):
+        np.testing.assert_array_equal(got, want)
+        assert whole[0] == whole[4] == -1
+    with pytest.raises(ValueError, match="contiguous int32"):
+        process_packets_cores(*args, make_ring_buffers(4), PacketWork(*(np.zeros(3),) * 3))
