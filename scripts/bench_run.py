@@ -46,7 +46,7 @@ CASES = {
 }  # fmt: skip
 
 
-def run_case(name: str, ticks: int, cores: int | None, queue) -> None:
+def run_case(name: str, ticks: int, cores: int | None, noc_threads: int, queue) -> None:
     """Child process: map and run one case, put (summary, peak RSS bytes) on ``queue``."""
     from chipsim.config import load_config
     from chipsim.network import generate
@@ -57,15 +57,17 @@ def run_case(name: str, ticks: int, cores: int | None, queue) -> None:
     chip = load_config(case["config"], case["overrides"])
     network = generate(case["generator"], params)
     with tempfile.TemporaryDirectory() as folder:  # a run folder: records stream to Parquet
-        result = run_network(chip, network, ticks, seed=1, out=Path(folder) / "run")
+        result = run_network(
+            chip, network, ticks, seed=1, out=Path(folder) / "run", noc_threads=noc_threads
+        )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     queue.put((result.summary, peak, params))
 
 
-def measure(name: str, ticks: int, cores: int | None) -> dict:
+def measure(name: str, ticks: int, cores: int | None, noc_threads: int = 1) -> dict:
     queue = multiprocessing.get_context("spawn").Queue()
     process = multiprocessing.get_context("spawn").Process(
-        target=run_case, args=(name, ticks, cores, queue)
+        target=run_case, args=(name, ticks, cores, noc_threads, queue)
     )
     started = time.time()
     process.start()
@@ -75,9 +77,10 @@ def measure(name: str, ticks: int, cores: int | None) -> dict:
             "process_wall_s": time.time() - started}  # fmt: skip
 
 
-def render(results: list[dict], ticks: int) -> str:
+def render(results: list[dict], ticks: int, noc_threads: int = 1) -> str:
+    threads = f" --noc-threads {noc_threads}" if noc_threads != 1 else ""
     lines = [
-        f"`python scripts/bench_run.py --ticks {ticks}` on {machine()}, "
+        f"`python scripts/bench_run.py --ticks {ticks}{threads}` on {machine()}, "
         f"{time.strftime('%Y-%m-%d')}. Each case in its own process; wall time includes "
         "mapping; the real-time factor is simulation wall time / simulated time, and its CPU form "
         "the simulation's process CPU time / simulated time (steadier on a shared machine).",
@@ -114,10 +117,14 @@ def main() -> None:
     parser.add_argument("--case", choices=sorted(CASES), action="append")
     parser.add_argument("--ticks", type=int, default=1000, help="ticks (1000 = 1 s simulated)")
     parser.add_argument("--cores", type=int, help="TrueNorth cores (default: the full 4096)")
+    parser.add_argument("--noc-threads", type=int, default=1, help="NoC threads (bands)")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
-    results = [measure(name, args.ticks, args.cores) for name in args.case or sorted(CASES)]
-    text = render(results, args.ticks)
+    results = [
+        measure(name, args.ticks, args.cores, args.noc_threads)
+        for name in args.case or sorted(CASES)
+    ]
+    text = render(results, args.ticks, args.noc_threads)
     print(text)
     print(json.dumps([r["summary"] for r in results], indent=1, default=str))
     if args.write:

@@ -1,0 +1,115 @@
+"""Benchmark the NoC engine's parallel bands: flit-hops per second of wall time by threads.
+
+    python scripts/bench_noc_threads.py --capture tn_calls.pkl   # record the TrueNorth traffic
+    python scripts/bench_noc_threads.py --calls tn_calls.pkl --threads 1 2 4 8 [--write]
+
+Synthetic uniform traffic (`advance` in 1000-cycle windows, best of 2, wall time): the 8x8
+benchmark mesh at 0.17 flits/node/cycle, and a 64x64 mesh at 0.02 and 0.005. With ``--calls``
+also the NoC traffic of a whole-chip TrueNorth-like run, replayed: ``--capture`` records the
+``inject`` and ``advance`` calls of 90 ticks of ``chipsim run configs/truenorth.yaml
+--generator tn_characterisation`` (the full chip; needs the whole package), and the replay
+needs only ``noc``. Threads pay only where cores are free: run on an otherwise idle machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pickle
+import time
+from pathlib import Path
+
+import numpy as np
+from benchdoc import machine, replace_section
+
+from noc.engine import NocEngine
+from noc.params import NocParams
+from noc.topology import Mesh
+
+UNIFORM = NocParams(clock_hz=1e9)  # the 8x8 benchmark's router (scripts/bench_noc.py)
+CASES = {"8x8 at 0.17": (8, 0.17, 20_000), "64x64 at 0.02": (64, 0.02, 4_000),
+         "64x64 at 0.005": (64, 0.005, 8_000)}  # fmt: skip
+
+
+def uniform(k: int, rate: float, cycles: int, threads: int, seed: int = 1) -> float:
+    """Flit-hops per second of wall time of uniform traffic on a k x k mesh."""
+    mesh = Mesh(k, k, 1)
+    rng = np.random.default_rng(seed)
+    cycle, src = np.nonzero(rng.random((cycles, mesh.endpoints)) < rate)
+    engine = NocEngine(mesh, UNIFORM, record_packets=False, threads=threads)
+    engine.inject(cycle, src, rng.integers(0, mesh.endpoints, cycle.size))
+    start = time.perf_counter()
+    for until in range(1000, cycles + 1000, 1000):
+        engine.advance(until)
+    return engine.stats.flit_hops / (time.perf_counter() - start)
+
+
+def capture(path: Path, ticks: int = 90) -> None:
+    """Record the NoC parameters and calls of a whole-chip TrueNorth-like run into ``path``."""
+    from chipsim.config import load_config
+    from chipsim.network import generate
+    from chipsim.run import run_network
+
+    calls = []
+    inject, advance = NocEngine.inject, NocEngine.advance
+
+    def record_inject(self, cycle, src, dest, tag=None):
+        calls.append((np.asarray(cycle).copy(), np.asarray(src).copy(), np.asarray(dest).copy()))
+        return inject(self, cycle, src, dest, tag)
+
+    def record_advance(self, until):
+        calls.append(int(until))
+        return advance(self, until)
+
+    NocEngine.inject, NocEngine.advance = record_inject, record_advance
+    chip = load_config(Path(__file__).resolve().parents[1] / "configs" / "truenorth.yaml")
+    run_network(chip, generate("tn_characterisation", {"cores": 4096}), ticks, seed=1)
+    NocEngine.inject, NocEngine.advance = inject, advance
+    topology = chip.topology
+    shape = (topology.width, topology.height, topology.pes_per_router)
+    path.write_bytes(pickle.dumps((shape, chip.noc.model_dump(), calls), protocol=5))
+
+
+def replay(path: Path, threads: int) -> float:
+    """Flit-hops per second of wall time of ``inject`` and ``advance`` replaying a capture."""
+    shape, params, calls = pickle.loads(path.read_bytes())
+    engine = NocEngine(Mesh(*shape), NocParams(**params), record_packets=False, threads=threads)
+    wall = 0.0
+    for call in calls:
+        start = time.perf_counter()
+        engine.advance(call) if isinstance(call, int) else engine.inject(*call)
+        wall += time.perf_counter() - start
+    return engine.stats.flit_hops / wall
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--calls", type=Path, help="replay this capture too")
+    parser.add_argument("--capture", type=Path, help="record the TrueNorth traffic and stop")
+    parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    args = parser.parse_args()
+    if args.capture:
+        capture(args.capture)
+        return
+    names = [*CASES, *(["TrueNorth-like run"] if args.calls else [])]
+    lines = ["| threads | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+    for threads in args.threads:
+        rates = [max(uniform(*CASES[n], threads) for _ in range(2)) for n in CASES]
+        if args.calls:
+            rates.append(max(replay(args.calls, threads) for _ in range(2)))
+        lines.append(f"| {threads} | " + " | ".join(f"{r / 1e6:.1f} M" for r in rates) + " |")
+        print(lines[-1], flush=True)
+    command = "python scripts/bench_noc_threads.py --calls tn_calls.pkl --threads " + " ".join(
+        map(str, args.threads)
+    )
+    text = (
+        f"`{command}` on {machine()}, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}; "
+        "flit-hops per second of wall time, best of 2:\n\n" + "\n".join(lines)
+    )
+    if args.write:
+        replace_section("NoC threads", text)
+
+
+if __name__ == "__main__":
+    main()
