@@ -107,8 +107,9 @@ def main() -> None:
         f"`{command}` on {machine()}, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}; "
         "flit-hops per second of wall time, best of 2:\n\n" + "\n".join(lines)
     )
+    print(text)
     if args.write:
-        replace_section("NoC threads", text)
+        replace_section("NoC threads", text, stop=("\n## ", "\nWhat the figures say"))
 
 
 if __name__ == "__main__":

@@ -128,7 +128,7 @@ def main() -> None:
     print(text)
     print(json.dumps([r["summary"] for r in results], indent=1, default=str))
     if args.write:
-        replace_section("Whole-chip runs", text)
+        replace_section("Whole-chip runs", text, stop=("\n## ", "\nWhat the figures say"))
 
 
 if __name__ == "__main__":
