@@ -87,13 +87,13 @@ ctypedef struct Packet:
     uint32_t key  # destination endpoint or multicast key
 
 
-# One router's activity state, wheel bits, coordinates, neighbours and counters in one record
+# One router's activity state, wake-up, coordinates, neighbours and counters in one record
 # (rc: columns C_*; lf: flits sent per mesh direction), so that a hop touches a router's
 # state in two or three cache lines instead of one per array. # perf (flit-hops/s CPU, best
 # of 3, back to back against the step before; L1 data read misses of the fused cycle per
 # flit-hop, cachegrind on bench_noc.driver_run(1, ticks=8)): occupancy, wake-up, flit count
 # and counters +1-2 % on the 64x64 chipsim-like windows and on 8x8 uniform at 0.17, misses
-# 21.3 -> 17.2; neighbours and the wheel bits (instead of a byte per bucket and router)
+# 21.3 -> 17.2; neighbours and wheel bits (then kept here; now the wheel is bit sets)
 # +10 % on 64x64, +2-5 % on 8x8, misses 12.4 -> 11.3. Records aligned to cache lines (padded
 # to 192 bytes, the counters a written flit bumps on the first line, input VCs aligned too)
 # cut the misses to 7.8 but gained nothing measurable (+1 % on 64x64, -1 % on 8x8): dropped.
@@ -101,7 +101,6 @@ ctypedef struct Router:
     uint64_t occ  # bit i: input VC i holds a flit
     int64_t wake  # fused path: the cycle of the next visit (INT64_MAX: none)
     int64_t buf_flits  # flits in the link input buffers
-    uint64_t in_wheel  # fused path: bit b set while the router is in bucket b of the wheel
     int32_t x, y  # coordinates
     int32_t nbr[NDIR]  # neighbour per mesh direction (-1: none, or a chip link)
     int64_t rc[NC]
@@ -159,12 +158,11 @@ ctypedef struct Core:
     int n_act
     # the fused path's router wake-ups instead of act/in_act (noc/_fused.pyx): rt[r].wake is
     # the cycle of r's next visit (INT64_MAX: none; n_wait routers have one); bucket b of
-    # the wheel, wheel[b * R .. b * R + wheel_n[b]), lists routers to visit at cycles = b
-    # mod W (entries whose wake has moved are stale, skipped); bit b of rt[r].in_wheel marks
-    # r in bucket b. W is a power of 2 > Lk + R, the farthest wake-up ahead (W <= 64).
-    int32_t* wheel
-    int32_t* wheel_n
-    int W, n_wait
+    # the wheel, NW = ceil(R / 64) words wheel[b * NW ..], has bit r set for each router to
+    # visit at cycles = b mod W (bits whose router's wake has moved are stale, skipped). W is
+    # a power of 2 > Lk + R, the farthest wake-up ahead (W <= 64).
+    uint64_t* wheel
+    int W, NW, n_wait
     uint64_t* va_req
     int32_t* port_vc
     int32_t* port_mask
@@ -233,10 +231,7 @@ cdef inline void schedule(Core* c, int r, int64_t t) noexcept nogil:
         c.n_wait += 1
     c.rt[r].wake = t
     b = t & (c.W - 1)
-    if not (c.rt[r].in_wheel >> b & 1):
-        c.rt[r].in_wheel |= <uint64_t>1 << b
-        c.wheel[b * c.R + c.wheel_n[b]] = r
-        c.wheel_n[b] += 1
+    c.wheel[b * c.NW + (r >> 6)] |= <uint64_t>1 << (r & 63)
 
 
 cdef inline void push_flit(Core* c, int r, int i, const Slot* flit) noexcept nogil:

@@ -114,8 +114,7 @@ cdef class EngineCore:
             first, last = np.flatnonzero(rows == b)[[0, -1]]
             self.x.core[b].lo, self.x.core[b].hi = first * c.width, (last + 1) * c.width
             own = {
-                "wheel": np.zeros(c.W * c.R, dtype=np.int32),
-                "wheel_n": np.zeros(c.W, dtype=np.int32),
+                "wheel": np.zeros(c.W * c.NW, dtype=np.uint64),
                 "out_lo": np.zeros(c.width, dtype=_HANDOFF),
                 "out_hi": np.zeros(c.width, dtype=_HANDOFF),
                 "dirty": np.zeros(4 * c.width, dtype=np.int32),
@@ -188,8 +187,8 @@ cdef class EngineCore:
         self._set("act", np.zeros(c.R, dtype=np.int32))
         self._set("in_act", np.zeros(c.R, dtype=np.uint8))
         c.W = 1 << int(c.Lk + c.Rp).bit_length()
-        self._set("wheel", np.zeros(c.W * c.R, dtype=np.int32))
-        self._set("wheel_n", np.zeros(c.W, dtype=np.int32))
+        c.NW = (c.R + 63) // 64
+        self._set("wheel", np.zeros(c.W * c.NW, dtype=np.uint64))
         c.n_wait = 0
         self._set("va_req", np.zeros(c.NI, dtype=np.uint64))
         for name in ("port_vc", "port_mask", "grant_in"):
@@ -607,7 +606,6 @@ _ROUTER = (
     ("occ", np.uint64),
     ("wake", np.int64),
     ("buf_flits", np.int64),
-    ("in_wheel", np.uint64),
     ("x", np.int32),
     ("y", np.int32),
     ("nbr", np.int32, (NDIR,)),
@@ -629,7 +627,7 @@ def _struct_dtype(fields, size):
 _OUTPUT_FIELDS = ("o_arr", "o_dest", "o_key", "o_src", "o_inj", "o_hops", "o_tag")
 # pointer fields each band of a parallel run has its own of (noc/_bands.pyx)
 _BAND_OWN = frozenset(
-    (*_OUTPUT_FIELDS, "wheel", "wheel_n", "rec_seen", "rec_at", "rec_scratch", "free_ids",
+    (*_OUTPUT_FIELDS, "wheel", "rec_seen", "rec_at", "rec_scratch", "free_ids",
      "out_lo", "out_hi", "dirty")
 )  # fmt: skip
 _HANDOFF = np.dtype(

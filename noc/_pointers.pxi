@@ -34,7 +34,6 @@ cdef dict _pointer_offsets():
         "rec_seen": <size_t>&c.rec_seen - b,
         "rec_at": <size_t>&c.rec_at - b,
         "rec_scratch": <size_t>&c.rec_scratch - b,
-        "wheel_n": <size_t>&c.wheel_n - b,
         "va_req": <size_t>&c.va_req - b,
         "port_vc": <size_t>&c.port_vc - b,
         "port_mask": <size_t>&c.port_mask - b,
