@@ -1,6 +1,6 @@
 from libc.stdint cimport int64_t
 
-from noc._core cimport Core
+from noc._core cimport Core, Slot
 
 
 cdef extern from "_threads.h" nogil:
@@ -29,6 +29,7 @@ ctypedef struct Worker:
     int sense
 
 
+cdef void hand_off(Core* c, int n, int i, const Slot* flit) noexcept nogil
 cdef bint band_cycle(Bands* x, Worker* w) noexcept nogil
 cdef void bands_cycle_serial(Bands* x) noexcept nogil
 cdef bint start_workers(Bands* x, Worker* workers, pthread_t* threads) noexcept nogil

@@ -20,7 +20,7 @@ band's first row; its struct has its own wheel, delivery records, freed packet i
 count of finished packets, which the engine folds back after the run.
 """
 
-from noc._core cimport C_BUF_WRITES, NDIR, Core, Handoff, push_flit
+from noc._core cimport C_BUF_WRITES, Core, Handoff, Slot, push_flit
 from noc._fused cimport visit_due
 from noc._records cimport sort_by_dest
 from noc._stages cimport note_occupancy
@@ -33,6 +33,19 @@ cdef extern from "_threads.h" nogil:
     ctypedef void* (*thread_fn)(void*) noexcept nogil
     int thread_start(pthread_t* t, thread_fn fn, void* arg)
     void thread_join(pthread_t t)
+
+
+cdef void hand_off(Core* c, int n, int i, const Slot* flit) noexcept nogil:
+    """Queue ``flit`` for input VC i of router n of the band below or above (``link_traverse``;
+    out of line, so that the one-band path stays small enough to inline)."""
+    cdef Handoff* h
+    if n < c.lo:
+        h = &c.out_lo[c.n_lo]
+        c.n_lo += 1
+    else:
+        h = &c.out_hi[c.n_hi]
+        c.n_hi += 1
+    h.n, h.i, h.flit = n, i, flit[0]
 
 
 cdef bint band_cycle(Bands* x, Worker* w) noexcept nogil:

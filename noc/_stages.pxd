@@ -4,9 +4,10 @@
 from libc.stdint cimport int64_t, uint64_t
 
 from noc._core cimport (
-    C_BUF_READS, C_BUF_WRITES, C_MAX_OCC, C_UNROUTED, E_EJECTED, NDIR, Core, Handoff, Slot,
+    C_BUF_READS, C_BUF_WRITES, C_MAX_OCC, C_UNROUTED, E_EJECTED, NDIR, Core, Slot,
     bit_count, push_flit,
 )
+from noc._bands cimport hand_off
 from noc._route cimport compute_route, opp
 
 
@@ -62,18 +63,6 @@ cdef inline void link_traverse(
     c.rt[n].buf_flits += 1
     if c.fused:  # unless n's visit this cycle is still due (branch-free, see pop_head)
         note_occupancy(c, n, c.rt[n].buf_flits if c.rt[n].wake != c.now else 0)
-
-
-cdef inline void hand_off(Core* c, int n, int i, const Slot* flit) noexcept nogil:
-    """Queue ``flit`` for input VC i of router n of the band below or above (noc/_bands.pyx)."""
-    cdef Handoff* h
-    if n < c.lo:
-        h = &c.out_lo[c.n_lo]
-        c.n_lo += 1
-    else:
-        h = &c.out_hi[c.n_hi]
-        c.n_hi += 1
-    h.n, h.i, h.flit = n, i, flit[0]
 
 
 cdef inline void leave_chip(Core* c, int link, int k, int64_t s) noexcept nogil:
