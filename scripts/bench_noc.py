@@ -175,33 +175,38 @@ the credit check reads only whether the downstream VC popped this cycle); the br
 direction +4 % / +0 % / +4 %; records sorted in the core +4 % on 8x8 (the Python side of
 `advance()` was 7.5 % of its CPU time), and in the SpiNNaker2-like run, whose multicast
 trees deliver tens of copies a cycle, `advance()` 4.6 -> 3.4 ms per active tick (taking,
-sorting and gathering them in NumPy took 2.1 ms, the sort in the core takes 0.5 ms). Earlier
-steps: the fused cycle 7.1 -> 9.4 M on 8x8 and 4.3 -> 6.9 M on 64x64; credits from the
-downstream buffer +8 % / +12 %; the wake-up wheel +0 % / +10 %; branch-free bookkeeping +10
-% / +0 %; prefetching the input VCs of the router visited 4 ahead in the wheel's bucket +0 %
-/ +3-7 % (removing it for the unicast cycle: -6 % on 64x64 and -4 % on the TrueNorth
-traffic); one record per router, slots carrying the key and the destination's coordinates,
-neighbours and wheel bits in the router record: L1 data misses 21.3 -> 11.3 per flit-hop on
-64x64 (cachegrind), +27-31 % there, +13 % on 8x8.
+sorting and gathering them in NumPy took 2.1 ms, the sort in the core takes 0.5 ms); the
+wheel's buckets as bit sets over the routers (visits in router order, no duplicate check,
+the router two bits ahead prefetched) +3-4 % / +10 % / +4 % (noisy: the machine's load
+varied). Earlier steps: the fused cycle 7.1 -> 9.4 M on 8x8 and 4.3 -> 6.9 M on 64x64;
+credits from the downstream buffer +8 % / +12 %; the wake-up wheel +0 % / +10 %; branch-free
+bookkeeping +10 % / +0 %; prefetching the input VCs of the router visited 4 ahead in the
+wheel's bucket +0 % / +3-7 % (removing it for the unicast cycle: -6 % on 64x64 and -4 % on
+the TrueNorth traffic); one record per router, slots carrying the key and the destination's
+coordinates, neighbours and wheel bits in the router record: L1 data misses 21.3 -> 11.3 per
+flit-hop on 64x64 (cachegrind), +27-31 % there, +13 % on 8x8.
 
 Where the time goes (callgrind, 8x8 at 0.17, 10,000 cycles, 573,309 flit-hops, 456,058
-router visits; perf counters are not available here): ~546 instructions per flit-hop in
-the engine: `unicast_cycle` ~436 (~550 per visit, spread over real work: the scan of
-occupied ports and their head flits, RC, VA, the credit check, the link traversal with the
-downstream buffer write, wake-up and occupancy, the pop), the wheel ~52, packet admission
-~39, the record sort ~20. Cachegrind's branch simulation counts ~4.3 mispredicted branches
-per flit-hop in `unicast_cycle` (a head ready or not, the exits of the loops over port
-masks), roughly a third of its time. The issue's floor (20 M/s) needs about 15 % more;
+router visits; perf counters are not available here): ~555 instructions per flit-hop in
+the engine: `unicast_cycle` with the link traversal ~475 (~580 per visit, spread over real
+work: the scan of occupied ports and their head flits, RC, VA, the credit check, the link
+traversal with the downstream buffer write, wake-up and occupancy, the pop), packet
+admission ~43, the wheel ~33, the record sort ~2. Cachegrind's branch simulation counts
+~3.9 mispredicted branches per flit-hop in `unicast_cycle` (a head ready or not, the exits
+of the loops over port masks, whether a written flit's router is due already), roughly a
+third of its time. The issue's floor (20 M/s) needs about 12 % more;
 the design budget (75 M/s) about 4x, which no tuning of this cycle-by-cycle, router-by-router
 model reaches: it would take a different algorithm (or several cores).
 
-Tried and dropped (back to back, no gain or a loss): prefetching the next hop's router
-state when a flit is written into a router; a separate path for visits with one ready port
-(-5 % on 8x8); skipping the pop-history shift when `Lk = 1`; `-march=native` or `-O2`;
-records aligned to cache lines (misses 11.3 -> 7.8 per flit-hop, +1 % / -1 %); the head
-flit's ready cycle copied into its input VC (-6 % / -4 %); prefetching router records,
-slots, output VCs or counters; local pointer copies; compiling the fused cycle into the
-engine module; arrays aligned to 64 bytes; packed coordinate tables.
+Tried and dropped (back to back, no gain or a loss): those mispredicted branches made
+branch-free (the wake-up check, the VC request, the next head's cycle: within the noise);
+prefetching the next hop's router state when a flit is written into a router; a separate
+path for visits with one ready port (-5 % on 8x8); skipping the pop-history shift when `Lk =
+1`; `-march=native` or `-O2`; records aligned to cache lines (misses 11.3 -> 7.8 per
+flit-hop, +1 % / -1 %); the head flit's ready cycle copied into its input VC (-6 % / -4 %);
+prefetching router records, slots, output VCs or counters; local pointer copies; compiling
+the fused cycle into the engine module; arrays aligned to 64 bytes; packed coordinate
+tables.
 
 Latency curves: `python scripts/bench_noc.py --figures` writes
 docs/figures/noc_latency_4x4.png, noc_latency_8x8.png and noc_latency_16x16.png (uniform,
