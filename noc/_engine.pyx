@@ -339,9 +339,9 @@ cdef class EngineCore:
 
     @property
     def records_sorted(self):
-        """Whether ``take_output`` gives its records sorted by (arrival, dest): always without
-        chip links (a chip link's record arrives ``Lk`` cycles after the local ones of its
-        cycle)."""
+        """Whether ``take_output`` gives its records sorted by (arrival, dest): without chip
+        links (a chip link's record arrives ``Lk`` cycles after the local ones of its cycle)
+        and bands (each band writes its own)."""
         return self.c.NX == 0 and self.T == 0
 
     @property

@@ -23,7 +23,7 @@ from the downstream buffer, ``link_credit``), and a visit schedules the router's
 on the engine's wake-up wheel instead of keeping it on the active list.
 """
 
-from libc.stdint cimport INT64_MAX, int32_t, int64_t, uint32_t, uint64_t
+from libc.stdint cimport INT64_MAX, int64_t, uint32_t, uint64_t
 
 from noc._core cimport (
     C_BLOCKED, C_DROPPED, C_SW_IN_ARB, C_SW_OUT_ARB, C_VC_ARB, C_XBAR, NDIR, Core, InVC, Slot,
@@ -249,7 +249,9 @@ cdef void unicast_cycle(Core* c, int r) noexcept nogil:
     branch, nothing is dropped or unrouted, so no branch masks and no copy counts are kept."""
     cdef uint64_t m = c.rt[r].occ
     cdef uint32_t ready = 0, asked = 0, b
-    cdef uint32_t want[32]  # want[o]: ready input ports asking for output port o's VC
+    # want[o]: ready input ports asking for output port o's VC, valid where bit o of asked is
+    # set (the first request of an output masks the entry's unset value away)
+    cdef uint32_t want[32]
     cdef int g0 = r * c.P, i, o, blocked = 0, sent = 0
     cdef int64_t now = c.now, nxt = INT64_MAX, t
     cdef InVC* vc
