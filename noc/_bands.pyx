@@ -15,8 +15,8 @@ bands"), because a router sees another router's effects one cycle later at the e
 
 Each cycle: the main thread admits packets (serial), then every thread visits its band's
 due routers, then takes the flits handed to its band and copies its boundary input VCs; a
-spin barrier ends each phase. Band ``b`` holds rows ``b * height // T`` up to the next
-band's first row; its struct has its own wheel, delivery records, freed packet ids and
+spin barrier ends each phase. Band ``b`` holds the rows ``y`` with ``y * T // height == b``;
+its struct has its own wheel, delivery records, freed packet ids and
 count of finished packets, which the engine folds back after the run.
 """
 
@@ -37,7 +37,7 @@ cdef extern from "_threads.h" nogil:
 
 cdef void hand_off(Core* c, int n, int i, const Slot* flit) noexcept nogil:
     """Queue ``flit`` for input VC i of router n of the band below or above (``link_traverse``;
-    out of line, so that the one-band path stays small enough to inline)."""
+    out of line: few hops cross a band boundary)."""
     cdef Handoff* h
     if n < c.lo:
         h = &c.out_lo[c.n_lo]
