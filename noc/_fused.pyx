@@ -299,14 +299,13 @@ cdef void unicast_cycle(Core* c, int r) noexcept nogil:
             link_traverse(c, r, o, 0, 0, t)
         else:
             eject(c, r, o - NDIR, 0, t)
-        pop_head(c, r, i, g0 + i, True)
+        pop_head(c, r, i, g0 + i, False)  # buffer reads: see router_counters
         vc.route = -1
         note_pop(vc, now)
         t = max(now + 1, c.slot[vc.base + vc.head].ready)  # the next head's
         nxt = min(nxt, t if vc.cnt else INT64_MAX)
-    c.rt[r].rc[C_SW_IN_ARB] += sent  # one branch per head: each sent flit won one
-    c.rt[r].rc[C_SW_OUT_ARB] += sent  # arbitration of each kind and crossed the crossbar
-    c.rt[r].rc[C_XBAR] += sent
+    c.rt[r].rc[C_XBAR] += sent  # each also one switch arbitration of each kind and one buffer
+    # read (one branch per head, no drops): EngineCore.router_counters fills those columns
     c.rt[r].rc[C_BLOCKED] += blocked
     note_occupancy(c, r, c.rt[r].buf_flits)
     schedule(c, r, nxt)
