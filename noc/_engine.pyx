@@ -520,7 +520,7 @@ cdef class EngineCore:
             self.fut_pos += 1
             ep = c.pk[pid].src
             if self.wt_tail[ep] < 0 and ep < c.EP:
-                r = ep // c.L
+                r = c.ep_node[ep]  # (ep // L: a division)
                 g = r * c.NI + (NDIR + ep - r * c.L) * c.V
                 if c.vc[g].cap - c.vc[g].cnt >= c.F:
                     self._enqueue(pid, ep, r, g, c.now + c.Rp - 1)
@@ -538,7 +538,7 @@ cdef class EngineCore:
         for i in range(self.n_wl):
             ep = self.wl[i]
             if ep < c.EP:
-                r = ep // c.L
+                r = c.ep_node[ep]  # (ep // L: a division)
                 g = r * c.NI + (NDIR + ep - r * c.L) * c.V
                 ready = c.now + c.Rp - 1
             else:
