@@ -20,10 +20,10 @@ its struct has its own wheel, delivery records, freed packet ids and
 count of finished packets, which the engine folds back after the run.
 """
 
-from noc._core cimport C_BUF_WRITES, Core, Handoff, Slot, push_flit
+from noc._core cimport Core, Handoff, Slot
 from noc._fused cimport visit_due
 from noc._records cimport sort_by_dest
-from noc._stages cimport note_occupancy
+from noc._stages cimport write_link_flit
 
 
 cdef extern from "_threads.h" nogil:
@@ -89,14 +89,12 @@ cdef inline void exchange(Bands* x, int t) noexcept nogil:
 
 cdef inline void take_handoffs(Core* c, Handoff* box, int* n) noexcept nogil:
     """Write the flits of a neighbouring band's outbox into this band's buffers (as
-    ``link_traverse`` does), then empty it."""
+    ``link_traverse`` does; every visit of the cycle is over, so each write's occupancy
+    counts), then empty it."""
     cdef int k, r
     for k in range(n[0]):
         r = box[k].n
-        push_flit(c, r, box[k].i, &box[k].flit)
-        c.rt[r].rc[C_BUF_WRITES] += 1
-        c.rt[r].buf_flits += 1
-        note_occupancy(c, r, c.rt[r].buf_flits)
+        write_link_flit(c, r, box[k].i, &box[k].flit)
         c.dirty[c.n_dirty] = r
         c.n_dirty += 1
     n[0] = 0

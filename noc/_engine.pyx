@@ -378,15 +378,10 @@ cdef class EngineCore:
     cdef void _run(self, int64_t until) noexcept nogil:
         """Cycles until ``until`` or until the output buffer might overflow; idle gaps skipped."""
         cdef Core* c = &self.c
-        cdef int64_t nxt
         cdef int first
         while c.now < until and c.n_out + c.EP + c.NX <= self.out_cap:
             if c.n_act == 0 and c.n_wait == 0 and self.n_wl == 0:
-                nxt = until
-                if self.fut_pos < self.fut.shape[0]:
-                    nxt = min(c.pk[self.fut[self.fut_pos]].cycle, until)
-                if nxt > c.now:
-                    c.now = nxt
+                c.now = self._next_injection(until)
                 if c.now >= until:
                     return
             self._admit()
@@ -427,10 +422,8 @@ cdef class EngineCore:
         if len(self.band_arrays[1]["free_ids"]) < self.n_pk:
             self._grow_band_free_lists()
         while self.c.now < until:
-            for b in range(self.T):
-                if self.x.core[b].n_out + self.c.EP > self.out_cap:
-                    self.band_stash.append(self._take_band_records())
-                    break
+            if self._bands_full():
+                self.band_stash.append(self._take_band_records())
             with nogil:
                 self._run_bands(until)
 
@@ -465,17 +458,13 @@ cdef class EngineCore:
         cdef Worker workers[MAX_BANDS]
         cdef pthread_t threads[MAX_BANDS]
         cdef int b
-        cdef int64_t nxt
         cdef bint parallel = not self.serial_bands and start_workers(x, workers, threads)
         for b in range(x.T):
             copy_all_boundary(&x.core[b])
         while True:
             x.stop = self._bands_full()
             if not x.stop and self._waiting() == 0 and self.n_wl == 0:
-                nxt = until
-                if self.fut_pos < self.fut.shape[0]:
-                    nxt = min(c.pk[self.fut[self.fut_pos]].cycle, until)
-                c.now = max(c.now, nxt)
+                c.now = self._next_injection(until)
             x.stop = x.stop or c.now >= until
             if not x.stop:
                 self._admit()
@@ -496,6 +485,14 @@ cdef class EngineCore:
             memcpy(&c.free_ids[c.n_free], x.core[b].free_ids, x.core[b].n_free * sizeof(int32_t))
             c.n_free += x.core[b].n_free
             x.core[b].n_free = 0
+
+    cdef int64_t _next_injection(self, int64_t until) noexcept nogil:
+        """With nothing in the network: the first cycle from now at which a packet waits to be
+        injected, or ``until`` if none does before (an idle stretch is skipped)."""
+        cdef int64_t nxt = until
+        if self.fut_pos < self.fut.shape[0]:
+            nxt = min(self.c.pk[self.fut[self.fut_pos]].cycle, until)
+        return max(self.c.now, nxt)
 
     cdef bint _bands_full(self) noexcept nogil:
         """Whether a band's record buffer might overflow in the next cycle."""

@@ -58,10 +58,17 @@ cdef inline void link_traverse(
     if n < c.lo or n >= c.hi:  # another band's (parallel runs): written after the visits
         hand_off(c, n, opp(o) * c.V + w, &flit)
         return
-    push_flit(c, n, opp(o) * c.V + w, &flit)
+    write_link_flit(c, n, opp(o) * c.V + w, &flit)
+
+
+cdef inline void write_link_flit(Core* c, int n, int i, const Slot* flit) noexcept nogil:
+    """Write ``flit``, come over a link, into input VC i of router n (a buffer write, one
+    more flit in its link buffers), and note n's occupancy unless its visit this cycle is
+    still due (branch-free, see pop_head; the fused path's bookkeeping)."""
+    push_flit(c, n, i, flit)
     c.rt[n].rc[C_BUF_WRITES] += 1
     c.rt[n].buf_flits += 1
-    if c.fused:  # unless n's visit this cycle is still due (branch-free, see pop_head)
+    if c.fused:
         note_occupancy(c, n, c.rt[n].buf_flits if c.rt[n].wake != c.now else 0)
 
 
