@@ -28,8 +28,10 @@ from noc._stages cimport write_link_flit
 
 cdef extern from "_threads.h" nogil:
     void spin_barrier_wait(spin_barrier* b, int* sense)
-    void flag_set(int* flag, int v)
-    int flag_wait(int* flag)
+    void gate_init(gate* g)
+    void gate_destroy(gate* g)
+    void gate_open(gate* g)
+    void gate_wait(gate* g, int* seen)
     ctypedef void* (*thread_fn)(void*) noexcept nogil
     int thread_start(pthread_t* t, thread_fn fn, void* arg)
     void thread_join(pthread_t t)
@@ -52,7 +54,8 @@ cdef bint band_cycle(Bands* x, Worker* w) noexcept nogil:
     """Band ``w.tid``'s part of one cycle, after the main thread's serial phase: its visits,
     then the flits handed to it and its boundary copies. False once the run stops."""
     spin_barrier_wait(&x.bar, &w.sense)  # the serial phase is over
-    if x.stop:
+    if x.stop:  # every thread reads it before the main thread may set it again
+        spin_barrier_wait(&x.bar, &w.sense)
         return False
     visit_band(x, w.tid)
     spin_barrier_wait(&x.bar, &w.sense)  # every band's visits are over
@@ -128,33 +131,51 @@ cdef inline void copy_router_boundary(Core* c, int r) noexcept nogil:
 
 
 cdef void* worker_main(void* arg) noexcept nogil:
+    """A worker: sleep at the gate until the main thread wants the bands in threads, run
+    cycles until it stops them, and so on until it quits."""
     cdef Worker* w = <Worker*>arg
-    if flag_wait(&w.bands.launch) < 0:
-        return NULL
-    while band_cycle(w.bands, w):
-        pass
-    return NULL
+    while True:
+        gate_wait(&w.bands.gate, &w.seen)
+        if w.bands.quit:
+            return NULL
+        while band_cycle(w.bands, w):
+            pass
 
 
 cdef bint start_workers(Bands* x, Worker* workers, pthread_t* threads) noexcept nogil:
-    """Start threads for bands 1 .. T - 1 (band 0 is the caller's). False if one failed to
-    start: those started are joined, and the caller runs the bands serially."""
+    """Start threads for bands 1 .. T - 1 (band 0 is the caller's), asleep at the gate. False
+    if one failed to start: those started are joined, and the caller runs the bands
+    serially."""
     cdef int t, u
     spin_barrier_init(&x.bar, x.T)
-    x.launch = 0
+    gate_init(&x.gate)
+    x.quit = x.stop = False
     for t in range(x.T):
-        workers[t].bands, workers[t].tid, workers[t].sense = x, t, 0
+        workers[t].bands, workers[t].tid, workers[t].sense, workers[t].seen = x, t, 0, 0
     for t in range(1, x.T):
         if thread_start(&threads[t], worker_main, &workers[t]) != 0:
-            flag_set(&x.launch, -1)
-            for u in range(1, t):
-                thread_join(threads[u])
+            join_workers(x, threads, t)
             return False
-    flag_set(&x.launch, 1)
     return True
 
 
-cdef void join_workers(Bands* x, pthread_t* threads) noexcept nogil:
+cdef void wake_workers(Bands* x) noexcept nogil:
+    """Let the (sleeping) workers into the cycle loop: the caller runs ``band_cycle`` next."""
+    x.stop = False
+    gate_open(&x.gate)
+
+
+cdef void park_workers(Bands* x, Worker* main) noexcept nogil:
+    """Send the workers (in the cycle loop) back to the gate; the caller goes on alone."""
+    x.stop = True
+    band_cycle(x, main)
+
+
+cdef void join_workers(Bands* x, pthread_t* threads, int n) noexcept nogil:
+    """End the workers 1 .. n - 1 (asleep at the gate) and release the gate."""
     cdef int t
-    for t in range(1, x.T):
+    x.quit = True
+    gate_open(&x.gate)
+    for t in range(1, n):
         thread_join(threads[t])
+    gate_destroy(&x.gate)

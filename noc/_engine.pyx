@@ -18,8 +18,8 @@ from noc._core cimport (
 )
 from noc._stages cimport note_occupancy
 from noc._bands cimport (
-    Bands, Worker, band_cycle, bands_cycle_serial, copy_all_boundary, join_workers, pthread_t,
-    start_workers,
+    Bands, Worker, band_cycle, bands_cycle_serial, copy_all_boundary, join_workers,
+    park_workers, pthread_t, start_workers, wake_workers,
 )
 from noc._fused cimport visit_due
 from noc._records cimport sort_by_dest
@@ -31,6 +31,9 @@ from noc.stats import DELIVERY_DTYPES, ENDPOINT_COUNTERS, ROUTER_COUNTERS
 
 cdef enum:
     MAX_BANDS = 64  # threads of a parallel run at most
+    # packets in the network at or above which a parallel run's cycles go to the threads
+    # (below half of it they go back to the main thread alone; see ``_run_bands``)
+    PARALLEL_ABOVE = 256
 
 
 assert len(ROUTER_COUNTERS) == NC and ROUTER_COUNTERS[C_MAX_OCC] == "max_buffer_occupancy_flits"
@@ -52,6 +55,7 @@ cdef class EngineCore:
     cdef Bands x
     cdef int T
     cdef bint serial_bands
+    cdef int parallel_above
     cdef int32_t[::1] band_of
     cdef list band_arrays, band_stash
 
@@ -84,6 +88,7 @@ cdef class EngineCore:
         self._init_packets(1024)
         self._set("ec", np.zeros((c.EP + c.NX, len(ENDPOINT_COUNTERS)), dtype=np.int64))
         self._alloc_output(4096)
+        self.parallel_above = PARALLEL_ABOVE
         if threads > 1 and c.unicast and c.NX == 0 and c.height > 1:
             self._init_bands(min(threads, c.height, MAX_BANDS))
 
@@ -365,6 +370,16 @@ cdef class EngineCore:
     def serial_bands(self, value):
         self.serial_bands = bool(value)
 
+    @property
+    def parallel_above(self):
+        """Packets in the network at or above which a cycle runs in threads (tests: 0, every
+        cycle; a small value, frequent switches)."""
+        return self.parallel_above
+
+    @parallel_above.setter
+    def parallel_above(self, int value):
+        self.parallel_above = value
+
     def take_output(self):
         """Delivery records since the last call: (arrival, dest, key, src, inject, hops, tag),
         each cycle's by destination (see ``records_sorted``)."""
@@ -452,39 +467,59 @@ cdef class EngineCore:
     cdef void _run_bands(self, int64_t until) noexcept nogil:
         """``_run`` with the routers in bands (noc/_bands.pyx): serial admission, then the
         bands' visits and exchanges, in threads unless ``serial_bands`` or a thread failed to
-        start; then the bands' finished packets and freed ids go back to the engine."""
+        start; then the bands' finished packets and freed ids go back to the engine.
+
+        The threads take a cycle only while the network holds ``parallel_above`` packets or
+        more (until it holds less than half as many): with fewer, three barriers cost more
+        than the visits they share, and the main thread runs the bands one after the other
+        while the workers sleep. Either way the results are the same."""
         cdef Core* c = &self.c
         cdef Bands* x = &self.x
         cdef Worker workers[MAX_BANDS]
         cdef pthread_t threads[MAX_BANDS]
         cdef int b
         cdef bint parallel = not self.serial_bands and start_workers(x, workers, threads)
+        cdef bint threaded = False, end
         for b in range(x.T):
             copy_all_boundary(&x.core[b])
         while True:
-            x.stop = self._bands_full()
-            if not x.stop and self._waiting() == 0 and self.n_wl == 0:
+            end = self._bands_full()
+            if not end and self._waiting() == 0 and self.n_wl == 0:
                 c.now = self._next_injection(until)
-            x.stop = x.stop or c.now >= until
-            if not x.stop:
+            end = end or c.now >= until
+            if not end:
                 self._admit()
                 x.now = c.now
-            if parallel:
-                if not band_cycle(x, &workers[0]):
-                    break
-            elif x.stop:
+            if threaded and (end or 2 * self._in_network() < self.parallel_above):
+                park_workers(x, &workers[0])
+                threaded = False
+            elif parallel and not threaded and not end:
+                if self._in_network() >= self.parallel_above:
+                    wake_workers(x)
+                    threaded = True
+            if end:
                 break
+            if threaded:
+                band_cycle(x, &workers[0])
             else:
                 bands_cycle_serial(x)
             c.now += 1
         if parallel:
-            join_workers(x, threads)
+            join_workers(x, threads, x.T)
         for b in range(x.T):
             c.unfinished += x.core[b].unfinished
             x.core[b].unfinished = 0
             memcpy(&c.free_ids[c.n_free], x.core[b].free_ids, x.core[b].n_free * sizeof(int32_t))
             c.n_free += x.core[b].n_free
             x.core[b].n_free = 0
+
+    cdef int64_t _in_network(self) noexcept nogil:
+        """Packets admitted or waiting at their sources and not finished (a parallel run)."""
+        cdef int64_t n = self.c.unfinished - (self.fut.shape[0] - self.fut_pos)
+        cdef int b
+        for b in range(self.T):
+            n += self.x.core[b].unfinished
+        return n
 
     cdef int64_t _next_injection(self, int64_t until) noexcept nogil:
         """With nothing in the network: the first cycle from now at which a packet waits to be

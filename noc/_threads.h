@@ -1,4 +1,5 @@
-/* Threads and a spin barrier for the NoC engine's parallel bands (noc/_bands.pyx).
+/* Threads, a spin barrier and a sleeping gate for the NoC engine's parallel bands
+   (noc/_bands.pyx).
 
    The barrier is sense-reversing: the last thread to arrive resets the count and flips the
    sense; the others spin on it (yielding the core now and then, so that a machine with more
@@ -40,18 +41,39 @@ static inline void spin_barrier_wait(spin_barrier* b, int* local_sense) {
     }
 }
 
-/* A start flag: workers wait until it is 1 (go) or -1 (abort: a thread failed to start). */
-static inline void flag_set(int* flag, int v) { __atomic_store_n(flag, v, __ATOMIC_RELEASE); }
+/* A gate where workers sleep while the main thread runs cycles alone: gate_wait blocks until
+   the gate has been opened since the caller last passed it (``seen``: the opening it passed).
+   Sleeping on a condition variable rather than spinning leaves the core to others. */
+typedef struct {
+    pthread_mutex_t lock;
+    pthread_cond_t opened;
+    int openings;
+} gate;
 
-static inline int flag_wait(int* flag) {
-    int v, spins = 0;
-    while ((v = __atomic_load_n(flag, __ATOMIC_ACQUIRE)) == 0) {
-        if (++spins == 2000) {
-            spins = 0;
-            sched_yield();
-        }
-    }
-    return v;
+static inline void gate_init(gate* g) {
+    pthread_mutex_init(&g->lock, NULL);
+    pthread_cond_init(&g->opened, NULL);
+    g->openings = 0;
+}
+
+static inline void gate_destroy(gate* g) {
+    pthread_cond_destroy(&g->opened);
+    pthread_mutex_destroy(&g->lock);
+}
+
+static inline void gate_open(gate* g) {
+    pthread_mutex_lock(&g->lock);
+    g->openings++;
+    pthread_cond_broadcast(&g->opened);
+    pthread_mutex_unlock(&g->lock);
+}
+
+static inline void gate_wait(gate* g, int* seen) {
+    pthread_mutex_lock(&g->lock);
+    while (g->openings == *seen)
+        pthread_cond_wait(&g->opened, &g->lock);
+    *seen = g->openings;
+    pthread_mutex_unlock(&g->lock);
 }
 
 typedef void* (*thread_fn)(void*);

@@ -23,12 +23,17 @@ CASES = {
 }
 
 
-def banded(threads: int, serial: bool):
-    """An engine factory with ``threads`` bands, run in threads or serially."""
+# how the bands' cycles run: all in the calling thread; all in threads; in threads only
+# while the network holds a few packets or more, so that a run switches back and forth
+MODES = {"serial": (True, 0), "threads": (False, 0), "switching": (False, 6)}
+
+
+def banded(threads: int, mode: str):
+    """An engine factory with ``threads`` bands, run as ``mode`` says (``MODES``)."""
 
     def make(mesh, params, tables=None, **options) -> NocEngine:
         engine = NocEngine(mesh, params, tables, threads=threads, **options)
-        engine._core.serial_bands = serial
+        engine._core.serial_bands, engine._core.parallel_above = MODES[mode]
         return engine
 
     return make
@@ -59,24 +64,25 @@ def assert_same(a, b) -> None:
             )
 
 
-@pytest.mark.parametrize("serial", [True, False])
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("threads", [2, 3])
 @pytest.mark.parametrize("case", CASES)
 @pytest.mark.parametrize("seed", range(4))
-def test_bands_agree_with_one_thread(scenario, case, seed, threads, serial):
+def test_bands_agree_with_one_thread(scenario, case, seed, threads, mode):
     """Small random meshes and parameters: same records, states and counters."""
     sc = scenario(seed, **CASES[case], **ONE_VC_ONE_FLIT)
     bands = NocEngine(sc.mesh, sc.params, threads=threads)._core.bands
     assert bands == (min(threads, sc.mesh.height) if sc.mesh.height > 1 else 0)
     windows = np.cumsum(np.random.default_rng(seed).integers(1, 80, 30))
     args = (sc.mesh, sc.params, sc.cycle, sc.src, sc.dest_or_key, windows)
-    assert_same(run(banded(threads, serial), *args), run(NocEngine, *args))
+    assert_same(run(banded(threads, mode), *args), run(NocEngine, *args))
 
 
 @pytest.mark.parametrize("threads", [2, 3, 5])
 def test_bands_agree_under_saturation(threads):
     """A 9x7 mesh (bands of unequal height) past saturation, with back-pressure across the
-    band boundaries and full injection queues: same as one thread, in threads or not."""
+    band boundaries and full injection queues: same as one thread, in threads or not, or
+    switching between them as the load rises and falls."""
     mesh = Mesh(9, 7, 2)
     params = NocParams(clock_hz=1e6, buffer_depth=2, injection_queue_packets=2)
     rng = np.random.default_rng(threads)
@@ -87,8 +93,8 @@ def test_bands_agree_under_saturation(threads):
     one = run(NocEngine, *args)
     assert one[2].blocked_cycles.sum() > 0 and one[2].source_wait_cycles.sum() > 0
     assert sum(len(d) for d in one[0]) == cycle.size
-    for serial in (True, False):
-        assert_same(run(banded(threads, serial), *args), one)
+    for mode in MODES:
+        assert_same(run(banded(threads, mode), *args), one)
 
 
 @pytest.mark.parametrize(
