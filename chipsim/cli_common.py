@@ -29,9 +29,13 @@ def run_folder_options(default_out: str) -> Callable:
         click.option("--overwrite", is_flag=True, help="Replace an existing run folder."),
         set_option,
         click.option("--quiet", is_flag=True, help="No progress bar."),
-        click.option("--noc-threads", type=click.IntRange(min=1), default=1, show_default=True,
-                     help="Threads simulating the NoC's routers (same results; XY chips "
-                     "only, see noc/README.md; more only with free cores)."),
+        click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
+                     help="Threads sharing the compiled kernels: crossbar cores, and the "
+                     "NoC's routers unless --noc-threads is given (same results; more only "
+                     "with free cores)."),
+        click.option("--noc-threads", type=click.IntRange(min=1),
+                     help="Threads simulating the NoC's routers [--threads] (same results; XY "
+                     "chips only, see noc/README.md)."),
         click.option("--no-report", is_flag=True,
                      help="Skip the report (tables and PNGs; `chipsim report DIR` makes it)."),
     ]  # fmt: skip

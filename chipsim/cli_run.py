@@ -71,7 +71,7 @@ def _parse_param(text: str) -> tuple[str, object]:
               help="Write PE busy phases and packet flights of ticks T0..T1 to timeline.json "
               "(Chrome trace events: open in ui.perfetto.dev).")  # fmt: skip
 def run(config, network, generator, params, workload, ticks, seed, placer, out, overwrite,
-        overrides, quiet, noc_threads, no_report, timeline) -> None:  # fmt: skip
+        overrides, quiet, threads, noc_threads, no_report, timeline) -> None:  # fmt: skip
     """Run a network on the chip CONFIG describes, tick by tick, with the cycle-level NoC.
 
     With no --network, --generator or --workload, runs the chip's default workload
@@ -86,7 +86,8 @@ def run(config, network, generator, params, workload, ticks, seed, placer, out, 
     window = parse_window(timeline, ticks) if timeline is not None else None
     out = out or Path("runs") / f"{chip.chip.name}-{datetime.now():%Y%m%d-%H%M%S}"
     result = run_network(chip, net, ticks, seed, out, placer, progress=not quiet,
-                         overwrite=overwrite, timeline=window, noc_threads=noc_threads)  # fmt: skip
+                         overwrite=overwrite, timeline=window, noc_threads=noc_threads,
+                         threads=threads)  # fmt: skip
     finish(result.summary, out, no_report)
 
 
@@ -104,8 +105,8 @@ def run(config, network, generator, params, workload, ticks, seed, placer, out, 
 )
 @run_folder_options("runs/CHIP-replay-TIME")
 def replay(
-    config, network, trace, ticks, seed, placer, out, overwrite, overrides, quiet, noc_threads,
-    no_report,
+    config, network, trace, ticks, seed, placer, out, overwrite, overrides, quiet, threads,
+    noc_threads, no_report,
 ) -> None:  # fmt: skip
     """Replay a spike TRACE through the chip CONFIG describes: the trace's spikes replace the
     neuron dynamics; packets, NoC and synaptic processing are simulated as in a run."""
@@ -118,7 +119,8 @@ def replay(
     ticks = ticks or (int(spikes.tick.max()) + 1 if len(spikes) else 1)
     out = out or Path("runs") / f"{chip.chip.name}-replay-{datetime.now():%Y%m%d-%H%M%S}"
     result = run_network(chip, net, ticks, seed, out, placer, progress=not quiet,
-                         overwrite=overwrite, replay=spikes, noc_threads=noc_threads)  # fmt: skip
+                         overwrite=overwrite, replay=spikes, noc_threads=noc_threads,
+                         threads=threads)  # fmt: skip
     finish(result.summary, out, no_report)
 
 

@@ -51,20 +51,24 @@ def run_network(
     overwrite: bool = False,
     replay: Path | SpikeTrace | None = None,
     timeline: tuple[int, int] | None = None,
-    noc_threads: int = 1,
+    noc_threads: int | None = None,
+    threads: int = 1,
 ) -> RunResult:
     """Map ``network`` on ``config``, simulate ``ticks`` ticks; write ``out`` if given.
 
     With ``replay`` (a trace or its file), the trace's spikes replace the neuron dynamics.
     With ``timeline = (T0, T1)`` and ``out``, ticks T0..T1 are written to ``timeline.json``.
-    ``noc_threads``: threads that simulate the NoC (``noc.NocEngine``; the same results).
+    ``threads``: threads that share the compiled kernels' work (the crossbar cores' batches;
+    the NoC's routers unless ``noc_threads`` says otherwise: ``noc.NocEngine``); the same
+    results.
     """
     started = time.time()
     net = expand(network, seed)
     if isinstance(replay, Path):
         replay = read_trace(replay, n_neurons=net.n_neurons)
     mapping = map_network(config, net, seed, placer)
-    options = SimulationOptions(progress, replay, timeline, noc_threads)
+    noc_threads = threads if noc_threads is None else noc_threads
+    options = SimulationOptions(progress, replay, timeline, noc_threads, threads)
     if out is None:
         return _simulate(mapping, ticks, seed, None, started, options)
     with RunDirectory(out, overwrite=overwrite) as run:
@@ -94,6 +98,7 @@ class SimulationOptions:
     replay: SpikeTrace | None = None
     timeline: tuple[int, int] | None = None
     noc_threads: int = 1
+    threads: int = 1  # of the cores' kernels
 
 
 def _simulate(
@@ -111,7 +116,9 @@ def _simulate(
     )
     window = options.timeline
     recorder.timeline = TimelineWindow(*window) if window is not None else None
-    simulation = ChipSimulation(mapping, recorder, seed, options.replay, options.noc_threads)
+    simulation = ChipSimulation(
+        mapping, recorder, seed, options.replay, options.noc_threads, options.threads
+    )
     with tqdm(total=ticks, unit="tick", disable=not options.progress, leave=False) as bar:
         simulation.run(ticks, on_tick=bar.update)
     energy = run_energy(mapping.config, recorder, ticks)

@@ -36,6 +36,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from cores.parallel import column_sums, map_core_ranges
 from cores.rng import check_seed
 from cores.truenorth import TrueNorthNeurons, check_batch, check_core_ids, core_counts_array
 
@@ -142,6 +143,7 @@ class CrossbarCores:
         seed: int,
         syn_draws: np.ndarray | None = None,
         core_counts: np.ndarray | None = None,
+        threads: int = 1,
     ) -> CrossbarCounts:
         """Summed synaptic input of tick ``tick`` for every neuron of the batch (module doc).
 
@@ -155,6 +157,8 @@ class CrossbarCores:
             synapse replacing the Philox draws (tests).
         core_counts : int64 (n_cores, 3) or None, OUT per batch core (synaptic events, row
             reads, draws), for per-core busy cycles and energy.
+        threads : int, IN threads that share the cores (:mod:`cores.parallel`; the same
+            results).
 
         Returns
         -------
@@ -180,10 +184,15 @@ class CrossbarCores:
                 f"syn_draws must be C-contiguous uint8 of shape "
                 f"{(self.n_cores, N_AXONS, N_NEURONS)}, got {syn_draws.dtype} {syn_draws.shape}"
             )
-        weights_by_type, stochastic_bits = neurons.synapse_layout
-        counts = _crossbar.integrate(
-            self.rows, self.axon_type, self.ring, weights_by_type, stochastic_bits,
-            core_ids, int(tick), check_seed(seed), syn_draws, use_draws, syn_input,
-            core_counts_array(core_counts, self.n_cores),
-        )  # fmt: skip
-        return CrossbarCounts(*counts)
+        weights, stochastic_bits = neurons.synapse_layout
+        seed, counts = check_seed(seed), core_counts_array(core_counts, self.n_cores)
+
+        def cores(a: int, b: int) -> tuple[int, int, int]:
+            return _crossbar.integrate(
+                self.rows[a:b], self.axon_type[a:b], self.ring[a:b], weights[a:b],
+                stochastic_bits[a:b], core_ids[a:b], int(tick), seed,
+                syn_draws[a:b] if use_draws else syn_draws, use_draws,
+                syn_input[N_NEURONS * a : N_NEURONS * b], counts[a:b],
+            )  # fmt: skip
+
+        return CrossbarCounts(*column_sums(map_core_ranges(cores, self.n_cores, threads)))

@@ -51,6 +51,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from cores.parallel import column_sums, map_core_ranges
 from cores.rng import check_seed, simd_path
 
 try:
@@ -237,6 +238,7 @@ def update_neurons(
     v_range: tuple[int, int] = (V_MIN, V_MAX),
     core_counts: np.ndarray | None = None,
     simd: str = "auto",
+    threads: int = 1,
 ) -> TrueNorthNeuronCounts:
     """Advance every neuron of a batch of cores by one tick (steps 1-3 of the module doc).
 
@@ -257,6 +259,7 @@ def update_neurons(
         draws), for per-core busy cycles and energy.
     simd : str, IN SIMD path of the draws and lanes (:func:`cores.rng.simd_path`); every path
         gives the same results, "auto" is the fastest.
+    threads : int, IN threads that share the cores (:mod:`cores.parallel`; the same results).
 
     Returns
     -------
@@ -270,17 +273,25 @@ def update_neurons(
     }
     if draws is not None:
         arrays["draws"] = (draws, np.uint32, (2,))
-    check_batch(params.n_neurons, core_ids, arrays)
+    per_core = check_batch(params.n_neurons, core_ids, arrays)
     if not -V_RANGE_LIMIT <= v_range[0] <= v_range[1] <= V_RANGE_LIMIT:
         raise ValueError(f"v_range must satisfy -2**24 <= lo <= hi <= 2**24, got {v_range}")
     use_draws = draws is not None
     if not use_draws:
         draws = np.zeros((0, 2), dtype=np.uint32)
-    counts = _truenorth.update(
-        v, syn_input, params.leak, params.leak_reversal, params.stochastic_leak,
-        params.threshold, params.neg_threshold, params.threshold_mask, params.reset_mode,
-        params.neg_saturate, params.reset_value, core_ids, int(tick), check_seed(seed),
-        draws, use_draws, int(v_range[0]), int(v_range[1]), spikes,
-        core_counts_array(core_counts, core_ids.shape[0]), simd_path(simd),
-    )  # fmt: skip
-    return TrueNorthNeuronCounts(*counts)
+    n_cores = core_ids.shape[0]
+    seed, path = check_seed(seed), simd_path(simd)
+    counts = core_counts_array(core_counts, n_cores)
+
+    def cores(a: int, b: int) -> tuple[int, int, int]:
+        n = slice(per_core * a, per_core * b)
+        return _truenorth.update(
+            v[n], syn_input[n], params.leak[n], params.leak_reversal[n],
+            params.stochastic_leak[n], params.threshold[n], params.neg_threshold[n],
+            params.threshold_mask[n], params.reset_mode[n], params.neg_saturate[n],
+            params.reset_value[n], core_ids[a:b], int(tick), seed,
+            draws[n] if use_draws else draws, use_draws, int(v_range[0]), int(v_range[1]),
+            spikes[n], counts[a:b], path,
+        )  # fmt: skip
+
+    return TrueNorthNeuronCounts(*column_sums(map_core_ranges(cores, n_cores, threads)))

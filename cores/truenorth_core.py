@@ -39,12 +39,14 @@ class TrueNorthCoreBatch:
 
     ``core_ids`` are the global ids of the batch cores (they key the random draws, so a core
     gives the same results in any batch); ``seed`` is the run seed. ``v`` starts at 0.
+    ``threads`` share the cores of each kernel call (:mod:`cores.parallel`; the same results).
     """
 
     crossbar: CrossbarCores
     neurons: TrueNorthNeurons
     core_ids: np.ndarray
     seed: int
+    threads: int = 1
     v: np.ndarray = field(init=False)
     spikes: np.ndarray = field(init=False)
     _syn_input: np.ndarray = field(init=False, repr=False)
@@ -52,6 +54,8 @@ class TrueNorthCoreBatch:
     def __post_init__(self) -> None:
         self.core_ids = check_core_ids(self.core_ids)
         self.seed = check_seed(self.seed)
+        if self.threads < 1:
+            raise ValueError(f"threads must be at least 1, got {self.threads}")
         n = N_NEURONS * self.crossbar.n_cores
         if self.core_ids.shape[0] != self.crossbar.n_cores or self.neurons.n_neurons != n:
             raise ValueError(
@@ -73,10 +77,10 @@ class TrueNorthCoreBatch:
         neuron_counts = np.empty((n_cores, 3), dtype=np.int64)
         self.crossbar.integrate(
             self.neurons, self._syn_input, core_ids=self.core_ids, tick=tick, seed=self.seed,
-            core_counts=xbar_counts,
+            core_counts=xbar_counts, threads=self.threads,
         )  # fmt: skip
         update_neurons(
             self.neurons, self.v, self._syn_input, self.spikes, core_ids=self.core_ids,
-            tick=tick, seed=self.seed, core_counts=neuron_counts,
+            tick=tick, seed=self.seed, core_counts=neuron_counts, threads=self.threads,
         )  # fmt: skip
         return TickCounts(crossbar=xbar_counts, neurons=neuron_counts)

@@ -45,6 +45,7 @@ class CrossbarMachine:
         dt_s: float,
         replay: Replay | None = None,
         pe_clock: UnitClocks | None = None,
+        threads: int = 1,
     ) -> None:
         if replay is not None and replay.has_cycles and pe_clock is None:
             raise ValueError("replaying recorded emission cycles needs the PE clocks (pe_clock)")
@@ -53,6 +54,7 @@ class CrossbarMachine:
         self.pe_clock = pe_clock
         self.costs = costs
         self.batch = layout.core_batch(seed)
+        self.batch.threads = threads  # kernel calls split over cores (cores.parallel)
         self.source_groups = source_groups(layout, seed, dt_s)
         pe_of_router = np.full(int(pes.router.max()) + 1, -1, dtype=np.int64)
         pe_of_router[pes.router[::-1]] = np.arange(len(pes))[::-1]  # a router's first PE

@@ -81,6 +81,7 @@ class ChipSimulation:
         seed: int,
         replay: SpikeTrace | None = None,
         noc_threads: int = 1,
+        threads: int = 1,
     ) -> None:
         config = mapping.config
         self.noc_threads = noc_threads
@@ -92,7 +93,7 @@ class ChipSimulation:
             UnitClocks(reference, config.pe_frequencies_hz()),
             ClockDomain(reference, config.noc.clock_hz),
         )
-        self.machine = machine_for(mapping, replay, self.clocks.pe, seed)
+        self.machine = machine_for(mapping, replay, self.clocks.pe, seed, threads)
         n_pes = len(mapping.pes)
         self.timeline = PeTimeline(n_pes, config.pe.cycle_costs)
         self.pe_of_endpoint = np.full(int(mapping.pes.endpoint.max()) + 1, -1, dtype=np.int64)

@@ -14,15 +14,16 @@ from noc import Routing
 
 
 def machine_for(
-    mapping: Mapping, replay: SpikeTrace | None, pe_clock: UnitClocks, seed: int
+    mapping: Mapping, replay: SpikeTrace | None, pe_clock: UnitClocks, seed: int, threads: int = 1
 ) -> Machine:
-    """The machine that runs ``mapping``: programmable PEs or crossbar cores."""
+    """The machine that runs ``mapping``: programmable PEs or crossbar cores (whose kernel
+    calls ``threads`` share)."""
     config = mapping.config
     indexed = Replay(replay) if replay is not None else None
     if isinstance(mapping.program, TrueNorthLayout):
         return CrossbarMachine(
             mapping.program, mapping.pes, config.pe.cycle_costs, seed, config.chip.tick_s,
-            replay=indexed, pe_clock=pe_clock,
+            replay=indexed, pe_clock=pe_clock, threads=threads,
         )  # fmt: skip
     return ProgrammableMachine(
         mapping.program,

@@ -56,3 +56,20 @@ def test_missing_file_exits_2(tmp_path) -> None:
 def test_unknown_command_exits_2() -> None:
     """Click's usage errors keep code 2."""
     assert chipsim("frobnicate").returncode == 2
+
+
+def test_run_with_threads_writes_the_one_thread_summary(tmp_path) -> None:
+    """`chipsim run --threads 2` (crossbar cores and NoC in two threads) counts what one
+    thread counts; `--threads 0` is refused."""
+    common = ["run", str(CONFIGS / "truenorth.yaml"), "--generator", "tn_characterisation",
+              "-p", "cores=4", "--ticks", "60", "--quiet", "--no-report"]  # fmt: skip
+    summaries = []
+    for name, threads in (("one", "1"), ("two", "2")):
+        result = chipsim(*common, "--threads", threads, "--out", str(tmp_path / name))
+        assert result.returncode == 0, result.stderr
+        summaries.append(json.loads((tmp_path / name / "summary.json").read_text()))
+    counts = ("spikes", "packets_delivered", "synaptic_events", "flit_hops", "latency_mean_ns")
+    assert summaries[0]["spikes"] > 0
+    assert [summaries[0][k] for k in counts] == [summaries[1][k] for k in counts]
+    refused = chipsim(*common, "--threads", "0", "--out", str(tmp_path / "zero"))
+    assert refused.returncode == 2 and "--threads" in refused.stderr

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from chipsim.config import load_config
 from chipsim.mapping.truenorth import map_truenorth
@@ -40,12 +41,15 @@ def test_slow_truenorth_noc_drops_late_spikes() -> None:
     assert result.summary["dropped_late_packets"] == result.summary["late_packets"]
 
 
-def test_noc_threads_give_the_same_run() -> None:
-    """Two NoC threads (bands of mesh rows) reproduce the one-thread run: spikes, per-core
-    counts and router counters."""
+@pytest.mark.parametrize("threads", [{"threads": 2}, {"threads": 3, "noc_threads": 1},
+                                     {"noc_threads": 2}])  # fmt: skip
+def test_threads_give_the_same_run(threads) -> None:
+    """Threads sharing the crossbar cores' kernels and the NoC's routers (bands of mesh
+    rows), or either alone, reproduce the one-thread run: spikes, per-core counts and router
+    counters."""
     chip = load_config(CONFIGS / "truenorth.yaml")
     network = generate("tn_characterisation", {"cores": 16})
-    runs = [run_network(chip, network, ticks=60, seed=4, noc_threads=n) for n in (1, 2)]
+    runs = [run_network(chip, network, ticks=60, seed=4, **options) for options in ({}, threads)]
     assert runs[0].recorder.noc_stats.flit_hops > 10_000
     for name in ("packets_received", "synaptic_events", "busy_cycles"):
         np.testing.assert_array_equal(runs[0].recorder.pe[name], runs[1].recorder.pe[name])
