@@ -15,7 +15,9 @@ bands"), because a router sees another router's effects one cycle later at the e
 
 Each cycle: the main thread admits packets (serial), then every thread visits its band's
 due routers, then takes the flits handed to its band and copies its boundary input VCs; a
-spin barrier ends each phase. Band ``b`` holds the rows ``y`` with ``y * T // height == b``;
+spin barrier ends each phase. In cycles with few packets in the network the main thread
+runs the phases band after band (``bands_cycle_serial``) while the workers sleep at a gate
+(``park_workers``, ``wake_workers``; the engine decides, see ``EngineCore._run_bands``). Band ``b`` holds the rows ``y`` with ``y * T // height == b``;
 its struct has its own wheel, delivery records, freed packet ids and
 count of finished packets, which the engine folds back after the run.
 """
