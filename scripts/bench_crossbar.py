@@ -8,10 +8,11 @@ in the sparse case every axon is active with probability rate_hz * dt per tick (
 (deterministic neurons; stochastic leak only, the chipsim characterisation case; stochastic
 leak and threshold), and Philox4x32-10 blocks per second on each SIMD path of this build and
 CPU (the neuron kernel's draws). Rates are medians over ticks (one kernel call each) of the
-process's CPU time (time.process_time), which keeps them steady on a shared machine; the
-kernels are single-threaded, so CPU time is one core's time.
+process's CPU time (time.process_time), which keeps them steady on a shared machine; one
+thread's CPU time is one core's time. With ``--threads N`` the kernel calls are split over N
+threads (cores.parallel) and the rates are of wall time.
 
-Usage: python scripts/bench_crossbar.py [--cores 4096] [--ticks 20] [--simd auto]
+Usage: python scripts/bench_crossbar.py [--cores 4096] [--ticks 20] [--simd auto] [--threads N]
 """
 
 import argparse
@@ -41,6 +42,10 @@ def make_batch(n_cores: int, gen: np.random.Generator):
     return xbar, neurons
 
 
+CLOCK = time.process_time  # wall time (time.perf_counter) with --threads N > 1
+THREADS = 1
+
+
 def bench_crossbar(xbar, neurons, ticks: int, p_active: float, gen) -> dict:
     """Time deliver + integrate over ``ticks`` ticks; returns events/s and timing split."""
     n_cores = xbar.n_cores
@@ -52,11 +57,13 @@ def bench_crossbar(xbar, neurons, ticks: int, p_active: float, gen) -> dict:
             core, axon = np.divmod(np.arange(n_cores * 256), 256)
         else:
             core, axon = np.divmod(np.flatnonzero(gen.random(n_cores * 256) < p_active), 256)
-        t0 = time.process_time()
+        t0 = CLOCK()
         xbar.deliver(core, axon, 1, tick=tick)
-        t1 = time.process_time()
-        counts = xbar.integrate(neurons, syn, core_ids=core_ids, tick=tick + 1, seed=1)
-        t2 = time.process_time()
+        t1 = CLOCK()
+        counts = xbar.integrate(
+            neurons, syn, core_ids=core_ids, tick=tick + 1, seed=1, threads=THREADS
+        )
+        t2 = CLOCK()
         t_deliver.append(t1 - t0)
         t_integrate.append(t2 - t1)
         events.append(counts.synaptic_events)
@@ -90,11 +97,12 @@ def bench_neurons(neurons, ticks: int, gen, mode: str, simd: str) -> dict:
     syn = gen.integers(-30, 40, n).astype(np.int32)
     elapsed, fired = [], 0
     for tick in range(ticks):
-        t0 = time.process_time()
+        t0 = CLOCK()
         counts = update_neurons(
-            neurons, v, syn, spikes, core_ids=core_ids, tick=tick, seed=1, simd=simd
-        )
-        elapsed.append(time.process_time() - t0)
+            neurons, v, syn, spikes, core_ids=core_ids, tick=tick, seed=1, simd=simd,
+            threads=THREADS,
+        )  # fmt: skip
+        elapsed.append(CLOCK() - t0)
         fired += counts.spikes
     return {"updates_per_s": n / float(np.median(elapsed)), "spike_fraction": fired / (n * ticks)}
 
@@ -123,11 +131,18 @@ def main() -> None:
     parser.add_argument(
         "--simd", default="auto", help="SIMD path of the neuron updates (cores.rng.simd_path)"
     )
+    parser.add_argument("--threads", type=int, default=1, help="threads per kernel call")
     args = parser.parse_args()
+    global CLOCK, THREADS
+    if args.threads > 1:
+        CLOCK, THREADS = time.perf_counter, args.threads
     gen = np.random.default_rng(0)
     xbar, neurons = make_batch(args.cores, gen)
     p_active = args.rate_hz * args.dt_ms * 1e-3
-    print(f"batch: {args.cores} cores x 256 neurons, {args.ticks} ticks, one call per tick")
+    print(
+        f"batch: {args.cores} cores x 256 neurons, {args.ticks} ticks, one call per tick, "
+        f"{THREADS} thread(s), {'wall' if THREADS > 1 else 'CPU'} time"
+    )
     print(f"load average before the run: {os.getloadavg()[0]:.2f}")
     for name, p in ((f"sparse ({args.rate_hz:g} Hz)", p_active), ("dense (all axons)", 1.0)):
         r = bench_crossbar(xbar, neurons, args.ticks, p, gen)
