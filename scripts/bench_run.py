@@ -46,8 +46,9 @@ CASES = {
 }  # fmt: skip
 
 
-def run_case(name: str, ticks: int, cores: int | None, noc_threads: int, queue) -> None:
-    """Child process: map and run one case, put (summary, peak RSS bytes) on ``queue``."""
+def run_case(name: str, ticks: int, cores: int | None, threads: dict, queue) -> None:
+    """Child process: map and run one case (``threads``: run_network's threads and
+    noc_threads), put (summary, peak RSS bytes) on ``queue``."""
     from chipsim.config import load_config
     from chipsim.network import generate
     from chipsim.run import run_network
@@ -57,17 +58,15 @@ def run_case(name: str, ticks: int, cores: int | None, noc_threads: int, queue) 
     chip = load_config(case["config"], case["overrides"])
     network = generate(case["generator"], params)
     with tempfile.TemporaryDirectory() as folder:  # a run folder: records stream to Parquet
-        result = run_network(
-            chip, network, ticks, seed=1, out=Path(folder) / "run", noc_threads=noc_threads
-        )
+        result = run_network(chip, network, ticks, seed=1, out=Path(folder) / "run", **threads)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     queue.put((result.summary, peak, params))
 
 
-def measure(name: str, ticks: int, cores: int | None, noc_threads: int = 1) -> dict:
+def measure(name: str, ticks: int, cores: int | None, threads: dict) -> dict:
     queue = multiprocessing.get_context("spawn").Queue()
     process = multiprocessing.get_context("spawn").Process(
-        target=run_case, args=(name, ticks, cores, noc_threads, queue)
+        target=run_case, args=(name, ticks, cores, threads, queue)
     )
     started = time.time()
     process.start()
@@ -77,10 +76,10 @@ def measure(name: str, ticks: int, cores: int | None, noc_threads: int = 1) -> d
             "process_wall_s": time.time() - started}  # fmt: skip
 
 
-def render(results: list[dict], ticks: int, noc_threads: int = 1) -> str:
-    threads = f" --noc-threads {noc_threads}" if noc_threads != 1 else ""
+def render(results: list[dict], ticks: int, threads: dict) -> str:
+    flags = "".join(f" --{k.replace('_', '-')} {v}" for k, v in threads.items())
     lines = [
-        f"`python scripts/bench_run.py --ticks {ticks}{threads}` on {machine()}, "
+        f"`python scripts/bench_run.py --ticks {ticks}{flags}` on {machine()}, "
         f"{time.strftime('%Y-%m-%d')}. Each case in its own process; wall time includes "
         "mapping; the real-time factor is simulation wall time / simulated time, and its CPU form "
         "the simulation's process CPU time / simulated time (steadier on a shared machine).",
@@ -117,14 +116,15 @@ def main() -> None:
     parser.add_argument("--case", choices=sorted(CASES), action="append")
     parser.add_argument("--ticks", type=int, default=1000, help="ticks (1000 = 1 s simulated)")
     parser.add_argument("--cores", type=int, help="TrueNorth cores (default: the full 4096)")
-    parser.add_argument("--noc-threads", type=int, default=1, help="NoC threads (bands)")
+    parser.add_argument("--threads", type=int, help="threads of the kernels (cores, NoC)")
+    parser.add_argument("--noc-threads", type=int, help="NoC threads (bands) [--threads]")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
-    results = [
-        measure(name, args.ticks, args.cores, args.noc_threads)
-        for name in args.case or sorted(CASES)
-    ]
-    text = render(results, args.ticks, args.noc_threads)
+    threads = {k: v for k, v in (("threads", args.threads), ("noc_threads", args.noc_threads))
+               if v is not None}  # fmt: skip
+    cases = args.case or sorted(CASES)
+    results = [measure(name, args.ticks, args.cores, threads) for name in cases]
+    text = render(results, args.ticks, threads)
     print(text)
     print(json.dumps([r["summary"] for r in results], indent=1, default=str))
     if args.write:
