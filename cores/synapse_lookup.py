@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cores._kernels import load_kernel
+from cores.parallel import column_sums, map_core_ranges
 from cores.ring_buffer import N_SLOTS, N_SYNAPSE_TYPES
 from cores.synaptic_matrix import SynapticMatrix
 
@@ -103,8 +104,10 @@ def process_packets_cores(
     seg_tick: NDArray[np.int64],
     ring: NDArray[np.uint16],
     out: PacketWork | None = None,
+    threads: int = 1,
 ) -> tuple[LookupCounts, PacketWork]:
-    """Packets received by several cores sharing ``ring``, in one kernel call.
+    """Packets received by several cores sharing ``ring``, in one kernel call (or one per
+    thread).
 
     Parameters
     ----------
@@ -117,6 +120,9 @@ def process_packets_cores(
     ring : uint16 (16, 2, n_neurons), IN/OUT. The cores' ring buffers.
     out : OUT, optional. Contiguous int32 (n_packets,) arrays to write the PacketWork into
         (e.g. slices of larger arrays); None: new arrays.
+    threads : IN. Threads sharing the segments when they come grouped by core (``seg_core``
+        non-decreasing): each takes a run of whole cores, which write only their own ring
+        columns and packets (:mod:`cores.parallel`); the same results.
 
     Returns
     -------
@@ -131,9 +137,41 @@ def process_packets_cores(
     for a in work:
         if a.dtype != np.int32 or a.shape != keys.shape or not a.flags.c_contiguous:
             raise ValueError(f"out arrays must be contiguous int32 of shape {keys.shape}")
-    counts = _kernel.synapse_lookup(
-        matrices, keys, np.ascontiguousarray(seg_start, dtype=np.int64),
-        np.ascontiguousarray(seg_core, dtype=np.int32),
-        np.ascontiguousarray(seg_tick, dtype=np.int64), ring, *work,
-    )  # fmt: skip
+    seg_start = np.ascontiguousarray(seg_start, dtype=np.int64)
+    seg_core = np.ascontiguousarray(seg_core, dtype=np.int32)
+    seg_tick = np.ascontiguousarray(seg_tick, dtype=np.int64)
+    cuts = _core_runs(seg_start, seg_core, threads)
+
+    def segments(a: int, b: int) -> tuple[int, ...]:
+        s0, s1 = cuts[a], cuts[b]
+        p0, p1 = seg_start[s0], seg_start[s1]
+        return _kernel.synapse_lookup(
+            matrices, keys[p0:p1], seg_start[s0 : s1 + 1] - p0, seg_core[s0:s1],
+            seg_tick[s0:s1], ring, *(w[p0:p1] for w in work),
+        )  # fmt: skip
+
+    if len(cuts) == 2:  # one call: the kernel checks the segments
+        return LookupCounts(*segments(0, 1)), work
+    counts = column_sums(map_core_ranges(segments, len(cuts) - 1, len(cuts) - 1))
     return LookupCounts(*counts), work
+
+
+def _core_runs(seg_start: NDArray[np.int64], seg_core: NDArray[np.int32], threads: int) -> list:
+    """Segment indices cutting the segments into at most ``threads`` runs of whole cores with
+    about as many packets each: [0, ..., n_segments] ([0, n_segments]: one run, also when the
+    segments are not grouped by core or their bounds are not increasing)."""
+    n_seg = len(seg_core)
+    if threads < 1:
+        raise ValueError(f"threads must be at least 1, got {threads}")
+    grouped = len(seg_start) == n_seg + 1 and n_seg > 1 and seg_start[0] == 0
+    if (
+        threads == 1
+        or not grouped
+        or np.any(np.diff(seg_core) < 0)
+        or np.any(np.diff(seg_start) < 0)
+    ):
+        return [0, n_seg]
+    starts = np.flatnonzero(np.diff(seg_core, prepend=-1))  # each core's first segment
+    wanted = seg_start[-1] * np.arange(1, threads) / threads
+    inner = np.unique(starts[np.searchsorted(seg_start[starts], wanted).clip(0, len(starts) - 1)])
+    return [0, *inner[inner > 0].tolist(), n_seg]

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cores import _synapse_lookup, matrix_set
+from cores.synapse_lookup import _core_runs, process_packets_cores
 from cores.reference import synapse_lookup as ref
 from cores.synaptic_matrix import build_synaptic_matrix
 
@@ -74,3 +75,41 @@ def test_bad_segments_are_refused_before_any_work():
         with pytest.raises(ValueError):
             _synapse_lookup.synapse_lookup(matrices, keys, *args, ring, *outs)
     assert not ring.any()
+
+
+@pytest.mark.parametrize("threads", [2, 3, 7])
+@pytest.mark.parametrize("seed", range(3))
+def test_segments_grouped_by_core_in_threads_equal_one_call(seed, threads):
+    """Segments grouped by core (a core may have several, of different ticks) and split over
+    threads by runs of whole cores: the ring buffers, counts and per-packet work of one call;
+    segments not grouped by core run in one call."""
+    rng = np.random.default_rng(seed)
+    n_cores = 6
+    sizes = rng.integers(1, 200, n_cores)
+    built = [_matrix(rng, int(n)) for n in sizes]
+    matrices = matrix_set([m for m, _ in built], np.r_[0, np.cumsum(sizes)[:-1]].tolist())
+    seg_core = np.sort(rng.integers(0, n_cores, 10)).astype(np.int32)
+    lengths = rng.integers(0, 120, len(seg_core))
+    seg_start = np.r_[0, np.cumsum(lengths)].astype(np.int64)
+    seg_tick = rng.integers(0, 40, len(seg_core)).astype(np.int64)
+    keys = np.concatenate(
+        [_keys(rng, built[c][1], n) for c, n in zip(seg_core, lengths, strict=True)]
+    )
+    ring0 = rng.integers(0, 1 << 16, (16, 2, int(sizes.sum()))).astype(np.uint16)
+    runs = _core_runs(seg_start, seg_core, threads)
+    assert 2 < len(runs) <= threads + 1  # cut only between two cores' segments:
+    assert all(seg_core[r - 1] != seg_core[r] for r in runs[1:-1])
+    for order in (np.arange(len(seg_core)), rng.permutation(len(seg_core))):
+        parts = [keys[seg_start[s] : seg_start[s + 1]] for s in order]
+        starts = np.r_[0, np.cumsum([len(p) for p in parts])].astype(np.int64)
+        args = (np.concatenate(parts), starts, seg_core[order], seg_tick[order])
+        results = []
+        for n in (1, threads):
+            ring = ring0.copy()
+            counts, work = process_packets_cores(matrices, *args, ring, threads=n)
+            results.append((counts, work, ring))
+        assert results[0][0] == results[1][0]
+        for a, b in zip(results[0][1], results[1][1], strict=True):
+            np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(results[0][2], results[1][2])
+    assert results[0][0].words > 0
