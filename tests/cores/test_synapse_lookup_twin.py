@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cores import _synapse_lookup, matrix_set
-from cores.synapse_lookup import _core_runs, process_packets_cores
 from cores.reference import synapse_lookup as ref
+from cores.synapse_lookup import _core_runs, process_packets_cores
 from cores.synaptic_matrix import build_synaptic_matrix
 
 
