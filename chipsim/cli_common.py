@@ -30,9 +30,9 @@ def run_folder_options(default_out: str) -> Callable:
         set_option,
         click.option("--quiet", is_flag=True, help="No progress bar."),
         click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
-                     help="Threads sharing the compiled kernels: crossbar cores, and the "
-                     "NoC's routers unless --noc-threads is given (same results; more only "
-                     "with free cores)."),
+                     help="Threads sharing the compiled kernels: crossbar cores, synaptic "
+                     "processing, and the NoC's routers unless --noc-threads is given (same "
+                     "results; more only with free cores)."),
         click.option("--noc-threads", type=click.IntRange(min=1),
                      help="Threads simulating the NoC's routers [--threads] (same results; XY "
                      "chips only, see noc/README.md)."),

@@ -58,9 +58,9 @@ def run_network(
 
     With ``replay`` (a trace or its file), the trace's spikes replace the neuron dynamics.
     With ``timeline = (T0, T1)`` and ``out``, ticks T0..T1 are written to ``timeline.json``.
-    ``threads``: threads that share the compiled kernels' work (the crossbar cores' batches;
-    the NoC's routers unless ``noc_threads`` says otherwise: ``noc.NocEngine``); the same
-    results.
+    ``threads``: threads that share the compiled kernels' work (the crossbar cores' batches,
+    the programmable PEs' synaptic processing, the NoC's routers unless ``noc_threads`` says
+    otherwise: ``noc.NocEngine``); the same results.
     """
     started = time.time()
     net = expand(network, seed)

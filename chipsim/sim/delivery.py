@@ -58,8 +58,9 @@ def fan_out(program: Program, packets: SpikePackets) -> tuple[np.ndarray, np.nda
 class Receivers:
     """Routes packets arriving at PEs to the groups that own those PEs."""
 
-    def __init__(self, program: Program, n_pes: int) -> None:
+    def __init__(self, program: Program, n_pes: int, threads: int = 1) -> None:
         self.program = program
+        self.threads = threads  # share each group's kernel call (runs of whole PEs)
         self.group_of_pe = np.full(n_pes, -1, dtype=np.int64)
         self.position_of_pe = np.full(n_pes, -1, dtype=np.int64)
         for g, group in enumerate(program.groups):
@@ -109,6 +110,7 @@ class Receivers:
             counts, _ = group.receive(
                 self.position_of_pe[seg_pe[s0:s1]], key[lo:hi], bounds[s0 : s1 + 1] - lo,
                 np.full(s1 - s0, base_tick), PacketWork(*(a[lo:hi] for a in work)),
+                threads=self.threads,
             )  # fmt: skip
             misses += counts.misses
         return Received(*work, misses)

@@ -70,13 +70,14 @@ class LifGroup:
 
     def receive(
         self, position: np.ndarray, keys: np.ndarray, seg_start: np.ndarray, tick: np.ndarray,
-        out: PacketWork | None = None,
+        out: PacketWork | None = None, threads: int = 1,
     ) -> tuple[LookupCounts, PacketWork]:  # fmt: skip
-        """Process packets at the group's PEs, one kernel call: segment s (``keys[seg_start[s]:
-        seg_start[s + 1]]``, arrival order) reaches the PE of slice ``position[s]`` in tick
-        ``tick[s]``; rows go into slots ``tick + delay``; the work goes into ``out`` if given."""
+        """Process packets at the group's PEs, one kernel call (or one per thread, runs of whole
+        PEs): segment s (``keys[seg_start[s]:seg_start[s + 1]]``, arrival order) reaches the
+        PE of slice ``position[s]`` in tick ``tick[s]``; rows go into slots ``tick + delay``;
+        the work goes into ``out`` if given."""
         return process_packets_cores(
-            self._matrix_set, keys, seg_start, position, tick, self.ring, out
+            self._matrix_set, keys, seg_start, position, tick, self.ring, out, threads
         )
 
 

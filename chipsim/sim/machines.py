@@ -16,8 +16,8 @@ from noc import Routing
 def machine_for(
     mapping: Mapping, replay: SpikeTrace | None, pe_clock: UnitClocks, seed: int, threads: int = 1
 ) -> Machine:
-    """The machine that runs ``mapping``: programmable PEs or crossbar cores (whose kernel
-    calls ``threads`` share)."""
+    """The machine that runs ``mapping``: programmable PEs or crossbar cores (``threads``
+    share their kernel calls)."""
     config = mapping.config
     indexed = Replay(replay) if replay is not None else None
     if isinstance(mapping.program, TrueNorthLayout):
@@ -32,4 +32,5 @@ def machine_for(
         multicast=config.noc.routing is Routing.MULTICAST_TABLE,
         replay=indexed,
         pe_clock=pe_clock,
+        threads=threads,
     )

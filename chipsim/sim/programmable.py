@@ -30,6 +30,7 @@ class ProgrammableMachine:
         multicast: bool,
         replay: Replay | None = None,
         pe_clock: UnitClocks | None = None,
+        threads: int = 1,
     ) -> None:
         self.program = program
         self.pes = pes
@@ -38,7 +39,7 @@ class ProgrammableMachine:
         self.replay = replay
         self.pe_clock = pe_clock
         self.groups = [ReplayGroup(g, replay) for g in program.groups] if replay else program.groups
-        self.receivers = Receivers(program, len(pes))
+        self.receivers = Receivers(program, len(pes), threads)
         self.source_groups = [g for g in program.groups if g.model is None]
         slices = program.slices
         ids = np.arange(int(slices.first[-1] + slices.count[-1]) if len(slices) else 0)

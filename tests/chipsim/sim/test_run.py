@@ -100,12 +100,14 @@ def test_overrunning_network_runs_to_the_end_and_counts_overruns() -> None:
     assert ticks["overrun_pes"].sum() == result.summary["overrun_pe_ticks"]
 
 
-def test_same_seed_gives_identical_tables(tmp_path) -> None:
-    """Two runs with one seed write byte-identical spike and statistics tables."""
+@pytest.mark.parametrize("threads", [1, 3])
+def test_same_seed_gives_identical_tables(tmp_path, threads) -> None:
+    """Two runs with one seed write byte-identical spike and statistics tables, also when the
+    second shares the synaptic processing among threads."""
     chip = load_config(CONFIGS / "tiny.yaml")
     network = balanced(200)
-    for name in ("a", "b"):
-        run_network(chip, network, ticks=20, seed=5, out=tmp_path / name)
+    for name, n in (("a", 1), ("b", threads)):
+        run_network(chip, network, ticks=20, seed=5, out=tmp_path / name, threads=n)
     for table in ("spikes.parquet", "ticks.parquet", "pe_ticks.parquet", "pes.parquet",
                   "routers.parquet"):  # fmt: skip
         a = pd.read_parquet(tmp_path / "a" / table)
