@@ -8,6 +8,7 @@ its own thread, gives exactly the results of one call over the whole batch.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
 from typing import TypeVar
@@ -15,6 +16,8 @@ from typing import TypeVar
 T = TypeVar("T")
 
 _pools: dict[int, ThreadPoolExecutor] = {}
+# a forked child has none of the pools' threads: it starts its own pools
+os.register_at_fork(after_in_child=_pools.clear)
 
 
 def core_ranges(n_cores: int, threads: int) -> list[tuple[int, int]]:

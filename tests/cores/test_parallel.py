@@ -78,3 +78,18 @@ def test_core_batch_in_threads_equals_one_thread(threads):
 def test_threads_must_be_positive():
     with pytest.raises(ValueError, match="threads must be at least 1"):
         random_batch(0, 1, 0)
+
+
+def test_a_forked_child_runs_threads_of_its_own():
+    """After a fork the parent's pool threads do not exist in the child: it makes new ones
+    instead of waiting for them forever."""
+    import multiprocessing
+
+    assert map_core_ranges(lambda a, b: b - a, 4, 2) == [2, 2]  # the parent's pool exists
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        result = pool.apply_async(map_core_ranges, (_span, 6, 2))  # the same pool's size
+        assert result.get(timeout=20) == [3, 3]
+
+
+def _span(a: int, b: int) -> int:
+    return b - a
