@@ -1,7 +1,8 @@
 """Parallel fused routers: the mesh cut into bands of rows, one thread each.
 
-Used for XY unicast without drops or chip links (``unicast_cycle``), the TrueNorth-like
-case. The results are those of one thread, record for record (noc/README.md, "Parallel
+Used for the fused cycle (one VC, one-flit packets: every chip config), XY or multicast
+tables, with or without drops, on a mesh without chip links. The results are those of one
+thread, record for record (noc/README.md, "Parallel
 bands"), because a router sees another router's effects one cycle later at the earliest:
 
 - a flit written into a router of another band (``link_traverse``, ``hand_off``) waits in

@@ -25,6 +25,8 @@ from libc.stdint cimport INT64_MAX, int32_t, int64_t, uint8_t, uint16_t, uint32_
 cdef extern from *:
     int ctz64 "__builtin_ctzll"(uint64_t) nogil
     void prefetch "__builtin_prefetch"(const void*) nogil
+    int32_t atomic_add_fetch "__atomic_add_fetch"(int32_t* p, int32_t v, int order) nogil
+    int ATOMIC_RELAXED "__ATOMIC_RELAXED"
 
 
 cdef enum:

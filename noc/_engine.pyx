@@ -89,7 +89,7 @@ cdef class EngineCore:
         self._set("ec", np.zeros((c.EP + c.NX, len(ENDPOINT_COUNTERS)), dtype=np.int64))
         self._alloc_output(4096)
         self.parallel_above = PARALLEL_ABOVE
-        if threads > 1 and c.unicast and c.NX == 0 and c.height > 1:
+        if threads > 1 and c.fused and c.NX == 0 and c.height > 1:
             self._init_bands(min(threads, c.height, MAX_BANDS))
 
     cdef _set(self, str name, array):

@@ -1,11 +1,11 @@
 # Pieces of the router stages shared by the general stages (noc/_router.pyx) and the fused
 # V = 1, F = 1 router cycle (noc/_fused.pyx): inline, so that each module compiles its own copy.
 
-from libc.stdint cimport int64_t, uint64_t
+from libc.stdint cimport int32_t, int64_t, uint64_t
 
 from noc._core cimport (
-    C_BUF_READS, C_BUF_WRITES, C_MAX_OCC, C_UNROUTED, E_EJECTED, NDIR, Core, Slot,
-    bit_count, push_flit,
+    ATOMIC_RELAXED, C_BUF_READS, C_BUF_WRITES, C_MAX_OCC, C_UNROUTED, E_EJECTED, NDIR, Core,
+    Slot, atomic_add_fetch, bit_count, push_flit,
 )
 from noc._bands cimport hand_off
 from noc._route cimport compute_route, opp
@@ -14,8 +14,7 @@ from noc._route cimport compute_route, opp
 cdef inline void finish_copy(Core* c, int pid) noexcept nogil:
     """One copy of packet pid is done (delivered, dropped or unrouted); free its id after
     the last."""
-    c.pk[pid].live -= 1
-    if c.pk[pid].live == 0:
+    if add_copies(c, pid, -1) == 0:
         c.unfinished -= 1
         c.free_ids[c.n_free] = pid
         c.n_free += 1
@@ -36,8 +35,19 @@ cdef inline int route_head(Core* c, int r, int i, int g) noexcept nogil:
         c.rt[r].rc[C_UNROUTED] += 1
         finish_copy(c, pid)
     elif route & (route - 1):  # multicast copies (a unicast hop leaves the packet alone)
-        c.pk[pid].live += bit_count(<uint64_t>route) - 1
+        add_copies(c, pid, bit_count(<uint64_t>route) - 1)
     return route
+
+
+cdef inline int32_t add_copies(Core* c, int pid, int32_t n) noexcept nogil:
+    """Add n to the unfinished copies of packet pid and return them: atomically in a band of
+    a parallel run (noc/_bands.pyx), whose threads may hold other copies of a multicast
+    packet. The band that finishes the last copy frees the id; ids are handed back after
+    the run, so the order of the counts needs nothing more than atomicity."""
+    if c.dirty != NULL:
+        return atomic_add_fetch(&c.pk[pid].live, n, ATOMIC_RELAXED)
+    c.pk[pid].live += n
+    return c.pk[pid].live
 
 
 cdef inline void link_traverse(

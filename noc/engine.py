@@ -64,9 +64,9 @@ class NocEngine:
         for long runs to keep memory bounded.
     threads
         Threads that simulate the routers, each a band of mesh rows (noc/README.md, "Parallel
-        bands"): same results as one thread. Used for XY routing without drops or chip links,
-        one VC and one-flit packets (the fused unicast cycle), at most one per row; otherwise
-        one thread runs.
+        bands"): same results as one thread. Used for one VC and one-flit packets (the fused
+        cycles, every chip config) on a mesh without chip links, at most one per row;
+        otherwise one thread runs.
     """
 
     _core_class = EngineCore

@@ -20,6 +20,9 @@ CASES = {
     "shallow": {"buffer_depth": 1, "injection_queue_packets": 1},
     "long_links": {"link_latency_cycles": 13, "router_pipeline_cycles": 3},
     "slow_ejection": {"n": 300, "ejection_cycles_per_packet": 4},
+    "multicast": {"multicast": True, "n": 300},  # copies of one packet in several bands
+    "drops": {"drop": True, "buffer_depth": 1, "n": 300},
+    "multicast_drops": {"multicast": True, "drop": True, "n": 300},
 }
 
 
@@ -39,9 +42,9 @@ def banded(threads: int, mode: str):
     return make
 
 
-def run(make, mesh, params, cycle, src, dest, windows) -> tuple[list, list, NocStats]:
+def run(make, mesh, params, cycle, src, dest, windows, tables=None) -> tuple[list, list, NocStats]:
     """Inject in three calls (the last two while running) and advance through ``windows``."""
-    engine = make(mesh, params)
+    engine = make(mesh, params, tables)
     parts = np.array_split(np.arange(len(cycle)), 3)
     outputs, states = [], []
     for i, until in enumerate(windows):
@@ -71,10 +74,10 @@ def assert_same(a, b) -> None:
 def test_bands_agree_with_one_thread(scenario, case, seed, threads, mode):
     """Small random meshes and parameters: same records, states and counters."""
     sc = scenario(seed, **CASES[case], **ONE_VC_ONE_FLIT)
-    bands = NocEngine(sc.mesh, sc.params, threads=threads)._core.bands
+    bands = NocEngine(sc.mesh, sc.params, sc.tables, threads=threads)._core.bands
     assert bands == (min(threads, sc.mesh.height) if sc.mesh.height > 1 else 0)
     windows = np.cumsum(np.random.default_rng(seed).integers(1, 80, 30))
-    args = (sc.mesh, sc.params, sc.cycle, sc.src, sc.dest_or_key, windows)
+    args = (sc.mesh, sc.params, sc.cycle, sc.src, sc.dest_or_key, windows, sc.tables)
     assert_same(run(banded(threads, mode), *args), run(NocEngine, *args))
 
 
@@ -100,17 +103,15 @@ def test_bands_agree_under_saturation(threads):
 @pytest.mark.parametrize(
     ("shape", "options"),
     [
-        ((4, 4, 1, False), {"routing": "multicast_table"}),
-        ((4, 4, 1, False), {"blocked_policy": "drop", "drop_after_cycles": 10}),
         ((4, 4, 1, False), {"virtual_channels": 2}),
         ((4, 4, 1, False), {"packet_bits": 64, "flit_bits": 32}),
         ((4, 4, 1, True), {}),  # chip links
         ((4, 1, 1, False), {}),  # one row
     ],
 )
-def test_bands_only_for_the_fused_unicast_cycle(shape, options):
-    """Table routing, drops, two VCs, multi-flit packets, chip links or a single row: one
-    thread runs (no bands)."""
+def test_bands_only_for_the_fused_cycle(shape, options):
+    """Two VCs, multi-flit packets, chip links or a single row: one thread runs (no
+    bands)."""
     mesh = Mesh(*shape[:3], chip_links=shape[3])
     params = NocParams(clock_hz=1e6, **options)
     tables = MulticastTables.empty(mesh.routers) if "routing" in options else None
@@ -120,3 +121,18 @@ def test_bands_only_for_the_fused_unicast_cycle(shape, options):
 def test_threads_must_be_positive():
     with pytest.raises(ValueError, match="threads must be at least 1"):
         NocEngine(Mesh(2, 2, 1), NocParams(clock_hz=1e6), threads=0)
+
+
+@pytest.mark.parametrize("drop", [False, True])
+@pytest.mark.parametrize("seed", [4, 10])  # 3x4 and 4x4 meshes: 3 bands
+def test_multicast_bands_agree_under_heavy_load(scenario, seed, drop):
+    """Multicast trees whose copies of one packet are in several bands at once, past
+    saturation (and with drops): same as one thread, in threads or switching."""
+    sc = scenario(seed, multicast=True, drop=drop, n=3000, **ONE_VC_ONE_FLIT)
+    assert NocEngine(sc.mesh, sc.params, sc.tables, threads=3)._core.bands == 3
+    windows = np.cumsum(np.random.default_rng(seed).integers(20, 200, 25))
+    args = (sc.mesh, sc.params, sc.cycle, sc.src, sc.dest_or_key, windows, sc.tables)
+    one = run(NocEngine, *args)
+    assert one[2].blocked_cycles.sum() > 0
+    for mode in MODES:
+        assert_same(run(banded(3, mode), *args), one)
