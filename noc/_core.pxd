@@ -165,6 +165,7 @@ ctypedef struct Core:
     # a power of 2 > Lk + R, the farthest wake-up ahead (W <= 64).
     uint64_t* wheel
     int W, NW, n_wait
+    int64_t visits  # fused path: routers visited (a parallel run reads and resets it)
     uint64_t* va_req
     int32_t* port_vc
     int32_t* port_mask

@@ -31,9 +31,9 @@ from noc.stats import DELIVERY_DTYPES, ENDPOINT_COUNTERS, ROUTER_COUNTERS
 
 cdef enum:
     MAX_BANDS = 64  # threads of a parallel run at most
-    # packets in the network at or above which a parallel run's cycles go to the threads
-    # (below half of it they go back to the main thread alone; see ``_run_bands``)
-    PARALLEL_ABOVE = 256
+    # router visits in a cycle at or above which a parallel run's next cycles go to the
+    # threads (below half of it they go back to the main thread alone; see ``_run_bands``)
+    PARALLEL_ABOVE = 32
 
 
 assert len(ROUTER_COUNTERS) == NC and ROUTER_COUNTERS[C_MAX_OCC] == "max_buffer_occupancy_flits"
@@ -372,8 +372,8 @@ cdef class EngineCore:
 
     @property
     def parallel_above(self):
-        """Packets in the network at or above which a cycle runs in threads (tests: 0, every
-        cycle; a small value, frequent switches)."""
+        """Router visits in a cycle at or above which the next cycles run in threads (tests:
+        0, every cycle; a small value, frequent switches)."""
         return self.parallel_above
 
     @parallel_above.setter
@@ -469,10 +469,10 @@ cdef class EngineCore:
         bands' visits and exchanges, in threads unless ``serial_bands`` or a thread failed to
         start; then the bands' finished packets and freed ids go back to the engine.
 
-        The threads take a cycle only while the network holds ``parallel_above`` packets or
-        more (until it holds less than half as many): with fewer, three barriers cost more
-        than the visits they share, and the main thread runs the bands one after the other
-        while the workers sleep. Either way the results are the same."""
+        The threads take the cycles after one with ``parallel_above`` router visits or more
+        (until one has less than half as many): with fewer, three barriers cost more than the
+        visits they share, and the main thread runs the bands one after the other while the
+        workers sleep. Either way the results are the same."""
         cdef Core* c = &self.c
         cdef Bands* x = &self.x
         cdef Worker workers[MAX_BANDS]
@@ -480,8 +480,10 @@ cdef class EngineCore:
         cdef int b
         cdef bint parallel = not self.serial_bands and start_workers(x, workers, threads)
         cdef bint threaded = False, end
+        cdef int64_t visits = 0  # in the last cycle
         for b in range(x.T):
             copy_all_boundary(&x.core[b])
+            x.core[b].visits = 0
         while True:
             end = self._bands_full()
             if not end and self._waiting() == 0 and self.n_wl == 0:
@@ -490,19 +492,22 @@ cdef class EngineCore:
             if not end:
                 self._admit()
                 x.now = c.now
-            if threaded and (end or 2 * self._in_network() < self.parallel_above):
+            if threaded and (end or 2 * visits < self.parallel_above):
                 park_workers(x, &workers[0])
                 threaded = False
-            elif parallel and not threaded and not end:
-                if self._in_network() >= self.parallel_above:
-                    wake_workers(x)
-                    threaded = True
+            elif parallel and not threaded and not end and visits >= self.parallel_above:
+                wake_workers(x)
+                threaded = True
             if end:
                 break
             if threaded:
                 band_cycle(x, &workers[0])
             else:
                 bands_cycle_serial(x)
+            visits = 0
+            for b in range(x.T):
+                visits += x.core[b].visits
+                x.core[b].visits = 0
             c.now += 1
         if parallel:
             join_workers(x, threads, x.T)
@@ -512,14 +517,6 @@ cdef class EngineCore:
             memcpy(&c.free_ids[c.n_free], x.core[b].free_ids, x.core[b].n_free * sizeof(int32_t))
             c.n_free += x.core[b].n_free
             x.core[b].n_free = 0
-
-    cdef int64_t _in_network(self) noexcept nogil:
-        """Packets admitted or waiting at their sources and not finished (a parallel run)."""
-        cdef int64_t n = self.c.unfinished - (self.fut.shape[0] - self.fut_pos)
-        cdef int b
-        for b in range(self.T):
-            n += self.x.core[b].unfinished
-        return n
 
     cdef int64_t _next_injection(self, int64_t until) noexcept nogil:
         """With nothing in the network: the first cycle from now at which a packet waits to be

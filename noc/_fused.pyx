@@ -74,6 +74,7 @@ cdef inline void visit(Core* c, int r) noexcept nogil:
     changed (noc/_bands.pyx)."""
     c.rt[r].wake = INT64_MAX
     c.n_wait -= 1
+    c.visits += 1
     if c.unicast:
         unicast_cycle(c, r)
     else:
