@@ -31,8 +31,8 @@ def run_folder_options(default_out: str) -> Callable:
         click.option("--quiet", is_flag=True, help="No progress bar."),
         click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
                      help="Threads sharing the compiled kernels: crossbar cores, synaptic "
-                     "processing, and the NoC's routers unless --noc-threads is given (same "
-                     "results; more only with free cores)."),
+                     "processing, and an XY-routed NoC's routers unless --noc-threads is given "
+                     "(same results; more only with free cores)."),
         click.option("--noc-threads", type=click.IntRange(min=1),
                      help="Threads simulating the NoC's routers [--threads] (same results; "
                      "meshes without chip links, see noc/README.md)."),

@@ -28,6 +28,7 @@ from chipsim.sim.recorder import RunRecorder
 from chipsim.summary import run_summary
 from chipsim.traces import SpikeTrace, read_trace
 from cores import CoreKind
+from noc.params import Routing
 from noc.stats import ROUTER_COUNTERS
 
 
@@ -59,15 +60,18 @@ def run_network(
     With ``replay`` (a trace or its file), the trace's spikes replace the neuron dynamics.
     With ``timeline = (T0, T1)`` and ``out``, ticks T0..T1 are written to ``timeline.json``.
     ``threads``: threads that share the compiled kernels' work (the crossbar cores' batches,
-    the programmable PEs' synaptic processing, the NoC's routers unless ``noc_threads`` says
-    otherwise: ``noc.NocEngine``); the same results.
+    the programmable PEs' synaptic processing, and on an XY-routed chip the NoC's routers,
+    unless ``noc_threads`` says otherwise: ``noc.NocEngine``); the same results. (# perf:
+    bands of the NoC slowed the multicast NoC of the SpiNNaker2-like benchmark run 2x, in
+    threads or not, while they took the TrueNorth-like run's NoC 1.5x faster: noc/README.md.)
     """
     started = time.time()
     net = expand(network, seed)
     if isinstance(replay, Path):
         replay = read_trace(replay, n_neurons=net.n_neurons)
     mapping = map_network(config, net, seed, placer)
-    noc_threads = threads if noc_threads is None else noc_threads
+    if noc_threads is None:  # bands pay for unicast spikes, not for multicast trees
+        noc_threads = threads if config.noc.routing is Routing.XY else 1
     options = SimulationOptions(progress, replay, timeline, noc_threads, threads)
     if out is None:
         return _simulate(mapping, ticks, seed, None, started, options)

@@ -34,6 +34,7 @@ cdef enum:
     # router visits in a cycle at or above which a parallel run's next cycles go to the
     # threads (below half of it they go back to the main thread alone; see ``_run_bands``)
     PARALLEL_ABOVE = 32
+    QUIET_CYCLES = 64  # cycles in a row below half of it before the threads stop
 
 
 assert len(ROUTER_COUNTERS) == NC and ROUTER_COUNTERS[C_MAX_OCC] == "max_buffer_occupancy_flits"
@@ -469,10 +470,11 @@ cdef class EngineCore:
         bands' visits and exchanges, in threads unless ``serial_bands`` or a thread failed to
         start; then the bands' finished packets and freed ids go back to the engine.
 
-        The threads take the cycles after one with ``parallel_above`` router visits or more
-        (until one has less than half as many): with fewer, three barriers cost more than the
-        visits they share, and the main thread runs the bands one after the other while the
-        workers sleep. Either way the results are the same."""
+        The threads take the cycles after one with ``parallel_above`` router visits or more,
+        until ``QUIET_CYCLES`` cycles in a row have less than half as many: with fewer, three
+        barriers cost more than the visits they share, and the main thread runs the bands one
+        after the other while the workers sleep (waking them costs tens of microseconds, hence
+        the wait). Either way the results are the same."""
         cdef Core* c = &self.c
         cdef Bands* x = &self.x
         cdef Worker workers[MAX_BANDS]
@@ -481,6 +483,7 @@ cdef class EngineCore:
         cdef bint parallel = not self.serial_bands and start_workers(x, workers, threads)
         cdef bint threaded = False, end
         cdef int64_t visits = 0  # in the last cycle
+        cdef int quiet = 0  # cycles in a row with fewer than half parallel_above visits
         for b in range(x.T):
             copy_all_boundary(&x.core[b])
             x.core[b].visits = 0
@@ -492,7 +495,8 @@ cdef class EngineCore:
             if not end:
                 self._admit()
                 x.now = c.now
-            if threaded and (end or 2 * visits < self.parallel_above):
+            quiet = quiet + 1 if 2 * visits < self.parallel_above else 0
+            if threaded and (end or quiet >= QUIET_CYCLES):
                 park_workers(x, &workers[0])
                 threaded = False
             elif parallel and not threaded and not end and visits >= self.parallel_above:
