@@ -1,9 +1,9 @@
 """Parallel fused routers: the mesh cut into bands of rows, one thread each.
 
-Used for the fused cycle (one VC, one-flit packets: every chip config), XY or multicast
+Used for the fused cycles (one VC, one-flit packets: every chip config), XY or multicast
 tables, with or without drops, on a mesh without chip links. The results are those of one
-thread, record for record (noc/README.md, "Parallel
-bands"), because a router sees another router's effects one cycle later at the earliest:
+thread, record for record (noc/README.md, "Parallel bands"), because a router sees another
+router's effects one cycle later at the earliest:
 
 - a flit written into a router of another band (``link_traverse``, ``hand_off``) waits in
   the sending band's outbox until every band has visited its routers this cycle, and the
@@ -16,11 +16,12 @@ bands"), because a router sees another router's effects one cycle later at the e
 
 Each cycle: the main thread admits packets (serial), then every thread visits its band's
 due routers, then takes the flits handed to its band and copies its boundary input VCs; a
-spin barrier ends each phase. In cycles with few packets in the network the main thread
-runs the phases band after band (``bands_cycle_serial``) while the workers sleep at a gate
-(``park_workers``, ``wake_workers``; the engine decides, see ``EngineCore._run_bands``). Band ``b`` holds the rows ``y`` with ``y * T // height == b``;
-its struct has its own wheel, delivery records, freed packet ids and
-count of finished packets, which the engine folds back after the run.
+spin barrier ends each phase. In quiet stretches (few router visits a cycle) the main
+thread runs the phases band after band (``bands_cycle_serial``) while the workers sleep at a
+gate (``park_workers``, ``wake_workers``; ``EngineCore._run_bands`` decides). Band ``b``
+holds the rows ``y`` with ``y * T // height == b``; its struct has its own wheel, delivery
+records, freed packet ids and count of finished packets, which the engine folds back after
+the run.
 """
 
 from noc._core cimport Core, Handoff, Slot

@@ -32,9 +32,10 @@ from noc.stats import DELIVERY_DTYPES, ENDPOINT_COUNTERS, ROUTER_COUNTERS
 cdef enum:
     MAX_BANDS = 64  # threads of a parallel run at most
     # router visits in a cycle at or above which a parallel run's next cycles go to the
-    # threads (below half of it they go back to the main thread alone; see ``_run_bands``)
+    # threads, and cycles in a row with less than half as many after which they go back to
+    # the main thread alone (``_run_bands``)
     PARALLEL_ABOVE = 32
-    QUIET_CYCLES = 64  # cycles in a row below half of it before the threads stop
+    QUIET_CYCLES = 64
 
 
 assert len(ROUTER_COUNTERS) == NC and ROUTER_COUNTERS[C_MAX_OCC] == "max_buffer_occupancy_flits"
