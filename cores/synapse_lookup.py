@@ -140,7 +140,7 @@ def process_packets_cores(
     seg_start = np.ascontiguousarray(seg_start, dtype=np.int64)
     seg_core = np.ascontiguousarray(seg_core, dtype=np.int32)
     seg_tick = np.ascontiguousarray(seg_tick, dtype=np.int64)
-    cuts = _core_runs(seg_start, seg_core, threads)
+    cuts = _core_runs(seg_start, seg_core, keys.size, threads)
 
     def segments(a: int, b: int) -> tuple[int, ...]:
         s0, s1 = cuts[a], cuts[b]
@@ -156,14 +156,19 @@ def process_packets_cores(
     return LookupCounts(*counts), work
 
 
-def _core_runs(seg_start: NDArray[np.int64], seg_core: NDArray[np.int32], threads: int) -> list:
+def _core_runs(
+    seg_start: NDArray[np.int64], seg_core: NDArray[np.int32], n_keys: int, threads: int
+) -> list:
     """Segment indices cutting the segments into at most ``threads`` runs of whole cores with
     about as many packets each: [0, ..., n_segments] ([0, n_segments]: one run, also when the
-    segments are not grouped by core or their bounds are not increasing)."""
+    segments are not grouped by core or their bounds do not run from 0 up to ``n_keys``,
+    which the kernel then refuses)."""
     n_seg = len(seg_core)
     if threads < 1:
         raise ValueError(f"threads must be at least 1, got {threads}")
-    grouped = len(seg_start) == n_seg + 1 and n_seg > 1 and seg_start[0] == 0
+    grouped = (
+        len(seg_start) == n_seg + 1 and n_seg > 1 and seg_start[0] == 0 and seg_start[-1] == n_keys
+    )
     if (
         threads == 1
         or not grouped

@@ -96,7 +96,7 @@ def test_segments_grouped_by_core_in_threads_equal_one_call(seed, threads):
         [_keys(rng, built[c][1], n) for c, n in zip(seg_core, lengths, strict=True)]
     )
     ring0 = rng.integers(0, 1 << 16, (16, 2, int(sizes.sum()))).astype(np.uint16)
-    runs = _core_runs(seg_start, seg_core, threads)
+    runs = _core_runs(seg_start, seg_core, int(seg_start[-1]), threads)
     assert 2 < len(runs) <= threads + 1  # cut only between two cores' segments:
     assert all(seg_core[r - 1] != seg_core[r] for r in runs[1:-1])
     for order in (np.arange(len(seg_core)), rng.permutation(len(seg_core))):
@@ -113,3 +113,7 @@ def test_segments_grouped_by_core_in_threads_equal_one_call(seed, threads):
             np.testing.assert_array_equal(a, b)
         np.testing.assert_array_equal(results[0][2], results[1][2])
     assert results[0][0].words > 0
+    short = seg_start.copy()
+    short[-1] -= 1
+    with pytest.raises(ValueError, match="seg_start must run"):  # in threads too
+        process_packets_cores(matrices, keys, short, seg_core, seg_tick, ring0, threads=3)
