@@ -150,9 +150,10 @@ def process_packets_cores(
             seg_tick[s0:s1], ring, *(w[p0:p1] for w in work),
         )  # fmt: skip
 
-    if len(cuts) == 2:  # one call: the kernel checks the segments
-        return LookupCounts(*segments(0, 1)), work
-    counts = column_sums(map_core_ranges(segments, len(cuts) - 1, len(cuts) - 1))
+    if len(cuts) == 2:  # one call, on the arrays as given: the kernel checks the segments
+        counts = _kernel.synapse_lookup(matrices, keys, seg_start, seg_core, seg_tick, ring, *work)
+    else:
+        counts = column_sums(map_core_ranges(segments, len(cuts) - 1, len(cuts) - 1))
     return LookupCounts(*counts), work
 
 
