@@ -469,7 +469,10 @@ cdef class EngineCore:
     cdef void _run_bands(self, int64_t until) noexcept nogil:
         """``_run`` with the routers in bands (noc/_bands.pyx): serial admission, then the
         bands' visits and exchanges, in threads unless ``serial_bands`` or a thread failed to
-        start; then the bands' finished packets and freed ids go back to the engine.
+        start; then the bands' finished packets and freed ids go back to the engine. The
+        threads start when first needed in the call (# perf: chipsim advances the NoC of the
+        SpiNNaker2-like benchmark in many short windows a tick, and starting two threads for
+        each cost more than the NoC's own work).
 
         The threads take the cycles after one with ``parallel_above`` router visits or more,
         until ``QUIET_CYCLES`` cycles in a row have less than half as many: with fewer, three
@@ -481,8 +484,7 @@ cdef class EngineCore:
         cdef Worker workers[MAX_BANDS]
         cdef pthread_t threads[MAX_BANDS]
         cdef int b
-        cdef bint parallel = not self.serial_bands and start_workers(x, workers, threads)
-        cdef bint threaded = False, end
+        cdef bint parallel = not self.serial_bands, started = False, threaded = False, end
         cdef int64_t visits = 0  # in the last cycle
         cdef int quiet = 0  # cycles in a row with fewer than half parallel_above visits
         for b in range(x.T):
@@ -501,8 +503,11 @@ cdef class EngineCore:
                 park_workers(x, &workers[0])
                 threaded = False
             elif parallel and not threaded and not end and visits >= self.parallel_above:
-                wake_workers(x)
-                threaded = True
+                if not started:  # (once per call, the first time the threads pay)
+                    started = parallel = start_workers(x, workers, threads)
+                if started:
+                    wake_workers(x)
+                    threaded = True
             if end:
                 break
             if threaded:
@@ -514,7 +519,7 @@ cdef class EngineCore:
                 visits += x.core[b].visits
                 x.core[b].visits = 0
             c.now += 1
-        if parallel:
+        if started:
             join_workers(x, threads, x.T)
         for b in range(x.T):
             c.unfinished += x.core[b].unfinished
