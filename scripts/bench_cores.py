@@ -111,14 +111,11 @@ def _synapse_rate(row_words: int, n_packets: int, n_sources: int = 2048) -> floa
     return _rate(n_packets * row_words, lambda: process_packets(m, keys, next(ticks), ring))
 
 
-def _synapse_chip_rate(
-    n_pes: int = 150, blocks: int = 150, row_words: int = 7, shared: bool = False
-) -> float:
+def _synapse_chip_rate(n_pes: int = 150, blocks: int = 150, row_words: int = 7) -> float:
     """A chip's PEs in one call, rows in DRAM that do not stay in cache (as chipsim runs the
     SpiNNaker2 benchmark): ``n_pes`` PEs of 256 neurons, each with ``blocks`` blocks of 256
     rows (padded to 16 words, ``row_words`` used) = 2.4 MB of rows per PE; 380 random keys
-    per PE, each PE its own (``shared`` False) or every PE the same 380 in its own random
-    order (True: a tick's spikes of a random network reach every PE, as in that benchmark)."""
+    per PE."""
     rng = np.random.default_rng(5)
     stride = 3 + 16
     rows = np.zeros((blocks * 256, stride), dtype=np.uint32)
@@ -136,8 +133,6 @@ def _synapse_chip_rate(
     cores = matrix_set(matrices, (np.arange(n_pes) * 256).tolist())
     per_pe = 380
     keys = (rng.integers(0, blocks, n_pes * per_pe) << 11) | rng.integers(0, 256, n_pes * per_pe)
-    if shared:
-        keys = np.concatenate([rng.permutation(keys[:per_pe]) for _ in range(n_pes)])
     seg = np.arange(n_pes + 1) * per_pe
     ring = make_ring_buffers(n_pes * 256)
     ticks = iter(range(10**9))
@@ -182,8 +177,6 @@ def measure() -> list[tuple[str, str, float, str]]:
         (syn, "rows of 100 words, 20 packets", _synapse_rate(100, 20), ""),
         ("synaptic events/s (150 PEs, one call)", "rows of 7 words in 437 MB, 57,000 packets",
          _synapse_chip_rate(), ""),
-        ("synaptic events/s (150 PEs, one call)", "as above, every PE the same 380 spikes",
-         _synapse_chip_rate(shared=True), ""),
     ]  # fmt: skip
 
 
