@@ -8,9 +8,11 @@ with argument checks: :mod:`cores.synapse_lookup`. Byte layout of a core's table
 
 from libc.stdint cimport int32_t, int64_t, uint16_t, uint32_t
 from libc.stdlib cimport free, malloc
-from libc.string cimport memset
+from libc.string cimport memcpy, memset
 
 import numpy as np
+
+from cores.host_rows import source_major_layout
 
 cdef extern from *:
     void prefetch "__builtin_prefetch"(const void*) nogil
@@ -32,14 +34,16 @@ ctypedef struct Totals:  # the counts synapse_lookup returns
 
 ctypedef struct Pending:  # a packet searched, its row prefetched, not yet accumulated
     Py_ssize_t packet, segment
-    Py_ssize_t first  # its row's first word in the set's host array, or -1 (a miss)
+    Py_ssize_t first  # its row's first word in the host copy, or -1 (a miss)
 
 
 ctypedef struct CoreMatrix:
     const uint32_t* table  # (n_entries, 4), row-major
     Py_ssize_t n_entries
-    Py_ssize_t n_words  # of the core's rows
-    Py_ssize_t row_base  # word of the core's first row in the set's host array
+    const uint32_t* rows  # the modelled rows (copied into the host copy once)
+    Py_ssize_t n_words
+    const int64_t* entry_addr  # per entry: word of its row 0 in the host copy
+    const int64_t* entry_stride  # per entry: words from one of its rows to the next there
     Py_ssize_t ring_first  # first neuron of the core in the ring buffers' last axis
     int32_t* hit_probes  # (n_entries,): sPyNNaker's search probes for a key in entry i
     int32_t* miss_probes  # (n_entries + 1,): for a key in no entry, i entries below it
@@ -48,35 +52,34 @@ ctypedef struct CoreMatrix:
 cdef class MatrixSet:
     """The tables and rows of several cores, held for the kernel.
 
-    ``tables[c]`` uint32 (n_entries, 4), C-contiguous (held, not copied), sorted and disjoint
-    as :mod:`cores.synaptic_matrix` lays them out (ValueError otherwise); ``ring_first[c]`` the
-    core's first neuron in the shared ring buffers. The rows (uint32 (n_words,) per core) are
-    copied into one array, ``host``, and ``rows[c]`` is core c's view of it: NumPy advises huge
-    pages for an array this large (``MADV_HUGEPAGE``, arrays of 4 MiB and more on Linux), which
-    the hundreds of separate few-MB arrays of a chip's cores do not get, and the kernel reads
-    every row through one pointer (# perf: HOST_GAIN).
+    ``tables[c]`` uint32 (n_entries, 4) and ``rows[c]`` uint32 (n_words,), C-contiguous (held,
+    not copied), laid out as :mod:`cores.synaptic_matrix` lays them out (tables sorted, blocks
+    disjoint: ValueError otherwise); ``ring_first[c]`` the core's first neuron in the shared
+    ring buffers. The kernel reads the rows from ``host``, a source-major copy of them all
+    (:mod:`cores.host_rows`), through one pointer (# perf: per-core row pointers, reloaded
+    after every store the kernel makes, cost 10 %).
     """
 
     cdef CoreMatrix* cores
     cdef int32_t* probes  # every core's hit_probes and miss_probes
-    cdef readonly int n_cores
-    cdef readonly list tables, rows, ring_first
-    cdef readonly object host
     cdef const uint32_t* host_words
+    cdef readonly int n_cores
+    cdef readonly list tables, rows, ring_first, entry_addr, entry_stride
+    cdef readonly object host
 
     def __cinit__(self, list tables, list rows, list ring_first):
         cdef const uint32_t[:, ::1] t
-        cdef const uint32_t[::1] h
+        cdef const uint32_t[::1] r
+        cdef const int64_t[::1] a, b
+        cdef uint32_t[::1] h
         cdef Py_ssize_t c, i, used = 0
         if not len(tables) == len(rows) == len(ring_first):
             raise ValueError("tables, rows and ring_first must have one entry per core")
         self.n_cores = len(tables)
-        self.host = np.concatenate([np.zeros(0, np.uint32), *rows]).astype(np.uint32, copy=False)
-        ends = np.cumsum([len(x) for x in rows], dtype=np.int64)
-        self.rows = [self.host[e - len(x) : e] for x, e in zip(rows, ends)]
-        self.tables, self.ring_first = tables, ring_first
-        h = self.host
-        self.host_words = &h[0] if h.shape[0] else NULL
+        self.tables, self.rows, self.ring_first = tables, rows, ring_first
+        n_words, self.entry_addr, self.entry_stride = source_major_layout(tables)
+        self.host = h = np.zeros(n_words, np.uint32)
+        self.host_words = &h[0] if n_words else NULL
         self.cores = <CoreMatrix*>malloc(max(self.n_cores, 1) * sizeof(CoreMatrix))
         self.probes = <int32_t*>malloc(
             (2 * sum(len(x) for x in tables) + self.n_cores + 1) * sizeof(int32_t)
@@ -85,17 +88,23 @@ cdef class MatrixSet:
             raise MemoryError()
         for c in range(self.n_cores):
             t = tables[c]
-            self.cores[c].n_entries = t.shape[0]
+            r = rows[c]
+            a = self.entry_addr[c]
+            b = self.entry_stride[c]
             self.cores[c].table = &t[0, 0] if t.shape[0] else NULL
-            self.cores[c].n_words = len(rows[c])
-            self.cores[c].row_base = ends[c] - len(rows[c])
+            self.cores[c].n_entries = t.shape[0]
+            self.cores[c].rows = &r[0] if r.shape[0] else NULL
+            self.cores[c].n_words = r.shape[0]
+            self.cores[c].entry_addr = &a[0] if t.shape[0] else NULL
+            self.cores[c].entry_stride = &b[0] if t.shape[0] else NULL
             self.cores[c].ring_first = ring_first[c]
             self.cores[c].hit_probes = self.probes + used
             self.cores[c].miss_probes = self.probes + used + t.shape[0]
             used += 2 * t.shape[0] + 1
             count_probes(t.shape[0], self.cores[c].hit_probes, self.cores[c].miss_probes)
             for i in range(t.shape[0]):
-                check_entry(&self.cores[c], i, c)
+                check_entry(&self.cores[c], i, c, n_words)
+            copy_rows(&self.cores[c], &h[0] if n_words else NULL)
 
     def __dealloc__(self):
         free(self.cores)
@@ -105,21 +114,35 @@ cdef class MatrixSet:
         return MatrixSet, (self.tables, self.rows, self.ring_first)
 
 
-cdef check_entry(const CoreMatrix* m, Py_ssize_t i, Py_ssize_t core):
+cdef check_entry(const CoreMatrix* m, Py_ssize_t i, Py_ssize_t core, Py_ssize_t n_host):
     """ValueError if entry i breaks the table layout (mask of contiguous high ones, key within
-    it, keys increasing, blocks disjoint) or its block runs past the end of the core's rows."""
+    it, keys increasing, blocks disjoint) or its block runs past the end of the core's rows or
+    of the host copy."""
     cdef const uint32_t* e = m.table + 4 * i
     cdef uint32_t low = ~e[1]
-    cdef Py_ssize_t end = ((e[2] & 0x7FFFFFFFU) >> 2) + (e[3] >> 16) * (
-        ROW_HEADER_WORDS + (e[3] & 0xFFFF))
+    cdef Py_ssize_t stride = ROW_HEADER_WORDS + (e[3] & 0xFFFF), n_rows = e[3] >> 16
     if low & (low + 1) or e[0] & low:
         raise ValueError(f"core {core}, table entry {i}: mask {e[1]:#x} is not contiguous "
                          f"high ones or key {e[0]:#x} has bits outside it")
     if i and (e[-4] | ~e[-3]) >= e[0]:
         raise ValueError(f"core {core}, table entry {i}: key {e[0]:#x} does not follow the "
                          "previous entry's block (keys increasing, blocks disjoint)")
-    if end > m.n_words:
+    if ((e[2] & 0x7FFFFFFFU) >> 2) + n_rows * stride > m.n_words:
         raise ValueError(f"core {core}, table entry {i}: block past the end of the rows")
+    if n_rows and m.entry_addr[i] + (n_rows - 1) * m.entry_stride[i] + stride > n_host:
+        raise ValueError(f"core {core}, table entry {i}: block past the end of the host copy")
+
+
+cdef void copy_rows(const CoreMatrix* m, uint32_t* host) noexcept nogil:
+    """Copy every row of the core's blocks (checked) to its place in the host copy."""
+    cdef const uint32_t* e
+    cdef Py_ssize_t i, nid, stride
+    for i in range(m.n_entries):
+        e = m.table + 4 * i
+        stride = ROW_HEADER_WORDS + (e[3] & 0xFFFF)
+        for nid in range(e[3] >> 16):
+            memcpy(host + m.entry_addr[i] + nid * m.entry_stride[i],
+                   m.rows + ((e[2] & 0x7FFFFFFFU) >> 2) + nid * stride, 4 * stride)
 
 
 cdef void count_probes(Py_ssize_t n, int32_t* hit, int32_t* miss) noexcept nogil:
@@ -156,7 +179,7 @@ cdef inline Py_ssize_t find_row(
     const CoreMatrix* m, uint32_t key, int32_t* steps, int32_t* dram_bytes, Py_ssize_t* last
 ) noexcept nogil:
     """sPyNNaker's binary search of the master population table: the first word of ``key``'s
-    row in the set's host array, or -1 (no entry, or a row past the block). OUT steps
+    row in the host copy, or -1 (no entry, or a row past the block). OUT steps
     (sPyNNaker's probes), dram_bytes (the block's padded row when it lives in DRAM, else 0),
     last (the row's last padded word, on a hit).
 
@@ -187,7 +210,7 @@ cdef inline Py_ssize_t find_row(
     stride = ROW_HEADER_WORDS + (e[3] & 0xFFFF)
     if e[2] & 0x80000000U:
         dram_bytes[0] = <int32_t>(4 * stride)
-    first = m.row_base + ((e[2] & 0x7FFFFFFFU) >> 2) + <Py_ssize_t>nid * stride
+    first = m.entry_addr[base] + <Py_ssize_t>nid * m.entry_stride[base]
     last[0] = first + stride - 1
     return first
 
@@ -273,7 +296,7 @@ cdef void add_rows(
     Totals* t,
 ) noexcept nogil:
     """Accumulate the rows of the first ``q`` pending packets into the ring buffers (reading
-    them from ``rows``, the set's host array); OUT out_words, t (counts added)."""
+    them from ``rows``, the host copy); OUT out_words, t (counts added)."""
     cdef Py_ssize_t i, w, k, n, first, ring_first
     cdef uint32_t word, acc, slot
     cdef int64_t tick

@@ -1,6 +1,4 @@
-"""The kernel's MatrixSet: rows in one array, tables checked, sPyNNaker's probe counts."""
-
-import pickle
+"""The kernel's MatrixSet: tables checked, sPyNNaker's probe counts for every entry and gap."""
 
 import numpy as np
 import pytest
@@ -58,19 +56,3 @@ def test_tables_off_the_layout_are_refused(table, message):
     rows = np.zeros(3, np.uint32)  # one row of the header only
     with pytest.raises(ValueError, match=f"core 0, table entry .*{message}"):
         _synapse_lookup.MatrixSet([np.array(table, np.uint32)], [rows], [0])
-
-
-def test_rows_are_views_of_one_array_and_pickle_back():
-    """The set copies every core's rows into one array (its ``rows`` are views of it, equal to
-    the given rows); pickled and loaded, it holds the same tables, rows and offsets."""
-    mats = [_matrix(np.arange(n)) for n in (5, 0, 9)]
-    ms = matrix_set(mats, [0, 4, 8])
-    assert ms.host.size == sum(m.rows.size for m in mats)
-    for m, rows in zip(mats, ms.rows, strict=True):
-        np.testing.assert_array_equal(rows, m.rows)
-        assert rows.size == 0 or np.shares_memory(rows, ms.host)
-    again = pickle.loads(pickle.dumps(ms))
-    assert again.ring_first == [0, 4, 8]
-    np.testing.assert_array_equal(again.host, ms.host)
-    for a, b in zip(again.tables, ms.tables, strict=True):
-        np.testing.assert_array_equal(a, b)
