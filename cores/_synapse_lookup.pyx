@@ -57,7 +57,7 @@ cdef class MatrixSet:
     disjoint: ValueError otherwise); ``ring_first[c]`` the core's first neuron in the shared
     ring buffers. The kernel reads the rows from ``host``, a source-major copy of them all
     (:mod:`cores.host_rows`), through one pointer (# perf: per-core row pointers, reloaded
-    after every store the kernel makes, cost 10 %).
+    after the kernel's stores, cost 10 % on replayed ticks of the SpiNNaker2 run benchmark).
     """
 
     cdef CoreMatrix* cores
@@ -121,6 +121,7 @@ cdef check_entry(const CoreMatrix* m, Py_ssize_t i, Py_ssize_t core, Py_ssize_t 
     cdef const uint32_t* e = m.table + 4 * i
     cdef uint32_t low = ~e[1]
     cdef Py_ssize_t stride = ROW_HEADER_WORDS + (e[3] & 0xFFFF), n_rows = e[3] >> 16
+    cdef Py_ssize_t host_row = 1 + (e[3] & 0xFFFF)
     if low & (low + 1) or e[0] & low:
         raise ValueError(f"core {core}, table entry {i}: mask {e[1]:#x} is not contiguous "
                          f"high ones or key {e[0]:#x} has bits outside it")
@@ -129,20 +130,25 @@ cdef check_entry(const CoreMatrix* m, Py_ssize_t i, Py_ssize_t core, Py_ssize_t 
                          "previous entry's block (keys increasing, blocks disjoint)")
     if ((e[2] & 0x7FFFFFFFU) >> 2) + n_rows * stride > m.n_words:
         raise ValueError(f"core {core}, table entry {i}: block past the end of the rows")
-    if n_rows and m.entry_addr[i] + (n_rows - 1) * m.entry_stride[i] + stride > n_host:
+    if n_rows and m.entry_addr[i] + (n_rows - 1) * m.entry_stride[i] + host_row > n_host:
         raise ValueError(f"core {core}, table entry {i}: block past the end of the host copy")
 
 
 cdef void copy_rows(const CoreMatrix* m, uint32_t* host) noexcept nogil:
-    """Copy every row of the core's blocks (checked) to its place in the host copy."""
+    """Copy every row of the core's blocks (checked) to its place in the host copy: its
+    synaptic word count n (header word 1), then its synaptic words with their padding."""
     cdef const uint32_t* e
-    cdef Py_ssize_t i, nid, stride
+    cdef const uint32_t* row
+    cdef uint32_t* dest
+    cdef Py_ssize_t i, nid, row_words
     for i in range(m.n_entries):
         e = m.table + 4 * i
-        stride = ROW_HEADER_WORDS + (e[3] & 0xFFFF)
+        row_words = e[3] & 0xFFFF
         for nid in range(e[3] >> 16):
-            memcpy(host + m.entry_addr[i] + nid * m.entry_stride[i],
-                   m.rows + ((e[2] & 0x7FFFFFFFU) >> 2) + nid * stride, 4 * stride)
+            row = m.rows + ((e[2] & 0x7FFFFFFFU) >> 2) + nid * (ROW_HEADER_WORDS + row_words)
+            dest = host + m.entry_addr[i] + nid * m.entry_stride[i]
+            dest[0] = row[1]
+            memcpy(dest + 1, row + ROW_HEADER_WORDS, 4 * row_words)
 
 
 cdef void count_probes(Py_ssize_t n, int32_t* hit, int32_t* miss) noexcept nogil:
@@ -186,7 +192,9 @@ cdef inline Py_ssize_t find_row(
     The entry comes from a search whose probes depend only on the table size (no jump on the
     data to mispredict), the probes sPyNNaker's search takes from ``count_probes`` (the tables
     are sorted and disjoint, so they depend only on the entry, or the gap, the key falls in).
-    # perf: SEARCH_GAIN.
+    # perf: against sPyNNaker's search, same kernel otherwise: scripts/bench_cores.py chip case
+    54-58 -> 36 ns per packet; 2.2 M packets of the SpiNNaker2 run benchmark's ticks 40-60,
+    replayed, 63 -> 43; the kernel in that run (200 ticks) 0.54 -> 0.49-0.52 s.
     """
     cdef Py_ssize_t base = 0, n = m.n_entries, half, first
     cdef const uint32_t* e
@@ -211,7 +219,7 @@ cdef inline Py_ssize_t find_row(
     if e[2] & 0x80000000U:
         dram_bytes[0] = <int32_t>(4 * stride)
     first = m.entry_addr[base] + <Py_ssize_t>nid * m.entry_stride[base]
-    last[0] = first + stride - 1
+    last[0] = first + (e[3] & 0xFFFF)
     return first
 
 
@@ -310,7 +318,7 @@ cdef void add_rows(
             continue
         tick = seg_tick[pending[i].segment]
         ring_first = cores[seg_core[pending[i].segment]].ring_first
-        n = rows[first + 1]
+        n = rows[first]
         t.rows_read += 1
         t.words += n
         out_words[k] = <int32_t>n
@@ -318,7 +326,7 @@ cdef void add_rows(
             t.dram_bytes += out_dram_bytes[k]
         else:
             t.sram_bytes += 4 * (ROW_HEADER_WORDS + n)
-        for w in range(first + ROW_HEADER_WORDS, first + ROW_HEADER_WORDS + n):
+        for w in range(first + 1, first + 1 + n):
             word = rows[w]
             slot = <uint32_t>((tick + ((word >> 12) & 0xF)) & 0xF)
             cell = &ring[slot, (word >> 11) & 1, ring_first + (word & 0x7FF)]
