@@ -8,6 +8,11 @@ with argument checks: :mod:`cores.synapse_lookup`. Byte layout of a core's table
 
 from libc.stdint cimport int32_t, int64_t, uint16_t, uint32_t
 from libc.stdlib cimport free, malloc
+from libc.string cimport memcpy, memset
+
+import numpy as np
+
+from cores.host_rows import source_major_layout
 
 cdef extern from *:
     void prefetch "__builtin_prefetch"(const void*) nogil
@@ -18,83 +23,204 @@ cdef enum:
     # Packets searched, and their rows prefetched, before the first of them is accumulated
     # (# perf: rows of DRAM blocks rarely stay in cache; on one tick of the SpiNNaker2 run
     # benchmark, 45,000 packets of 6.8 words over 400 MB of rows: 237 ns per packet with no
-    # prefetch, 94 with 16, 56 with 32, 75 with 64 in flight; prefetching the row's last line
-    # as well gained nothing).
+    # prefetch, 94 with 16, 56 with 32, 75 with 64 in flight). The row's last padded word is
+    # prefetched too (most rows span two cache lines), and a chunk runs on across segments.
     CHUNK = 32
+
+
+ctypedef struct Totals:  # the counts synapse_lookup returns
+    int64_t steps, misses, rows_read, words, sram_bytes, dram_bytes, lost
+
+
+ctypedef struct Pending:  # a packet searched, its row prefetched, not yet accumulated
+    Py_ssize_t packet, segment
+    Py_ssize_t first  # its row's first word in the host copy, or -1 (a miss)
 
 
 ctypedef struct CoreMatrix:
     const uint32_t* table  # (n_entries, 4), row-major
     Py_ssize_t n_entries
-    const uint32_t* rows
+    const uint32_t* rows  # the modelled rows (copied into the host copy once)
+    Py_ssize_t n_words
+    const int64_t* entry_addr  # per entry: word of its row 0 in the host copy
+    const int64_t* entry_stride  # per entry: words from one of its rows to the next there
     Py_ssize_t ring_first  # first neuron of the core in the ring buffers' last axis
+    int32_t* hit_probes  # (n_entries,): sPyNNaker's search probes for a key in entry i
+    int32_t* miss_probes  # (n_entries + 1,): for a key in no entry, i entries below it
 
 
 cdef class MatrixSet:
-    """The tables and rows of several cores, held for the kernel (arrays are not copied).
+    """The tables and rows of several cores, held for the kernel.
 
-    ``tables[c]`` uint32 (n_entries, 4) and ``rows[c]`` uint32 (n_words,), C-contiguous;
-    ``ring_first[c]`` the core's first neuron in the shared ring buffers.
+    ``tables[c]`` uint32 (n_entries, 4) and ``rows[c]`` uint32 (n_words,), C-contiguous (held,
+    not copied), laid out as :mod:`cores.synaptic_matrix` lays them out (tables sorted, blocks
+    disjoint: ValueError otherwise); ``ring_first[c]`` the core's first neuron in the shared
+    ring buffers. The kernel reads the rows from ``host``, a source-major copy of them all
+    (:mod:`cores.host_rows`), through one pointer (# perf: per-core row pointers, reloaded
+    after the kernel's stores, cost 10 % on replayed ticks of the SpiNNaker2 run benchmark).
     """
 
     cdef CoreMatrix* cores
+    cdef int32_t* probes  # every core's hit_probes and miss_probes
+    cdef const uint32_t* host_words
     cdef readonly int n_cores
-    cdef readonly list tables, rows, ring_first
+    cdef readonly list tables, rows, ring_first, entry_addr, entry_stride
+    cdef readonly object host
 
     def __cinit__(self, list tables, list rows, list ring_first):
         cdef const uint32_t[:, ::1] t
         cdef const uint32_t[::1] r
-        cdef int c
+        cdef const int64_t[::1] a, b
+        cdef uint32_t[::1] h
+        cdef Py_ssize_t c, i, used = 0
         if not len(tables) == len(rows) == len(ring_first):
             raise ValueError("tables, rows and ring_first must have one entry per core")
         self.n_cores = len(tables)
         self.tables, self.rows, self.ring_first = tables, rows, ring_first
+        n_words, self.entry_addr, self.entry_stride = source_major_layout(tables)
+        self.host = h = np.zeros(n_words, np.uint32)
+        self.host_words = &h[0] if n_words else NULL
         self.cores = <CoreMatrix*>malloc(max(self.n_cores, 1) * sizeof(CoreMatrix))
-        if self.cores == NULL:
+        self.probes = <int32_t*>malloc(
+            (2 * sum(len(x) for x in tables) + self.n_cores + 1) * sizeof(int32_t)
+        )
+        if self.cores == NULL or self.probes == NULL:
             raise MemoryError()
         for c in range(self.n_cores):
             t = tables[c]
             r = rows[c]
-            self.cores[c].n_entries = t.shape[0]
+            a = self.entry_addr[c]
+            b = self.entry_stride[c]
             self.cores[c].table = &t[0, 0] if t.shape[0] else NULL
+            self.cores[c].n_entries = t.shape[0]
             self.cores[c].rows = &r[0] if r.shape[0] else NULL
+            self.cores[c].n_words = r.shape[0]
+            self.cores[c].entry_addr = &a[0] if t.shape[0] else NULL
+            self.cores[c].entry_stride = &b[0] if t.shape[0] else NULL
             self.cores[c].ring_first = ring_first[c]
+            self.cores[c].hit_probes = self.probes + used
+            self.cores[c].miss_probes = self.probes + used + t.shape[0]
+            used += 2 * t.shape[0] + 1
+            count_probes(t.shape[0], self.cores[c].hit_probes, self.cores[c].miss_probes)
+            for i in range(t.shape[0]):
+                check_entry(&self.cores[c], i, c, n_words)
+            copy_rows(&self.cores[c], &h[0] if n_words else NULL)
 
     def __dealloc__(self):
         free(self.cores)
+        free(self.probes)
 
     def __reduce__(self):
         return MatrixSet, (self.tables, self.rows, self.ring_first)
 
 
+cdef check_entry(const CoreMatrix* m, Py_ssize_t i, Py_ssize_t core, Py_ssize_t n_host):
+    """ValueError if entry i breaks the table layout (mask of contiguous high ones, key within
+    it, keys increasing, blocks disjoint) or its block runs past the end of the core's rows or
+    of the host copy."""
+    cdef const uint32_t* e = m.table + 4 * i
+    cdef uint32_t low = ~e[1]
+    cdef Py_ssize_t stride = ROW_HEADER_WORDS + (e[3] & 0xFFFF), n_rows = e[3] >> 16
+    cdef Py_ssize_t host_row = 1 + (e[3] & 0xFFFF)
+    if low & (low + 1) or e[0] & low:
+        raise ValueError(f"core {core}, table entry {i}: mask {e[1]:#x} is not contiguous "
+                         f"high ones or key {e[0]:#x} has bits outside it")
+    if i and (e[-4] | ~e[-3]) >= e[0]:
+        raise ValueError(f"core {core}, table entry {i}: key {e[0]:#x} does not follow the "
+                         "previous entry's block (keys increasing, blocks disjoint)")
+    if ((e[2] & 0x7FFFFFFFU) >> 2) + n_rows * stride > m.n_words:
+        raise ValueError(f"core {core}, table entry {i}: block past the end of the rows")
+    if n_rows and m.entry_addr[i] + (n_rows - 1) * m.entry_stride[i] + host_row > n_host:
+        raise ValueError(f"core {core}, table entry {i}: block past the end of the host copy")
+
+
+cdef void copy_rows(const CoreMatrix* m, uint32_t* host) noexcept nogil:
+    """Copy every row of the core's blocks (checked) to its place in the host copy: its
+    synaptic word count n (header word 1), then its synaptic words with their padding."""
+    cdef const uint32_t* e
+    cdef const uint32_t* row
+    cdef uint32_t* dest
+    cdef Py_ssize_t i, nid, row_words
+    for i in range(m.n_entries):
+        e = m.table + 4 * i
+        row_words = e[3] & 0xFFFF
+        for nid in range(e[3] >> 16):
+            row = m.rows + ((e[2] & 0x7FFFFFFFU) >> 2) + nid * (ROW_HEADER_WORDS + row_words)
+            dest = host + m.entry_addr[i] + nid * m.entry_stride[i]
+            dest[0] = row[1]
+            memcpy(dest + 1, row + ROW_HEADER_WORDS, 4 * row_words)
+
+
+cdef void count_probes(Py_ssize_t n, int32_t* hit, int32_t* miss) noexcept nogil:
+    """Probes of sPyNNaker's binary search (mid = (lo + hi) // 2, stop at the match) over n
+    sorted, disjoint entries. OUT hit[i] (i < n): for a key in entry i; miss[i] (i <= n): for a
+    key in no entry, with i entries below it."""
+    cdef Py_ssize_t i, lo, hi, mid
+    for i in range(n + 1):
+        lo, hi = 0, n
+        miss[i] = 0
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            miss[i] += 1
+            if mid < i:
+                lo = mid + 1
+            else:
+                hi = mid
+        if i == n:
+            break
+        lo, hi = 0, n
+        hit[i] = 0
+        while True:
+            mid = (lo + hi) >> 1
+            hit[i] += 1
+            if mid == i:
+                break
+            if mid < i:
+                lo = mid + 1
+            else:
+                hi = mid
+
+
 cdef inline Py_ssize_t find_row(
-    const CoreMatrix* m, uint32_t key, int32_t* steps, int32_t* dram_bytes
+    const CoreMatrix* m, uint32_t key, int32_t* steps, int32_t* dram_bytes, Py_ssize_t* last
 ) noexcept nogil:
-    """Binary search of the master population table (sPyNNaker's): the first word of ``key``'s
-    row, or -1 (no entry, or a row past the block). OUT steps (probes), dram_bytes (the
-    block's padded row when it lives in DRAM, else 0)."""
-    cdef Py_ssize_t lo = 0, hi = m.n_entries, mid
+    """sPyNNaker's binary search of the master population table: the first word of ``key``'s
+    row in the host copy, or -1 (no entry, or a row past the block). OUT steps
+    (sPyNNaker's probes), dram_bytes (the block's padded row when it lives in DRAM, else 0),
+    last (the row's last padded word, on a hit).
+
+    The entry comes from a search whose probes depend only on the table size (no jump on the
+    data to mispredict), the probes sPyNNaker's search takes from ``count_probes`` (the tables
+    are sorted and disjoint, so they depend only on the entry, or the gap, the key falls in).
+    # perf: against sPyNNaker's search, same kernel otherwise: scripts/bench_cores.py chip case
+    54-58 -> 36 ns per packet; 2.2 M packets of the SpiNNaker2 run benchmark's ticks 40-60,
+    replayed, 63 -> 43; the kernel in that run (200 ticks) 0.54 -> 0.49-0.52 s.
+    """
+    cdef Py_ssize_t base = 0, n = m.n_entries, half, first
     cdef const uint32_t* e
     cdef uint32_t nid, stride
-    steps[0] = 0
     dram_bytes[0] = 0
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        e = m.table + 4 * mid
-        steps[0] += 1
-        if (key & e[1]) == e[0]:
-            nid = key & ~e[1]
-            if nid >= (e[3] >> 16):
-                return -1
-            stride = ROW_HEADER_WORDS + (e[3] & 0xFFFF)
-            if e[2] & 0x80000000U:
-                dram_bytes[0] = <int32_t>(4 * stride)
-            return ((e[2] & 0x7FFFFFFFU) >> 2) + <Py_ssize_t>nid * stride
-        if e[0] < key:
-            lo = mid + 1
-        else:
-            hi = mid
-    return -1
+    if n == 0:
+        steps[0] = 0
+        return -1
+    while n > 1:  # base: the last entry whose key is <= key (or 0)
+        half = n >> 1
+        base = base + half if m.table[4 * (base + half)] <= key else base
+        n -= half
+    e = m.table + 4 * base
+    if (key & e[1]) != e[0]:
+        steps[0] = m.miss_probes[base + (e[0] < key)]
+        return -1
+    steps[0] = m.hit_probes[base]
+    nid = key & ~e[1]
+    if nid >= (e[3] >> 16):
+        return -1
+    stride = ROW_HEADER_WORDS + (e[3] & 0xFFFF)
+    if e[2] & 0x80000000U:
+        dram_bytes[0] = <int32_t>(4 * stride)
+    first = m.entry_addr[base] + <Py_ssize_t>nid * m.entry_stride[base]
+    last[0] = first + (e[3] & 0xFFFF)
+    return first
 
 
 def synapse_lookup(
@@ -137,13 +263,11 @@ def synapse_lookup(
     an SRAM row costs its header and used words, 4 * (3 + n) bytes; a DRAM row its padded
     stride. ``saturated_weight``: weight units lost to saturation (order-independent).
     """
-    cdef Py_ssize_t n_seg = seg_core.shape[0], s, c0, c1, k, i, n
-    cdef Py_ssize_t first[CHUNK]
-    cdef const CoreMatrix* m
-    cdef uint32_t word, acc, slot
-    cdef int64_t tick, total_steps = 0, misses = 0, rows_read = 0, words = 0
-    cdef int64_t sram_bytes = 0, dram_bytes = 0, lost = 0
-    cdef uint16_t* cell
+    cdef Py_ssize_t n_seg = seg_core.shape[0], s, k, q, last = 0
+    cdef Pending pending[CHUNK]
+    cdef Totals t
+    cdef const CoreMatrix* cores = matrices.cores
+    cdef const uint32_t* rows = matrices.host_words
     if seg_start.shape[0] != n_seg + 1 or seg_tick.shape[0] != n_seg:
         raise ValueError("seg_start must have n_segments + 1 entries, seg_tick n_segments")
     if n_seg and (seg_start[0] != 0 or seg_start[n_seg] != keys.shape[0]):
@@ -151,42 +275,65 @@ def synapse_lookup(
     for s in range(n_seg):
         if not 0 <= seg_core[s] < matrices.n_cores or seg_tick[s] < 0:
             raise ValueError(f"segment {s}: core {seg_core[s]} or tick {seg_tick[s]} invalid")
+    memset(&t, 0, sizeof(Totals))
     with nogil:
+        q = 0
         for s in range(n_seg):
-            m = &matrices.cores[seg_core[s]]
-            tick = seg_tick[s]
-            c0 = seg_start[s]
-            while c0 < seg_start[s + 1]:
-                c1 = min(c0 + CHUNK, seg_start[s + 1])
-                for k in range(c0, c1):
-                    first[k - c0] = find_row(m, keys[k], &out_steps[k], &out_dram_bytes[k])
-                    if first[k - c0] >= 0:
-                        prefetch(m.rows + first[k - c0])
-                for k in range(c0, c1):
-                    total_steps += out_steps[k]
-                    out_words[k] = 0
-                    if first[k - c0] < 0:
-                        misses += 1
-                        continue
-                    n = m.rows[first[k - c0] + 1]
-                    rows_read += 1
-                    words += n
-                    out_words[k] = <int32_t>n
-                    if out_dram_bytes[k]:
-                        dram_bytes += out_dram_bytes[k]
-                    else:
-                        sram_bytes += 4 * (ROW_HEADER_WORDS + n)
-                    for i in range(first[k - c0] + ROW_HEADER_WORDS,
-                                   first[k - c0] + ROW_HEADER_WORDS + n):
-                        word = m.rows[i]
-                        slot = <uint32_t>((tick + ((word >> 12) & 0xF)) & 0xF)
-                        cell = &ring[slot, (word >> 11) & 1, m.ring_first + (word & 0x7FF)]
-                        acc = cell[0] + (word >> 16)
-                        if acc > 0xFFFF:
-                            lost += acc - 0xFFFF
-                            acc = 0xFFFF
-                        cell[0] = <uint16_t>acc
-                c0 = c1
-    n = keys.shape[0]
-    return (n, misses, total_steps, rows_read, words, ENTRY_BYTES * total_steps,
-            sram_bytes, dram_bytes, lost)
+            for k in range(seg_start[s], seg_start[s + 1]):
+                pending[q].packet, pending[q].segment = k, s
+                pending[q].first = find_row(&cores[seg_core[s]], keys[k], &out_steps[k],
+                                            &out_dram_bytes[k], &last)
+                if pending[q].first >= 0:
+                    prefetch(rows + pending[q].first)
+                    prefetch(rows + last)
+                q += 1
+                if q == CHUNK:
+                    add_rows(cores, rows, pending, q, seg_core, seg_tick, ring, out_steps,
+                             out_words, out_dram_bytes, &t)
+                    q = 0
+        add_rows(cores, rows, pending, q, seg_core, seg_tick, ring, out_steps, out_words,
+                 out_dram_bytes, &t)
+    return (keys.shape[0], t.misses, t.steps, t.rows_read, t.words, ENTRY_BYTES * t.steps,
+            t.sram_bytes, t.dram_bytes, t.lost)
+
+
+cdef void add_rows(
+    const CoreMatrix* cores, const uint32_t* rows, const Pending* pending, Py_ssize_t q,
+    const int32_t[::1] seg_core, const int64_t[::1] seg_tick, uint16_t[:, :, :] ring,
+    const int32_t[::1] out_steps, int32_t[::1] out_words, const int32_t[::1] out_dram_bytes,
+    Totals* t,
+) noexcept nogil:
+    """Accumulate the rows of the first ``q`` pending packets into the ring buffers (reading
+    them from ``rows``, the host copy); OUT out_words, t (counts added)."""
+    cdef Py_ssize_t i, w, k, n, first, ring_first
+    cdef uint32_t word, acc, slot
+    cdef int64_t tick
+    cdef uint16_t* cell
+    for i in range(q):
+        k, first = pending[i].packet, pending[i].first
+        t.steps += out_steps[k]
+        out_words[k] = 0
+        if first < 0:
+            t.misses += 1
+            continue
+        tick = seg_tick[pending[i].segment]
+        ring_first = cores[seg_core[pending[i].segment]].ring_first
+        n = rows[first]
+        t.rows_read += 1
+        t.words += n
+        out_words[k] = <int32_t>n
+        if out_dram_bytes[k]:
+            t.dram_bytes += out_dram_bytes[k]
+        else:
+            t.sram_bytes += 4 * (ROW_HEADER_WORDS + n)
+        for w in range(first + 1, first + 1 + n):
+            word = rows[w]
+            slot = <uint32_t>((tick + ((word >> 12) & 0xF)) & 0xF)
+            cell = &ring[slot, (word >> 11) & 1, ring_first + (word & 0x7FF)]
+            acc = cell[0] + (word >> 16)
+            if acc > 0xFFFF:
+                t.lost += acc - 0xFFFF
+                acc = 0xFFFF
+            cell[0] = <uint16_t>acc
+
+

@@ -17,6 +17,7 @@ def _matrix(rng, n_neurons):
     m = build_synaptic_matrix(
         sources, rng.integers(0, n_neurons, n_conn), rng.integers(0, 1 << 16, n_conn),
         rng.integers(1, 16, n_conn), rng.integers(0, 2, n_conn), n_neurons=n_neurons,
+        key_mask=int(rng.choice([0xFFFFF800, 0xFFFFFC00])),  # blocks shared or not by cores
         sram_budget_bytes=int(rng.integers(0, 20000)),
     )  # fmt: skip
     return m, sources

@@ -1,0 +1,58 @@
+"""The kernel's MatrixSet: tables checked, sPyNNaker's probe counts for every entry and gap."""
+
+import numpy as np
+import pytest
+
+from cores import _synapse_lookup, matrix_set
+from cores.reference.synapse_lookup import _search
+from cores.synaptic_matrix import build_synaptic_matrix
+
+
+def _matrix(keys, n_neurons=4):
+    ones = np.ones(len(keys), np.int64)
+    return build_synaptic_matrix(keys, 0 * ones, ones, ones, 0 * ones, n_neurons=n_neurons)
+
+
+@pytest.mark.parametrize("n_entries", [0, 1, 2, 3, 7, 8, 9, 31, 150])
+def test_probes_equal_spynnakers_search_for_every_entry_and_gap(n_entries):
+    """Every key that hits an entry (first and last row, a row past the block) and every key in
+    a gap (below, between and above the entries): the kernel's steps equal those of
+    sPyNNaker's early-exit binary search (the twin's ``_search``)."""
+    # blocks of 2048 keys with a gap of one block between them, 3 rows each
+    keys = ((2 * np.arange(n_entries)[:, None] + 1) * 2048 + np.arange(3)).ravel()
+    m = _matrix(keys.astype(np.int64))
+    probe = np.concatenate(
+        [
+            keys,
+            keys[2::3] + 1,  # row 3 of a 3-row block: a miss after a match
+            2 * 2048 * np.arange(n_entries + 1) + 5,  # in each gap
+            [0, 2**32 - 1],
+        ]
+    ).astype(np.uint32)
+    outs = [np.zeros(probe.size, np.int32) for _ in range(3)]
+    ring = np.zeros((16, 2, 4), np.uint16)
+    counts = _synapse_lookup.synapse_lookup(
+        matrix_set([m], [0]), probe, np.array([0, probe.size]), np.zeros(1, np.int32),
+        np.zeros(1, np.int64), ring, *outs,
+    )  # fmt: skip
+    expected = [_search(int(k), m.table)[1] for k in probe]
+    np.testing.assert_array_equal(outs[0], expected)
+    assert counts[1] == probe.size - keys.size  # misses: all but the real rows
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ([[0x1000, 0xFFFFF0F0, 0, 1 << 16]], "not contiguous"),
+        ([[0x1001, 0xFFFFF800, 0, 1 << 16]], "bits outside"),
+        ([[0x1000, 0xFFFFF800, 0, 1 << 16], [0x0800, 0xFFFFF800, 0, 1 << 16]], "does not follow"),
+        ([[0x1000, 0xFFFFF000, 0, 1 << 16], [0x1800, 0xFFFFF800, 0, 1 << 16]], "does not follow"),
+        ([[0x1000, 0xFFFFF800, 0, 2 << 16]], "past the end"),
+    ],
+)
+def test_tables_off_the_layout_are_refused(table, message):
+    """Masks that are not high ones, keys with bits below the mask, keys out of order,
+    overlapping blocks and blocks past the rows: ValueError naming core and entry."""
+    rows = np.zeros(3, np.uint32)  # one row of the header only
+    with pytest.raises(ValueError, match=f"core 0, table entry .*{message}"):
+        _synapse_lookup.MatrixSet([np.array(table, np.uint32)], [rows], [0])
