@@ -1,4 +1,4 @@
-from libc.stdint cimport int64_t
+from libc.stdint cimport int32_t, int64_t
 
 from noc._core cimport Core, Slot
 
@@ -35,6 +35,7 @@ ctypedef struct Worker:
 
 
 cdef void hand_off(Core* c, int n, int i, const Slot* flit) noexcept nogil
+cdef int32_t add_copies_shared(Core* c, int pid, int32_t n) noexcept nogil
 cdef bint band_cycle(Bands* x, Worker* w) noexcept nogil
 cdef void bands_cycle_serial(Bands* x) noexcept nogil
 cdef bint start_workers(Bands* x, Worker* workers, pthread_t* threads) noexcept nogil

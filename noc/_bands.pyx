@@ -24,7 +24,9 @@ records, freed packet ids and count of finished packets, which the engine folds 
 the run.
 """
 
-from noc._core cimport Core, Handoff, Slot
+from libc.stdint cimport int32_t
+
+from noc._core cimport ATOMIC_RELAXED, Core, Handoff, Slot, atomic_add_fetch
 from noc._fused cimport visit_due
 from noc._records cimport sort_by_dest
 from noc._stages cimport write_link_flit
@@ -52,6 +54,14 @@ cdef void hand_off(Core* c, int n, int i, const Slot* flit) noexcept nogil:
         h = &c.out_hi[c.n_hi]
         c.n_hi += 1
     h.n, h.i, h.flit = n, i, flit[0]
+
+
+cdef int32_t add_copies_shared(Core* c, int pid, int32_t n) noexcept nogil:
+    """``add_copies`` in a band: the copies of a multicast packet may be in several bands, so
+    the count is added atomically. The band that finishes the last copy frees the id; ids
+    are handed back after the run, so the order of the counts needs nothing more than
+    atomicity."""
+    return atomic_add_fetch(&c.pk[pid].live, n, ATOMIC_RELAXED)
 
 
 cdef bint band_cycle(Bands* x, Worker* w) noexcept nogil:

@@ -137,7 +137,7 @@ cdef inline void drop_head(Core* c, int r, InVC* vc) noexcept nogil:
     vc.act_br = vc.pend_va = vc.alloc = 0
     c.rt[r].rc[C_DROPPED] += n
     while n:
-        finish_copy(c, pid)
+        finish_copy(c, pid, c.dirty != NULL)
         n -= 1
 
 
@@ -198,7 +198,7 @@ cdef inline int64_t send_and_pop(Core* c, int r, uint32_t ready) noexcept nogil:
                 if o < NDIR:
                     link_traverse(c, r, o, 0, 0, s)
                 else:
-                    eject(c, r, o - NDIR, 0, s)
+                    eject(c, r, o - NDIR, 0, s, c.dirty != NULL)
             if c.vc[g].act_br:
                 nxt = c.now + 1
                 continue
@@ -312,7 +312,7 @@ cdef void unicast_cycle(Core* c, int r) noexcept nogil:
         if o < NDIR:
             link_traverse(c, r, o, 0, 0, t)
         else:
-            eject(c, r, o - NDIR, 0, t)
+            eject(c, r, o - NDIR, 0, t, False)  # one copy per packet
         pop_head(c, r, i, g0 + i, False)  # buffer reads: see router_counters
         vc.route = -1
         note_pop(vc, now)

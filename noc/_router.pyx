@@ -93,7 +93,7 @@ cdef void drop_blocked(Core* c, int r) noexcept nogil:
             c.vc[g].pend_va &= ~(1 << o)
             c.vc[g].alloc &= ~(1 << o)
             c.rt[r].rc[C_DROPPED] += 1
-            finish_copy(c, pid)
+            finish_copy(c, pid, False)  # (never in bands)
 
 
 cdef void vc_allocate(Core* c, int r) noexcept nogil:
@@ -247,7 +247,7 @@ cdef void switch_traverse(Core* c, int r, int granted) noexcept nogil:
             c.ovc[(r * c.P + o) * c.V + w].credits -= c.rt[r].nbr[o] >= 0
             link_traverse(c, r, o, w, k, s)
         else:
-            eject(c, r, o - NDIR, k, s)
+            eject(c, r, o - NDIR, k, s, False)
         c.br[g * c.P + o].sent = k + 1
         if k + 1 == c.F:
             c.ovc[(r * c.P + o) * c.V + w].owner = -1

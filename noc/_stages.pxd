@@ -4,17 +4,17 @@
 from libc.stdint cimport int32_t, int64_t, uint64_t
 
 from noc._core cimport (
-    ATOMIC_RELAXED, C_BUF_READS, C_BUF_WRITES, C_MAX_OCC, C_UNROUTED, E_EJECTED, NDIR, Core,
-    Slot, atomic_add_fetch, bit_count, push_flit,
+    C_BUF_READS, C_BUF_WRITES, C_MAX_OCC, C_UNROUTED, E_EJECTED, NDIR, Core, Slot, bit_count,
+    push_flit,
 )
-from noc._bands cimport hand_off
+from noc._bands cimport add_copies_shared, hand_off
 from noc._route cimport compute_route, opp
 
 
-cdef inline void finish_copy(Core* c, int pid) noexcept nogil:
+cdef inline void finish_copy(Core* c, int pid, bint shared) noexcept nogil:
     """One copy of packet pid is done (delivered, dropped or unrouted); free its id after
-    the last."""
-    if add_copies(c, pid, -1) == 0:
+    the last (``shared``: see ``add_copies``)."""
+    if add_copies(c, pid, -1, shared) == 0:
         c.unfinished -= 1
         c.free_ids[c.n_free] = pid
         c.n_free += 1
@@ -33,19 +33,19 @@ cdef inline int route_head(Core* c, int r, int i, int g) noexcept nogil:
     c.vc[g].dropped = 0
     if route == 0:
         c.rt[r].rc[C_UNROUTED] += 1
-        finish_copy(c, pid)
+        finish_copy(c, pid, c.dirty != NULL)
     elif route & (route - 1):  # multicast copies (a unicast hop leaves the packet alone)
-        add_copies(c, pid, bit_count(<uint64_t>route) - 1)
+        add_copies(c, pid, bit_count(<uint64_t>route) - 1, c.dirty != NULL)
     return route
 
 
-cdef inline int32_t add_copies(Core* c, int pid, int32_t n) noexcept nogil:
-    """Add n to the unfinished copies of packet pid and return them: atomically in a band of
-    a parallel run (noc/_bands.pyx), whose threads may hold other copies of a multicast
-    packet. The band that finishes the last copy frees the id; ids are handed back after
-    the run, so the order of the counts needs nothing more than atomicity."""
-    if c.dirty != NULL:
-        return atomic_add_fetch(&c.pk[pid].live, n, ATOMIC_RELAXED)
+cdef inline int32_t add_copies(Core* c, int pid, int32_t n, bint shared) noexcept nogil:
+    """Add n to the unfinished copies of packet pid and return them; atomically if
+    ``shared``: a band of a parallel run (noc/_bands.pyx) running the multicast cycle, whose
+    copies of a packet may be in several bands. The unicast cycle passes a constant False
+    (one copy per packet: # perf: a run-time test here cost the 8x8 benchmark 3-4 %)."""
+    if shared:
+        return add_copies_shared(c, pid, n)
     c.pk[pid].live += n
     return c.pk[pid].live
 
@@ -89,11 +89,14 @@ cdef inline void leave_chip(Core* c, int link, int k, int64_t s) noexcept nogil:
     cdef int ep = c.EP + link
     c.ec[ep * 3 + E_EJECTED] += 1
     if k == c.F - 1:
-        record(c, c.slot[s].pkt, ep, c.now + c.Lk + 1, c.slot[s].hops + 1)
+        record(c, c.slot[s].pkt, ep, c.now + c.Lk + 1, c.slot[s].hops + 1, False)
 
 
-cdef inline void record(Core* c, int pid, int ep, int64_t arrival, int hops) noexcept nogil:
-    """The delivery record of packet pid at endpoint ep; the copy is finished."""
+cdef inline void record(
+    Core* c, int pid, int ep, int64_t arrival, int hops, bint shared
+) noexcept nogil:
+    """The delivery record of packet pid at endpoint ep; the copy is finished (``shared``:
+    see ``add_copies``)."""
     cdef int n = c.n_out
     c.o_arr[n] = arrival
     c.o_dest[n] = ep
@@ -103,7 +106,7 @@ cdef inline void record(Core* c, int pid, int ep, int64_t arrival, int hops) noe
     c.o_hops[n] = hops
     c.o_tag[n] = c.pk[pid].tag
     c.n_out = n + 1
-    finish_copy(c, pid)
+    finish_copy(c, pid, shared)
 
 
 cdef inline void note_occupancy(Core* c, int r, int64_t flits) noexcept nogil:
@@ -111,15 +114,16 @@ cdef inline void note_occupancy(Core* c, int r, int64_t flits) noexcept nogil:
     c.rt[r].rc[C_MAX_OCC] = max(c.rt[r].rc[C_MAX_OCC], flits)
 
 
-cdef inline void eject(Core* c, int r, int port, int k, int64_t s) noexcept nogil:
+cdef inline void eject(Core* c, int r, int port, int k, int64_t s, bint shared) noexcept nogil:
     """Flit k (of its packet) in slot s leaves through local port ``port``; the tail
-    completes the delivery record (arrival: the next cycle)."""
+    completes the delivery record (arrival: the next cycle; ``shared``: see
+    ``add_copies``)."""
     cdef int ep = r * c.L + port
     c.ec[ep * 3 + E_EJECTED] += 1
     if k == 0:
         c.eject_ready[ep] = c.now + c.E
     if k == c.F - 1:
-        record(c, c.slot[s].pkt, ep, c.now + 1, c.slot[s].hops)
+        record(c, c.slot[s].pkt, ep, c.now + 1, c.slot[s].hops, shared)
 
 
 cdef inline void pop_head(Core* c, int r, int i, int g, bint read) noexcept nogil:
