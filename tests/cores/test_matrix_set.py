@@ -56,3 +56,23 @@ def test_tables_off_the_layout_are_refused(table, message):
     rows = np.zeros(3, np.uint32)  # one row of the header only
     with pytest.raises(ValueError, match=f"core 0, table entry .*{message}"):
         _synapse_lookup.MatrixSet([np.array(table, np.uint32)], [rows], [0])
+
+
+def test_one_core_calls_keep_their_set_while_the_matrix_lives():
+    """process_packets builds a core's set once and drops it with the matrix."""
+    import gc
+
+    from cores import synapse_lookup
+
+    m = _matrix(np.array([2048, 2049], np.int64))
+    ring = np.zeros((16, 2, 4), np.uint16)
+    keys = np.array([2048, 2049], np.uint32)
+    first = synapse_lookup.process_packets(m, keys, 0, ring)
+    kept = synapse_lookup._single_sets[id(m)]
+    second = synapse_lookup.process_packets(m, keys, 1, ring)
+    assert synapse_lookup._single_sets[id(m)] is kept and first[0] == second[0]
+    assert first[0].words == 2 and ring.sum() == 4
+    key = id(m)
+    del m, first, second
+    gc.collect()
+    assert key not in synapse_lookup._single_sets
