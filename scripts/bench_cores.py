@@ -209,7 +209,9 @@ def main() -> None:
     text = render(measure(), machine())
     print(text)
     if args.write:
-        replace_section("Cores", text, stop=("\n### TrueNorth core", "\n## "))
+        replace_section(
+            "Cores", text, stop=("\nWhat the figures say", "\n### TrueNorth core", "\n## ")
+        )
 
 
 if __name__ == "__main__":
