@@ -10,7 +10,6 @@ import pytest
 
 from noc.engine import NocEngine
 from noc.params import NocParams
-from noc.routing import MulticastTables
 from noc.stats import Deliveries, NocStats
 from noc.topology import Mesh
 
@@ -26,8 +25,9 @@ CASES = {
 }
 
 
-# how the bands' cycles run: all in the calling thread; all in threads; in threads only
-# while the network holds a few packets or more, so that a run switches back and forth
+# how the bands' cycles run: all in the calling thread; all in threads; in threads after a
+# cycle with 6 router visits or more, back in the calling thread after 64 cycles with fewer
+# than 3, so that a run on these small meshes switches back and forth
 MODES = {"serial": (True, 0), "threads": (False, 0), "switching": (False, 6)}
 
 
@@ -114,8 +114,7 @@ def test_bands_only_for_the_fused_cycle(shape, options):
     bands)."""
     mesh = Mesh(*shape[:3], chip_links=shape[3])
     params = NocParams(clock_hz=1e6, **options)
-    tables = MulticastTables.empty(mesh.routers) if "routing" in options else None
-    assert NocEngine(mesh, params, tables, threads=4)._core.bands == 0
+    assert NocEngine(mesh, params, threads=4)._core.bands == 0
 
 
 def test_threads_must_be_positive():
