@@ -34,8 +34,8 @@ def run_folder_options(default_out: str) -> Callable:
                      "processing, and an XY-routed NoC's routers unless --noc-threads is given "
                      "(same results; more only with free cores)."),
         click.option("--noc-threads", type=click.IntRange(min=1),
-                     help="Threads simulating the NoC's routers [--threads] (same results; "
-                     "meshes without chip links, see noc/README.md)."),
+                     help="Threads simulating the NoC's routers [--threads], at most one per "
+                     "core (same results; meshes without chip links, see noc/README.md)."),
         click.option("--no-report", is_flag=True,
                      help="Skip the report (tables and PNGs; `chipsim report DIR` makes it)."),
     ]  # fmt: skip

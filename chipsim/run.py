@@ -9,6 +9,7 @@ as run, loadable with ``--network``), ``workload.yaml``, ``provenance.json``, ``
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,8 +71,7 @@ def run_network(
     if isinstance(replay, Path):
         replay = read_trace(replay, n_neurons=net.n_neurons)
     mapping = map_network(config, net, seed, placer)
-    if noc_threads is None:  # bands pay for unicast spikes, not for multicast trees
-        noc_threads = threads if config.noc.routing is Routing.XY else 1
+    noc_threads = run_noc_threads(config, threads, noc_threads)
     options = SimulationOptions(progress, replay, timeline, noc_threads, threads)
     if out is None:
         return _simulate(mapping, ticks, seed, None, started, options)
@@ -92,6 +92,17 @@ def run_network(
                            mapping.pes.xy)  # fmt: skip
     result.recorder.moved_to(out)
     return RunResult(result.summary, out, mapping, result.recorder, result.energy)
+
+
+def run_noc_threads(config: ChipConfig, threads: int, noc_threads: int | None) -> int:
+    """Threads for the NoC's bands: ``noc_threads``, or by default ``threads`` on an XY-routed
+    chip and 1 on a table-routed one (bands pay for unicast spikes, not for multicast trees);
+    at most one per core this process may use, since their spin barriers would otherwise wait
+    for a core every cycle."""
+    if noc_threads is None:
+        noc_threads = threads if config.noc.routing is Routing.XY else 1
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(noc_threads, usable or 1))
 
 
 @dataclass(frozen=True)

@@ -58,3 +58,19 @@ def test_threads_give_the_same_run(threads) -> None:
         np.testing.assert_array_equal(a, b, err_msg=name)
     tables = [r.recorder.spike_stream.table() for r in runs]
     assert tables[0].equals(tables[1])
+
+
+def test_noc_threads_default_and_cap() -> None:
+    """--threads reaches an XY-routed NoC, not a table-routed one; --noc-threads overrides;
+    never more than the cores this process may use."""
+    import os
+
+    from chipsim.run import run_noc_threads
+
+    cores = len(os.sched_getaffinity(0))
+    xy, tables = load_config(CONFIGS / "truenorth.yaml"), load_config(CONFIGS / "spinnaker2.yaml")
+    assert run_noc_threads(xy, 1, None) == 1
+    assert run_noc_threads(xy, 2, None) == min(2, cores)
+    assert run_noc_threads(tables, 2, None) == 1
+    assert run_noc_threads(tables, 1, 2) == min(2, cores)
+    assert run_noc_threads(xy, 1, 10_000) == cores
