@@ -15,7 +15,12 @@ import pyarrow.parquet as pq
 
 
 class TableStream:
-    """Append column batches; read back with :meth:`frame` or find them in ``path``."""
+    """Append column batches; read back with :meth:`frame` or find them in ``path``.
+
+    Batches wait as NumPy columns and become one Arrow record batch per row group (# perf: a
+    record batch per append cost ~0.1 ms, 0.3 s per simulated second of the SpiNNaker2-like
+    benchmark's three streams).
+    """
 
     def __init__(
         self,
@@ -27,33 +32,42 @@ class TableStream:
         self.path = path
         self.schema = schema.with_metadata(metadata) if metadata else schema
         self.rows_per_group = rows_per_group
-        self._pending: list[pa.RecordBatch] = []
+        self._pending: list[list[np.ndarray]] = []  # per batch, its columns in schema order
         self._pending_rows = 0
         self._kept: list[pa.RecordBatch] = []
         self._writer = pq.ParquetWriter(path, self.schema) if path is not None else None
         self.rows = 0
 
     def append(self, **columns: np.ndarray) -> None:
-        """Add one batch; every column of the schema must be given, all of one length."""
-        batch = pa.record_batch(
-            [pa.array(np.asarray(columns[f.name]), type=f.type) for f in self.schema],
-            schema=self.schema,
-        )
-        if batch.num_rows == 0:
+        """Add one batch; every column of the schema must be given, all of one length. Values
+        are converted to the schema's types (refusing overflow) when the row group is made."""
+        arrays = [np.asarray(columns[f.name]) for f in self.schema]
+        n = len(arrays[0])
+        if any(len(a) != n for a in arrays):
+            lengths = {f.name: len(a) for f, a in zip(self.schema, arrays, strict=True)}
+            raise ValueError(f"columns of one batch differ in length: {lengths}")
+        if n == 0:
             return
-        self.rows += batch.num_rows
-        if self._writer is None:
-            self._kept.append(batch)
-            return
-        self._pending.append(batch)
-        self._pending_rows += batch.num_rows
+        self.rows += n
+        self._pending.append(arrays)
+        self._pending_rows += n
         if self._pending_rows >= self.rows_per_group:
             self.flush()
 
     def flush(self) -> None:
-        if self._writer is not None and self._pending:
-            self._writer.write_table(pa.Table.from_batches(self._pending, self.schema))
-            self._pending, self._pending_rows = [], 0
+        """Turn the pending batches into one row group (kept, or written to ``path``)."""
+        if not self._pending:
+            return
+        columns = zip(self.schema, zip(*self._pending, strict=True), strict=True)
+        batch = pa.record_batch(
+            [pa.array(np.concatenate(parts), type=f.type) for f, parts in columns],
+            schema=self.schema,
+        )
+        self._pending, self._pending_rows = [], 0
+        if self._writer is None:
+            self._kept.append(batch)
+        else:
+            self._writer.write_table(pa.Table.from_batches([batch], self.schema))
 
     def close(self) -> None:
         self.flush()
@@ -66,6 +80,7 @@ class TableStream:
         if self.path is not None:
             self.close()
             return pq.read_table(self.path)
+        self.flush()
         return pa.Table.from_batches(self._kept, self.schema)
 
     def frame(self) -> pd.DataFrame:
