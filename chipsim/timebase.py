@@ -28,15 +28,12 @@ class ClockDomain:
 
     def to_reference(self, unit_cycles: np.ndarray | int) -> np.ndarray | int:
         """Reference cycles that ``unit_cycles`` of this unit take: ceil(c * num / den)."""
-        c = np.asarray(unit_cycles, dtype=np.int64)
-        # perf: an integer ratio (den 1) needs no division
-        out = c * self.num if self.den == 1 else -((-c * self.num) // self.den)
+        out = scaled_up(np.asarray(unit_cycles, dtype=np.int64), self.num, self.den)
         return int(out) if out.ndim == 0 else out
 
     def from_reference(self, reference_cycles: np.ndarray | int) -> np.ndarray | int:
         """First unit cycle at or after a reference-cycle instant: ceil(r * den / num)."""
-        r = np.asarray(reference_cycles, dtype=np.int64)
-        out = -((-r * self.den) // self.num)
+        out = scaled_up(np.asarray(reference_cycles, dtype=np.int64), self.den, self.num)
         return int(out) if out.ndim == 0 else out
 
 
@@ -56,15 +53,13 @@ class UnitClocks:
 
     def to_reference(self, unit_cycles: np.ndarray, unit: np.ndarray) -> np.ndarray:
         """Reference cycles of ``unit_cycles`` of each ``unit``: ceil(c * num / den)."""
-        c = np.asarray(unit_cycles, dtype=np.int64)
         num, den = self._ratio(unit)
-        return -((-c * num) // den)
+        return scaled_up(np.asarray(unit_cycles, dtype=np.int64), num, den)
 
     def from_reference(self, reference_cycles: np.ndarray, unit: np.ndarray) -> np.ndarray:
         """First cycle of each ``unit`` at or after each reference instant."""
-        r = np.asarray(reference_cycles, dtype=np.int64)
         num, den = self._ratio(unit)
-        return -((-r * den) // num)
+        return scaled_up(np.asarray(reference_cycles, dtype=np.int64), den, num)
 
     def _ratio(self, unit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(num, den) of each ``unit``, or the one shared (scalars) when all units share one."""
@@ -75,3 +70,18 @@ class UnitClocks:
     def all_from_reference(self, reference_cycle: int) -> np.ndarray:
         """The first cycle of every unit at or after one reference instant."""
         return -((-np.int64(reference_cycle) * self.den) // self.num)
+
+
+def scaled_up(x: np.ndarray, mul: np.ndarray | int, div: np.ndarray | int) -> np.ndarray:
+    """ceil(x * mul / div) of int64 ``x`` (a new array) for positive integer ``mul`` and ``div``,
+    scalars or arrays of x's shape.
+
+    # perf: for a scalar ``div`` that is a power of two, a shift; for 1, none: NumPy's int64
+    floor division costs ~1.7 ns a value, 0.1 ms for the ~60,000 arrivals of a SpiNNaker2-like
+    tick, whose PE clock is a quarter of the reference clock.
+    """
+    y = x * mul
+    if np.ndim(div) == 0 and int(div) & (int(div) - 1) == 0:  # 1, 2, 4, ...
+        shift = int(div).bit_length() - 1
+        return (y + (int(div) - 1)) >> shift if shift else y
+    return -((-y) // div)

@@ -13,6 +13,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+# Columns worth dictionary encoding in Parquet: their values repeat within a row group. The
+# others (neuron ids, cycles, counts) rarely do, and trying cost time (# perf: a TrueNorth-like
+# spike table, 1 M rows: 65 -> 48 ms written, 8.3 -> 7.8 MiB).
+DICTIONARY_COLUMNS = ("tick", "pe")
+
 
 class TableStream:
     """Append column batches; read back with :meth:`frame` or find them in ``path``.
@@ -35,7 +40,10 @@ class TableStream:
         self._pending: list[list[np.ndarray]] = []  # per batch, its columns in schema order
         self._pending_rows = 0
         self._kept: list[pa.RecordBatch] = []
-        self._writer = pq.ParquetWriter(path, self.schema) if path is not None else None
+        self._writer = None
+        if path is not None:
+            dictionary = [f.name for f in schema if f.name in DICTIONARY_COLUMNS]
+            self._writer = pq.ParquetWriter(path, self.schema, use_dictionary=dictionary)
         self.rows = 0
 
     def append(self, **columns: np.ndarray) -> None:

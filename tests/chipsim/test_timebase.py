@@ -1,8 +1,12 @@
 """Clock conversions are exact ceilings (decision 1)."""
 
-import numpy as np
+import math
+from fractions import Fraction
 
-from chipsim.timebase import ClockDomain
+import numpy as np
+import pytest
+
+from chipsim.timebase import ClockDomain, scaled_up
 
 
 def test_pe_at_150mhz_on_1200mhz_reference() -> None:
@@ -24,3 +28,19 @@ def test_round_trip_never_goes_back_in_time() -> None:
     clock = ClockDomain(1.2e9, 400e6)
     r = np.arange(0, 1000, dtype=np.int64)
     assert np.all(clock.to_reference(clock.from_reference(r)) >= r)
+
+
+@pytest.mark.parametrize("mul, div", [(1, 1), (3, 1), (1, 4), (5, 8), (2, 3), (7, 12)])
+def test_scaled_up_is_the_exact_ceiling(mul: int, div: int) -> None:
+    """ceil(x * mul / div), negative x too, as exact fractions give it; shifts for powers of
+    two and the division otherwise agree; the result is a new array."""
+    x = np.arange(-50, 50, dtype=np.int64)
+    want = [math.ceil(Fraction(int(v) * mul, div)) for v in x]
+    out = scaled_up(x, mul, div)
+    np.testing.assert_array_equal(out, want)
+    assert out is not x and not np.shares_memory(out, x)
+
+
+def test_scaled_up_with_a_ratio_per_value() -> None:
+    x, mul, div = np.array([7, 7, -7]), np.array([1, 3, 2]), np.array([4, 2, 3])
+    np.testing.assert_array_equal(scaled_up(x, mul, div), [2, 11, -4])

@@ -34,6 +34,9 @@ def test_batches_become_row_groups_in_order(tmp_path, to_file: bool) -> None:
     if to_file:
         groups = pq.ParquetFile(path).metadata
         assert [groups.row_group(g).num_rows for g in range(groups.num_row_groups)] == [6, 2]
+        encodings = [set(groups.row_group(0).column(j).encodings) for j in range(2)]
+        assert "RLE_DICTIONARY" in encodings[0]  # tick repeats: a dictionary
+        assert not encodings[1] & {"RLE_DICTIONARY", "PLAIN_DICTIONARY"}
 
 
 def test_columns_of_different_lengths_are_refused() -> None:
