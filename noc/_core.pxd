@@ -166,6 +166,8 @@ ctypedef struct Core:
     uint64_t* wheel
     int W, NW, n_wait
     int64_t visits  # fused path: routers visited (a parallel run reads and resets it)
+    bint lone_first  # fused unicast path: see noc/_fused.pyx, ``visit``
+    int lone_below
     uint64_t* va_req
     int32_t* port_vc
     int32_t* port_mask

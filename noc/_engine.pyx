@@ -84,6 +84,7 @@ cdef class EngineCore:
         c.unicast = c.fused and not c.multicast and not c.drop
         c.now = c.unfinished = c.n_act = c.n_out = 0
         c.lo, c.hi = 0, c.R  # every router (one band: see noc/_bands.pyx)
+        c.lone_below = c.R // 8  # (noc/_fused.pyx, ``visit``)
         self.arrays = {}
         self._init_topology(mesh, tables)
         self._init_vcs(params.injection_queue_packets * c.F)
@@ -120,6 +121,7 @@ cdef class EngineCore:
             memcpy(&self.x.core[b], c, sizeof(Core))
             first, last = np.flatnonzero(rows == b)[[0, -1]]
             self.x.core[b].lo, self.x.core[b].hi = first * c.width, (last + 1) * c.width
+            self.x.core[b].lone_below = (last + 1 - first) * c.width // 8
             own = {
                 "wheel": np.zeros(c.W * c.NW, dtype=np.uint64),
                 "out_lo": np.zeros(c.width, dtype=_HANDOFF),
@@ -381,6 +383,19 @@ cdef class EngineCore:
     @parallel_above.setter
     def parallel_above(self, int value):
         self.parallel_above = value
+
+    @property
+    def lone_below(self):
+        """Router visits in a cycle below which the fused unicast cycle takes its one-port
+        path in the next (noc/_fused.pyx, ``visit``; tests: 0, never; R + 1, always)."""
+        return self.c.lone_below
+
+    @lone_below.setter
+    def lone_below(self, int value):
+        cdef int b
+        self.c.lone_below = value
+        for b in range(self.T):
+            self.x.core[b].lone_below = value
 
     def take_output(self):
         """Delivery records since the last call: (arrival, dest, key, src, inject, hops, tag),

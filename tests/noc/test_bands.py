@@ -81,6 +81,26 @@ def test_bands_agree_with_one_thread(scenario, case, seed, threads, mode):
     assert_same(run(banded(threads, mode), *args), run(NocEngine, *args))
 
 
+@pytest.mark.parametrize("case", ["xy", "shallow", "long_links", "slow_ejection"])
+@pytest.mark.parametrize("seed", range(3))
+def test_bands_agree_on_the_one_port_path(scenario, case, seed):
+    """With the unicast cycle's one-port path taken in every cycle (noc/_fused.pyx), bands in
+    threads give the one-thread results."""
+    sc = scenario(seed, **CASES[case], **ONE_VC_ONE_FLIT)
+
+    def always(make):
+        def made(*args) -> NocEngine:
+            engine = make(*args)
+            engine._core.lone_below = 1 << 30
+            return engine
+
+        return made
+
+    windows = np.cumsum(np.random.default_rng(seed).integers(1, 80, 30))
+    args = (sc.mesh, sc.params, sc.cycle, sc.src, sc.dest_or_key, windows, sc.tables)
+    assert_same(run(always(banded(2, "threads")), *args), run(always(NocEngine), *args))
+
+
 @pytest.mark.parametrize("threads", [2, 3, 5])
 def test_bands_agree_under_saturation(threads):
     """A 9x7 mesh (bands of unequal height) past saturation, with back-pressure across the

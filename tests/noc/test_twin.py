@@ -49,10 +49,11 @@ def assert_same(a: tuple, b: tuple) -> None:
             )
 
 
-def compare(sc, seed: int) -> tuple:
+def compare(sc, seed: int, make=NocEngine) -> tuple:
+    """The engine ``make`` builds against the reference, through random windows."""
     rng = np.random.default_rng(seed + 1000)
     windows = np.cumsum(rng.integers(1, 80, 40))
-    fast = run_windows(NocEngine, sc, windows)
+    fast = run_windows(make, sc, windows)
     slow = run_windows(ReferenceEngine, sc, windows)
     assert_same(fast, slow)
     return fast
@@ -136,6 +137,39 @@ def test_fused_cycle_agrees_with_reference(scenario, case, seed):
         assert delivered > len(sc.cycle) if options.get("multicast") else delivered == len(sc.cycle)
     if options.get("drop"):
         assert stats.dropped_packets.sum() > 0
+    if case != "xy":
+        assert stats.blocked_cycles.sum() > 0
+
+
+# The unicast cycle's one-port path (noc/_fused.pyx, ``lone_port_cycle``): in no cycle, in
+# every cycle, or in sparse ones (the default) the results are the reference's.
+LONE_BELOW = {"never": 0, "always": 1 << 30, "sparse": None}
+UNICAST_FUSED = [
+    name for name, case in FUSED_CASES.items() if not case.keys() & {"multicast", "drop"}
+]
+
+
+def with_lone_below(value: int | None):
+    """An engine factory whose fused unicast cycle takes its one-port path as ``value`` says
+    (``EngineCore.lone_below``; None: the default)."""
+
+    def make(mesh, params, tables=None) -> NocEngine:
+        engine = NocEngine(mesh, params, tables)
+        if value is not None:
+            engine._core.lone_below = value
+        return engine
+
+    return make
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("lone", LONE_BELOW)
+@pytest.mark.parametrize("case", UNICAST_FUSED)
+def test_one_port_path_agrees_with_reference(scenario, case, lone, seed):
+    sc = scenario(seed, **FUSED_CASES[case], **ONE_VC_ONE_FLIT)
+    make = with_lone_below(LONE_BELOW[lone])
+    assert make(sc.mesh, sc.params, sc.tables)._core.unicast
+    _, _, stats = compare(sc, seed, make)
     if case != "xy":
         assert stats.blocked_cycles.sum() > 0
 
