@@ -349,10 +349,12 @@ cdef void lone_port_cycle(Core* c, int r, int i) noexcept nogil:
     held; no request masks are built.
 
     # perf: on the TrueNorth run's traffic (nearly every visit has one occupied port) the
-    engine's instructions fall by 15 % (callgrind) and flit-hops/s CPU rise by ~10 % (14.9-15.4
-    -> 15.7-17.1 M, 4 interleaved runs each). Testing every visit cost the 8x8 benchmark 1.5-2.5
-    %, where few visits have one occupied port: hence the test only in sparse cycles, and a
-    copy of ``visit_due``'s loop without it (8x8: instructions and flit-hops/s unchanged).
+    engine's instructions fall by 15 % (callgrind) and flit-hops/s CPU rise by 4-6 % (8
+    interleaved pairs of runs: median +5.7 %, mean +4.4 %; the state of its 64x64 mesh misses
+    the caches, which this does not change). Testing every visit cost the 8x8 benchmark
+    1.5-2.5 %, where few visits have one occupied port: hence the test only in sparse cycles,
+    and a copy of ``visit_due``'s loop without it (8x8: instructions and flit-hops/s
+    unchanged).
     """
     cdef int g0 = r * c.P, o
     cdef InVC* vc = &c.vc[g0 + i]
