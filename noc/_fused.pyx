@@ -324,22 +324,31 @@ cdef void unicast_cycle(Core* c, int r) noexcept nogil:
         released |= 1u << o
         vc.alloc = 0
         c.ovc[g0 + o].owner = -1
-        t = vc.base + vc.head
-        if o < NDIR:
-            link_traverse(c, r, o, 0, 0, t)
-        else:
-            eject(c, r, o - NDIR, 0, t, False)  # one copy per packet
-        pop_head(c, r, i, g0 + i, False)  # buffer reads: see router_counters
-        vc.route = -1
-        note_pop(vc, now)
-        t = max(now + 1, c.slot[vc.base + vc.head].ready)  # the next head's
-        nxt = min(nxt, t if vc.cnt else INT64_MAX)
+        nxt = min(nxt, send_head(c, r, g0, i, vc, o, now))
     c.rt[r].rc[C_XBAR] += sent  # each also one switch arbitration of each kind and one buffer
     # read (one branch per head, no drops): EngineCore.router_counters fills those columns
     c.rt[r].rc[C_BLOCKED] += blocked
     note_occupancy(c, r, c.rt[r].buf_flits)
     schedule(c, r, nxt)
 
+
+cdef inline int64_t send_head(
+    Core* c, int r, int g0, int i, InVC* vc, int o, int64_t now
+) noexcept nogil:
+    """ST of the ready head of input port i (``vc``, input VC g0 + i) of router r through
+    output port o, whose VC it holds (and, for a link, a credit), and its pop. Returns the
+    first cycle after ``now`` at which the port's next head is ready (INT64_MAX: none)."""
+    cdef int64_t t = vc.base + vc.head
+    if o < NDIR:
+        link_traverse(c, r, o, 0, 0, t)
+    else:
+        eject(c, r, o - NDIR, 0, t, False)  # one copy per packet
+    pop_head(c, r, i, g0 + i, False)  # buffer reads: see router_counters
+    vc.route = -1
+    note_pop(vc, now)
+    if not vc.cnt:
+        return INT64_MAX
+    return max(now + 1, c.slot[vc.base + vc.head].ready)  # the next head's
 
 
 cdef void lone_port_cycle(Core* c, int r, int i) noexcept nogil:
@@ -359,7 +368,7 @@ cdef void lone_port_cycle(Core* c, int r, int i) noexcept nogil:
     cdef int g0 = r * c.P, o
     cdef InVC* vc = &c.vc[g0 + i]
     cdef Slot* s = &c.slot[vc.base + vc.head]
-    cdef int64_t now = c.now, nxt = s.ready, t
+    cdef int64_t now = c.now, nxt = s.ready
     cdef bint granted = False
     if nxt <= now:
         if vc.route < 0:
@@ -376,15 +385,7 @@ cdef void lone_port_cycle(Core* c, int r, int i) noexcept nogil:
                 vc.alloc = 0
                 c.ovc[g0 + o].owner = -1
             c.rt[r].rc[C_XBAR] += 1
-            t = vc.base + vc.head
-            if o < NDIR:
-                link_traverse(c, r, o, 0, 0, t)
-            else:
-                eject(c, r, o - NDIR, 0, t, False)  # one copy per packet
-            pop_head(c, r, i, g0 + i, False)  # buffer reads: see router_counters
-            vc.route = -1
-            note_pop(vc, now)
-            nxt = max(now + 1, c.slot[vc.base + vc.head].ready) if vc.cnt else INT64_MAX
+            nxt = send_head(c, r, g0, i, vc, o, now)
         else:
             if granted:
                 c.ovc[g0 + o].owner = i
