@@ -82,8 +82,9 @@ def idle_call_us(k: int = 64, calls: int = 20_000) -> float:
 
 
 def update_docs(section: str) -> None:
-    """Replace the body of the '## NoC' section of docs/benchmarks.md."""
-    replace_section("NoC", section)
+    """Replace the measured part of the '## NoC' section of docs/benchmarks.md, keeping its
+    account of the engine and its steps (from "What the engine does" on), written by hand."""
+    replace_section("NoC", section, stop=("\n## ", "\nWhat the engine does"))
 
 
 def figures() -> list[Path]:
@@ -152,74 +153,6 @@ Chipsim-like windows (64x64 mesh, XY, 30 ticks of 500 cycles, 3,000 packets per 
 The machine's 2 cores were shared with other jobs while this ran (1-minute load average
 {load:.1f} at the start): wall time includes waiting for a core; CPU time is what the engine
 itself took.
-
-What the engine does for these runs: every chip config (and this benchmark) has one VC and
-one-flit packets, and for V = 1, F = 1 the engine runs a fused router cycle
-(`noc/_fused.pyx`, see noc/README.md, "The fused path"): no switch arbitration (with one VC
-per port an output has one possible requester), credits read from the downstream buffer
-and a bit history of its pops instead of a ring of credit returns, and a wake-up wheel, so
-that a router is visited only in cycles in which one of its head flits is ready. With XY
-routing and no drops (this benchmark, the TrueNorth-like config) it runs `unicast_cycle`:
-one branch per head, no branch masks or copy counts, the mesh direction from a 4-bit port
-table indexed by the signs of dx and dy. The core sorts each cycle's delivery records by
-destination (`noc/_records.pyx`), so `advance()` returns them without sorting. The general
-stages still run any other V or F; the twin tests hold every path to the reference, record
-for record and counter for counter.
-
-Steps (flit-hops/s CPU, best of 3 seeds, each measured back to back against the build before
-it; 8x8 at 0.17 / 64x64 windows / the TrueNorth whole-chip run's NoC traffic, i.e. the
-`inject` and `advance` calls of its first 90 ticks captured and replayed on the engine, 29 M
-flit-hops): `unicast_cycle` 13.7 -> 16.3 M / 10.9 -> 13.6 M / 11.9 -> 14.1 M (with its two
-shortcuts: a VC grant with one asking port skips the round-robin search, and with `Lk = 1`
-the credit check reads only whether the downstream VC popped this cycle); the branch-free XY
-direction +4 % / +0 % / +4 %; records sorted in the core +4 % on 8x8 (the Python side of
-`advance()` was 7.5 % of its CPU time), and in the SpiNNaker2-like run, whose multicast
-trees deliver tens of copies a cycle, `advance()` 4.6 -> 3.4 ms per active tick (taking,
-sorting and gathering them in NumPy took 2.1 ms, the sort in the core takes 0.5 ms); the
-wheel's buckets as bit sets over the routers (visits in router order, no duplicate check,
-the router two bits ahead prefetched) +3-4 % / +10 % / +4 % (noisy: the machine's load
-varied); `-finline-limit=1000` (gcc had stopped inlining the link traversal into the cycle
-once the band branch was added) +5 % / +5-10 % / +5-10 %; a packet of a local source with an
-empty FIFO and room in its queue admitted straight away +2 % / - / +3-5 %; switch
-arbitrations and buffer reads filled from the crossbar traversals when the counters are read
-+2 % on 8x8; the VC grant of an output's only asker made just before its port's traversal,
-in one pass with the switch traversals, +2-5 % / +5-7 % / +2-7 %. Earlier steps: the fused
-cycle 7.1 -> 9.4 M on 8x8 and 4.3 -> 6.9 M on 64x64; credits from the downstream buffer +8 %
-/ +12 %; the wake-up wheel +0 % / +10 %; branch-free bookkeeping +10 % / +0 %; prefetching
-the input VCs of the router visited 4 ahead in the wheel's bucket +0 % / +3-7 % (removing it
-for the unicast cycle: -6 % on 64x64 and -4 % on the TrueNorth traffic); one record per
-router, slots carrying the key and the destination's coordinates, neighbours and wheel bits
-in the router record: L1 data misses 21.3 -> 11.3 per flit-hop on 64x64 (cachegrind), +27-31
-% there, +13 % on 8x8.
-
-Where the time goes (callgrind, 8x8 at 0.17, 10,000 cycles, 573,309 flit-hops, 456,058
-router visits; perf counters are not available here; before the last two steps above): ~508
-instructions per flit-hop in the engine: `unicast_cycle` with the link traversal ~440 (~550
-per visit, spread over real work: the scan of occupied ports and their head flits, RC, VA,
-the credit check, the link traversal with the downstream buffer write, wake-up and
-occupancy, the pop), packet admission ~31, the wheel ~33, the record sort ~2. Cachegrind's
-branch simulation counted ~3.9 mispredicted branches per flit-hop in `unicast_cycle` (a head
-ready or not, the exits of the loops over port masks, whether a written flit's router is due
-already), roughly a third of its time. The issue's floor (20 M/s) is reached only within the
-noise: this script's best of 3 gave 20.0 M, two more best-of-3 runs just after 19.74 and
-19.76 M; the design budget (75 M/s) about 4x, which no tuning of this cycle-by-cycle,
-router-by-router model reaches: it would take a different algorithm (or several cores).
-
-Tried and dropped (back to back, no gain or a loss): those mispredicted branches made
-branch-free (the wake-up check, the VC request, the next head's cycle: within the noise or
-worse); the two-phase requests built only when two ports ask for one output; VC grants
-filled in when read; the router cycles inlined into the wheel's visit loop; the buffer
-count's port test without the port table (-2 %, code placement); prefetching the next hop's
-router state when a flit is written into a router; a separate path for visits with one ready
-port (-5 % on 8x8); skipping the pop-history shift when `Lk = 1`; `-march=native` or `-O2`;
-records aligned to cache lines (misses 11.3 -> 7.8 per flit-hop, +1 % / -1 %); the head
-flit's ready cycle copied into its input VC (-6 % / -4 %); prefetching router records,
-slots, output VCs or counters; local pointer copies; compiling the fused cycle into the
-engine module; arrays aligned to 64 bytes; packed coordinate tables.
-
-Latency curves: `python scripts/bench_noc.py --figures` writes
-docs/figures/noc_latency_4x4.png, noc_latency_8x8.png and noc_latency_16x16.png (uniform,
-transpose, bit-complement, hotspot, nearest-neighbour; saturation marked).
 """
     print(section)
     if not args.no_docs:
