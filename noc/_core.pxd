@@ -166,7 +166,9 @@ ctypedef struct Core:
     uint64_t* wheel
     int W, NW, n_wait
     int64_t visits  # fused path: routers visited (a parallel run reads and resets it)
-    bint lone_first  # fused unicast path: see noc/_fused.pyx, ``visit``
+    # fused unicast path (noc/_fused.pyx, ``visit``): whether this cycle takes the one-port
+    # path, and the visits of a cycle below which the next does (an eighth of the routers)
+    bint lone_first
     int lone_below
     uint64_t* va_req
     int32_t* port_vc
