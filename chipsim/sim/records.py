@@ -47,9 +47,10 @@ class TableStream:
         self.rows = 0
 
     def append(self, **columns: np.ndarray) -> None:
-        """Add one batch; every column of the schema must be given, all of one length. Values
-        are converted to the schema's types (refusing overflow) when the row group is made."""
-        arrays = [np.asarray(columns[f.name]) for f in self.schema]
+        """Add one batch; every column of the schema must be given, all of one length. The
+        columns are copied (a caller may reuse its buffers), and converted to the schema's
+        types (refusing overflow) when the row group is made."""
+        arrays = [np.array(columns[f.name]) for f in self.schema]
         n = len(arrays[0])
         if any(len(a) != n for a in arrays):
             lengths = {f.name: len(a) for f, a in zip(self.schema, arrays, strict=True)}

@@ -52,3 +52,13 @@ def test_a_value_that_does_not_fit_its_column_is_refused() -> None:
     stream.append(tick=np.array([2**40]), value=[0])
     with pytest.raises(pa.ArrowInvalid):
         stream.table()
+
+
+def test_a_batch_is_kept_as_it_was_appended() -> None:
+    """Rows wait until their row group is made: a caller that reuses its buffer afterwards
+    does not change them."""
+    stream = TableStream(None, SCHEMA)
+    buffer = np.array([1, 2, 3])
+    stream.append(tick=buffer, value=buffer)
+    buffer[:] = 9
+    assert stream.table().column("value").to_pylist() == [1, 2, 3]
