@@ -166,6 +166,8 @@ def with_lone_below(value: int | None):
 @pytest.mark.parametrize("lone", LONE_BELOW)
 @pytest.mark.parametrize("case", UNICAST_FUSED)
 def test_one_port_path_agrees_with_reference(scenario, case, lone, seed):
+    """XY unicast on the fused path, the one-port path never, always or in sparse cycles:
+    same records, states and counters as the twin."""
     sc = scenario(seed, **FUSED_CASES[case], **ONE_VC_ONE_FLIT)
     make = with_lone_below(LONE_BELOW[lone])
     assert make(sc.mesh, sc.params, sc.tables)._core.unicast
