@@ -69,7 +69,7 @@ class UnitClocks:
 
     def all_from_reference(self, reference_cycle: int) -> np.ndarray:
         """The first cycle of every unit at or after one reference instant."""
-        return -((-np.int64(reference_cycle) * self.den) // self.num)
+        return scaled_up(np.int64(reference_cycle), self.den, self.num)
 
 
 def scaled_up(x: np.ndarray, mul: np.ndarray | int, div: np.ndarray | int) -> np.ndarray:

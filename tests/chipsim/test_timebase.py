@@ -6,7 +6,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from chipsim.timebase import ClockDomain, scaled_up
+from chipsim.timebase import ClockDomain, UnitClocks, scaled_up
 
 
 def test_pe_at_150mhz_on_1200mhz_reference() -> None:
@@ -44,3 +44,14 @@ def test_scaled_up_is_the_exact_ceiling(mul: int, div: int) -> None:
 def test_scaled_up_with_a_ratio_per_value() -> None:
     x, mul, div = np.array([7, 7, -7]), np.array([1, 3, 2]), np.array([4, 2, 3])
     np.testing.assert_array_equal(scaled_up(x, mul, div), [2, 11, -4])
+
+
+def test_every_unit_from_one_reference_instant() -> None:
+    """``all_from_reference`` gives each unit's ``from_reference`` of one instant (units at
+    400, 250 and 1000 MHz on a 1 GHz reference: ceilings of 17 * 2/5, 17/4, 17)."""
+    clocks = UnitClocks(1e9, np.array([400e6, 250e6, 1e9]))
+    units = np.arange(3)
+    np.testing.assert_array_equal(clocks.all_from_reference(17), [7, 5, 17])
+    np.testing.assert_array_equal(
+        clocks.all_from_reference(17), clocks.from_reference(np.full(3, 17), units)
+    )
