@@ -76,7 +76,7 @@ class TableStream:
         if self._writer is None:
             self._kept.append(batch)
         else:
-            self._writer.write_table(pa.Table.from_batches([batch], self.schema))
+            self._writer.write_batch(batch)
 
     def close(self) -> None:
         self.flush()
