@@ -109,6 +109,13 @@ ctypedef struct Router:
     int64_t lf[NDIR]
 
 
+# A flit in flight (noc/_flight.pyx): the one flit that router r holds, come over the link
+# into input port ``port``, while r holds nothing else; in the flight table at index r.
+ctypedef struct Flier:
+    Slot flit  # flit.ready: the cycle it leaves r at the earliest (-1: r holds no flier)
+    int32_t port
+
+
 # A flit crossing into another band of a parallel run (noc/_bands.pyx): written into input VC
 # i of router n by that band's thread after the cycle's visits.
 ctypedef struct Handoff:
@@ -170,6 +177,21 @@ ctypedef struct Core:
     # path, and the visits of a cycle below which the next does (an eighth of the routers)
     bint lone_first
     int lone_below
+    # flits in flight (noc/_flight.pyx; ``fly``: allowed, unicast fused path without bands
+    # or chip links and buffers deep enough): fl[r] the flier at router r if bit r of
+    # fly_bits is set (n_fly in all); bucket b of fwheel (as ``wheel``) has bit r set for a
+    # flier at r that leaves at a cycle = b mod W; step[d] is the router number's change
+    # across mesh direction d; fh[r * P + o] counts fliers that left r through port o, fa[r]
+    # those that came to r, folded into the router counters by EngineCore.run
+    bint fly
+    int64_t flown, landed  # fliers' crossbar traversals, fliers landed (EngineCore.flight)
+    Flier* fl
+    uint64_t* fly_bits
+    uint64_t* fwheel
+    int n_fly
+    int32_t step[NDIR]
+    int32_t* fh
+    int32_t* fa
     uint64_t* va_req
     int32_t* port_vc
     int32_t* port_mask
@@ -242,7 +264,32 @@ cdef inline void schedule(Core* c, int r, int64_t t) noexcept nogil:
 
 
 cdef inline void push_flit(Core* c, int r, int i, const Slot* flit) noexcept nogil:
-    """Write ``flit`` at the tail of input VC i of router r (its slot was free: credit)."""
+    """Write ``flit`` at the tail of input VC i of router r (its slot was free: credit),
+    after a flier at r (noc/_flight.pyx) has landed."""
+    if c.n_fly and holds_flier(c, r):
+        land(c, r)
+    push_slot(c, r, i, flit)
+
+
+cdef inline bint holds_flier(Core* c, int r) noexcept nogil:
+    """Whether a flit is in flight at router r (noc/_flight.pyx)."""
+    return c.fly_bits[r >> 6] >> (r & 63) & 1
+
+
+cdef inline void land(Core* c, int r) noexcept nogil:
+    """The flier at router r becomes a flit in r's buffer, as if it had been written there
+    when it came (its buffer write and occupancy were counted then: ``Core.fa``)."""
+    cdef Flier* f = &c.fl[r]
+    c.fly_bits[r >> 6] &= ~(<uint64_t>1 << (r & 63))
+    c.n_fly -= 1
+    c.landed += 1
+    push_slot(c, r, f.port, &f.flit)
+    c.rt[r].buf_flits += 1
+    f.flit.ready = -1
+
+
+cdef inline void push_slot(Core* c, int r, int i, const Slot* flit) noexcept nogil:
+    """``push_flit`` with no flier at r."""
     cdef int g = r * c.NI + i
     cdef int k = c.vc[g].head + c.vc[g].cnt
     if k >= c.vc[g].cap:

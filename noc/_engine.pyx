@@ -12,8 +12,8 @@ from libc.stdint cimport INT64_MAX, int32_t, int64_t, uint8_t, uint32_t, uint64_
 from libc.string cimport memcpy
 
 from noc._core cimport (
-    C_BUF_READS, C_BUF_WRITES, C_MAX_OCC, C_SW_IN_ARB, C_SW_OUT_ARB, C_XBAR, E_INJECTED, E_WAIT,
-    NC, NDIR, Branch, Core, Handoff, InVC, OutVC, Packet,
+    C_BUF_READS, C_BUF_WRITES, C_MAX_OCC, C_SW_IN_ARB, C_SW_OUT_ARB, C_VC_ARB, C_XBAR,
+    E_INJECTED, E_WAIT, NC, NDIR, Branch, Core, Flier, Handoff, InVC, OutVC, Packet,
     Router, Slot, prefetch, push_flit,
 )
 from noc._stages cimport note_occupancy
@@ -21,6 +21,7 @@ from noc._bands cimport (
     Bands, Worker, band_cycle, bands_cycle_serial, copy_all_boundary, join_workers,
     park_workers, pthread_t, start_workers, wake_workers,
 )
+from noc._flight cimport fly_due
 from noc._fused cimport visit_due
 from noc._records cimport sort_by_dest
 from noc._router cimport router_cycle
@@ -92,7 +93,9 @@ cdef class EngineCore:
         self._set("ec", np.zeros((c.EP + c.NX, len(ENDPOINT_COUNTERS)), dtype=np.int64))
         self._alloc_output(4096)
         self.parallel_above = PARALLEL_ABOVE
+        self._init_flight()
         if threads > 1 and c.fused and c.NX == 0 and c.height > 1:
+            c.fly = False  # (a band's flits are never in flight)
             self._init_bands(min(threads, c.height, MAX_BANDS))
 
     cdef _set(self, str name, array):
@@ -209,6 +212,60 @@ cdef class EngineCore:
         self.in_wl = np.zeros(ne, dtype=np.uint8)
         self.n_wl = 0
 
+    def _init_flight(self):
+        """The flight table, its wheel and counters (noc/_flight.pyx); flits fly on the fused
+        unicast path of a mesh without chip links whose buffers are deeper than Lk + 1: a
+        router holding nothing, or a flier that came over the link, then always has a credit
+        for the link's upstream router (its pops of the last Lk cycles and the flier leave a
+        slot), so that a flier need not be in the buffer for credit checks."""
+        cdef Core* c = &self.c
+        c.fly = c.unicast and c.NX == 0 and c.D >= c.Lk + 2
+        c.n_fly = c.flown = c.landed = 0
+        fliers = np.zeros(c.R, dtype=_struct_dtype(_FLIER, sizeof(Flier)))
+        fliers["flit"]["ready"] = -1
+        self._set("fl", fliers)
+        self._set("fly_bits", np.zeros(c.NW, dtype=np.uint64))
+        self._set("fwheel", np.zeros(c.W * c.NW, dtype=np.uint64))
+        self._set("fh", np.zeros(c.R * c.P, dtype=np.int32))
+        self._set("fa", np.zeros(c.R, dtype=np.int32))
+        c.step[0], c.step[1], c.step[2], c.step[3] = c.width, 1, -c.width, -1  # N, E, S, W
+
+    def _fold_flight(self):
+        """Add the fliers' counters (``Core.fh``, ``Core.fa``) into the router records: each
+        departure a VC grant and a crossbar traversal of its router (and a link flit through a
+        mesh port), each arrival a buffer write and an occupancy of at least one flit."""
+        left = self.arrays["fh"].reshape(self.c.R, self.c.P)
+        came = self.arrays["fa"]
+        routers = self.arrays["rt"]
+        counters = routers["rc"]
+        crossed = left.sum(axis=1)
+        counters[:, C_XBAR] += crossed
+        counters[:, C_VC_ARB] += crossed
+        counters[:, C_BUF_WRITES] += came
+        counters[:, C_MAX_OCC] = np.maximum(counters[:, C_MAX_OCC], came > 0)
+        routers["lf"] += left[:, :NDIR]
+        left[:] = 0
+        came[:] = 0
+
+    @property
+    def fly(self):
+        """Whether unicast flits may be in flight (noc/_flight.pyx; tests: False, never)."""
+        return bool(self.c.fly)
+
+    @property
+    def flight(self):
+        """(crossbar traversals made in flight, fliers landed) since construction
+        (noc/_flight.pyx)."""
+        return self.c.flown, self.c.landed
+
+    @fly.setter
+    def fly(self, value):
+        if value and not self.fly:
+            raise ValueError("flits can be in flight only where EngineCore chose so")
+        if self.c.n_fly:
+            raise ValueError("flits are in flight")
+        self.c.fly = bool(value)
+
     def _init_packets(self, n):
         self._set("pk", np.zeros(n, dtype=_struct_dtype(_PACKET, sizeof(Packet))))
         self._set("free_ids", np.arange(n - 1, -1, -1, dtype=np.int32))
@@ -323,7 +380,7 @@ cdef class EngineCore:
 
     @property
     def busy(self):
-        return self.c.n_act > 0 or self._waiting() > 0 or self.n_wl > 0
+        return self.c.n_act > 0 or self._waiting() > 0 or self.c.n_fly > 0 or self.n_wl > 0
 
     cdef int _waiting(self) noexcept nogil:
         """Routers with a visit due (on the wheel, or the bands' wheels)."""
@@ -352,6 +409,8 @@ cdef class EngineCore:
                 self.c.n_out = len(old[0])
             with nogil:
                 self._run(until)
+        if self.c.fly:
+            self._fold_flight()
 
     @property
     def records_sorted(self):
@@ -412,12 +471,14 @@ cdef class EngineCore:
         cdef Core* c = &self.c
         cdef int first
         while c.now < until and c.n_out + c.EP + c.NX <= self.out_cap:
-            if c.n_act == 0 and c.n_wait == 0 and self.n_wl == 0:
+            if c.n_act == 0 and c.n_wait == 0 and c.n_fly == 0 and self.n_wl == 0:
                 c.now = self._next_injection(until)
                 if c.now >= until:
                     return
             self._admit()
             first = c.n_out
+            if c.n_fly:  # before the visits, so that a flier landing now is visited now
+                fly_due(c)
             if c.fused:
                 visit_due(c)
             else:
@@ -710,6 +771,7 @@ _HANDOFF = np.dtype(
     [("n", np.int32), ("i", np.int32), ("flit", _struct_dtype(_SLOT, sizeof(Slot)))], align=True
 )
 assert _HANDOFF.itemsize == sizeof(Handoff)
+_FLIER = (("flit", _struct_dtype(_SLOT, sizeof(Slot))), ("port", np.int32))
 
 
 def _nonempty(array):

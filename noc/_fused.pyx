@@ -27,8 +27,10 @@ from libc.stdint cimport INT64_MAX, int64_t, uint32_t, uint64_t
 
 from noc._core cimport (
     C_BLOCKED, C_DROPPED, C_SW_IN_ARB, C_SW_OUT_ARB, C_VC_ARB, C_XBAR, NDIR, Core, InVC, Slot,
-    bit_count, ctz64, first_from, popcount64, prefetch, schedule,
+    bit_count, ctz64, first_from, holds_flier, prefetch, schedule,
 )
+from noc._credits cimport link_credit, note_pop
+from noc._flight cimport fly_into
 from noc._route cimport mesh_xy_output, opp
 from noc._stages cimport (
     eject, finish_copy, link_traverse, note_occupancy, pop_head, route_head,
@@ -227,38 +229,6 @@ cdef inline int64_t send_and_pop(Core* c, int r, uint32_t ready) noexcept nogil:
     return nxt
 
 
-# Credits, V = 1, F = 1: a credit returns Lk cycles after its slot pops, and a VC pops at
-# most one flit per cycle. So the credits of the output VC across mesh port o are the
-# downstream buffer's depth less the flits it holds (those sent to it included) less its
-# pops of the last Lk cycles, kept as a bit history. Equal to the credit ring of the general
-# path, without touching the upstream router at a pop (# perf: +8 % flit-hops/s CPU on 8x8
-# uniform at 0.17, +12 % on the 64x64 chipsim-like windows, back to back).
-cdef inline bint link_credit(Core* c, int r, int o) noexcept nogil:
-    """Whether router r may send a flit across mesh port o (a free downstream slot whose
-    credit has arrived; always over a chip link, whose far end takes a flit per cycle)."""
-    cdef int n = c.rt[r].nbr[o], pending
-    cdef InVC* d
-    cdef int64_t age
-    if n < 0:
-        return True
-    d = &(c.snap if n < c.lo or n >= c.hi else c.vc)[n * c.P + opp(o)]  # (noc/_bands.pyx)
-    if c.Lk == 1:  # the one pop whose credit is in flight: this cycle's (bit 0), if any
-        pending = (d.pop_at == c.now) & <int>(d.pop_bits & 1)
-    else:
-        age = min(c.now - d.pop_at, c.Lk)  # pops at ages < Lk (branch-free)
-        pending = popcount64(d.pop_bits & ((<uint64_t>1 << (c.Lk - age)) - 1))
-    return d.cnt + pending < c.D
-
-
-cdef inline void note_pop(InVC* vc, int64_t now) noexcept nogil:
-    """Record a pop of input VC ``vc`` at cycle ``now`` (branch-free: # perf: with the
-    SWAR popcount of link_credit, about +4 % flit-hops/s CPU on 8x8 uniform at 0.17, back
-    to back; neutral on the 64x64 windows)."""
-    cdef int64_t age = now - vc.pop_at
-    vc.pop_bits = (vc.pop_bits << min(age, 63)) & -(<uint64_t>(age < 64)) | 1
-    vc.pop_at = now
-
-
 cdef void unicast_cycle(Core* c, int r) noexcept nogil:
     """``fused_cycle`` for XY unicast without drops: the same RC, VA, SA, ST, pop, counters
     and wake-up, with an input VC's ``route`` holding the output port (not a mask) and
@@ -324,7 +294,7 @@ cdef void unicast_cycle(Core* c, int r) noexcept nogil:
         released |= 1u << o
         vc.alloc = 0
         c.ovc[g0 + o].owner = -1
-        nxt = min(nxt, send_head(c, r, g0, i, vc, o, now))
+        nxt = min(nxt, send_head(c, r, g0, i, vc, o, now, False))
     c.rt[r].rc[C_XBAR] += sent  # each also one switch arbitration of each kind and one buffer
     # read (one branch per head, no drops): EngineCore.router_counters fills those columns
     c.rt[r].rc[C_BLOCKED] += blocked
@@ -333,14 +303,22 @@ cdef void unicast_cycle(Core* c, int r) noexcept nogil:
 
 
 cdef inline int64_t send_head(
-    Core* c, int r, int g0, int i, InVC* vc, int o, int64_t now
+    Core* c, int r, int g0, int i, InVC* vc, int o, int64_t now, bint fly
 ) noexcept nogil:
     """ST of the ready head of input port i (``vc``, input VC g0 + i) of router r through
-    output port o, whose VC it holds (and, for a link, a credit), and its pop. Returns the
-    first cycle after ``now`` at which the port's next head is ready (INT64_MAX: none)."""
+    output port o, whose VC it holds (and, for a link, a credit), and its pop; with ``fly``,
+    into flight at a next router that holds nothing (noc/_flight.pyx). Returns the first
+    cycle after ``now`` at which the port's next head is ready (INT64_MAX: none)."""
     cdef int64_t t = vc.base + vc.head
+    cdef int n
     if o < NDIR:
-        link_traverse(c, r, o, 0, 0, t)
+        n = c.rt[r].nbr[o]  # (a router: no chip links with fliers)
+        if fly and not c.rt[n].occ and not holds_flier(c, n):
+            c.rt[r].lf[o] += 1
+            fly_into(c, n, opp(o), &c.slot[t])
+            c.n_fly += 1
+        else:
+            link_traverse(c, r, o, 0, 0, t)
     else:
         eject(c, r, o - NDIR, 0, t, False)  # one copy per packet
     pop_head(c, r, i, g0 + i, False)  # buffer reads: see router_counters
@@ -385,7 +363,7 @@ cdef void lone_port_cycle(Core* c, int r, int i) noexcept nogil:
                 vc.alloc = 0
                 c.ovc[g0 + o].owner = -1
             c.rt[r].rc[C_XBAR] += 1
-            nxt = send_head(c, r, g0, i, vc, o, now)
+            nxt = send_head(c, r, g0, i, vc, o, now, c.fly)
         else:
             if granted:
                 c.ovc[g0 + o].owner = i

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -10,8 +11,11 @@ import pytest
 from noc.engine import NocEngine
 from noc.params import NocParams
 from noc.reference import ReferenceEngine
+from noc.routing import MulticastTables
 from noc.stats import Deliveries, NocStats
 from noc.topology import Mesh
+
+from .conftest import random_scenario
 
 
 def run_windows(engine_class, sc, windows: np.ndarray) -> tuple[list, list, NocStats]:
@@ -286,3 +290,99 @@ def test_counters_agree_after_every_window(scenario, seed):
                 )
         held += int((stats[0].vc_arbitrations > stats[0].crossbar_traversals).any())
     assert held > 0  # some reads saw a granted VC whose flit had not crossed yet
+
+
+# Flits in flight (noc/_flight.pyx): on the unicast fused path a flit sent by a router visited
+# alone into a router holding nothing crosses the routers after it without their visits until
+# it lands. Buffers of 4 flits (fliers need more than Lk + 1); the one-port path in every
+# cycle, so that these small meshes make fliers, and some land (meet other flits, wait for a
+# busy receiver).
+FLIGHT_CASES = {
+    "xy": {},
+    "sparse": {"n": 40},
+    "xy_slow_ejection": {"n": 300, "ejection_cycles_per_packet": 4},
+    "long_links": {"link_latency_cycles": 2, "router_pipeline_cycles": 3},
+}
+
+
+def flying(engines: list):
+    """An engine factory (the one-port path in every cycle) that keeps what it made."""
+
+    def make(mesh, params, tables=None) -> NocEngine:
+        engines.append(with_lone_below(1 << 30)(mesh, params, tables))
+        return engines[-1]
+
+    return make
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("case", FLIGHT_CASES)
+def test_flits_in_flight_agree_with_reference(scenario, case, seed):
+    """Fliers give the reference's records, states and counters; some fly here."""
+    sc = scenario(seed, **FLIGHT_CASES[case], **ONE_VC_ONE_FLIT, buffer_depth=4)
+    engines: list = []
+    compare(sc, seed, flying(engines))
+    assert engines[0]._core.fly
+    flown, landed = engines[0]._core.flight
+    assert flown + landed > 0  # fliers were made
+
+
+def test_flits_in_flight_fly_and_land():
+    """Over the flight cases, fliers both cross routers in flight and land."""
+    totals = np.zeros(2, dtype=np.int64)
+    for case in FLIGHT_CASES.values():
+        for seed in range(4):
+            sc = random_scenario(seed, **case, **ONE_VC_ONE_FLIT, buffer_depth=4)
+            engines: list = []
+            run_windows(flying(engines), sc, np.arange(40, 2000, 40))
+            totals += engines[0]._core.flight
+    assert totals.min() > 0
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_flight_gives_the_results_of_visits_on_a_large_sparse_mesh(seed):
+    """16x16 mesh, uniform traffic at 0.01 flits per node per cycle in windows: with flits in
+    flight (the default, one-port path in sparse cycles) and without, the same records,
+    states and counters; most flit-hops are made in flight, and fliers land."""
+    mesh = Mesh(16, 16, 1)
+    params = NocParams(clock_hz=1e6, **ONE_VC_ONE_FLIT)
+    rng = np.random.default_rng(seed)
+    n = 2000
+    sc = SimpleNamespace(
+        mesh=mesh, params=params, tables=None, cycle=np.sort(rng.integers(0, 800, n)),
+        src=rng.integers(0, mesh.endpoints, n), dest_or_key=rng.integers(0, mesh.endpoints, n),
+    )  # fmt: skip
+    engines: list = []
+
+    def without_flight(mesh, params, tables=None) -> NocEngine:
+        engine = NocEngine(mesh, params, tables)
+        engine._core.fly = False
+        return engine
+
+    def default(mesh, params, tables=None) -> NocEngine:
+        engines.append(NocEngine(mesh, params, tables))
+        return engines[-1]
+
+    windows = np.cumsum(rng.integers(1, 200, 20))
+    assert_same(run_windows(default, sc, windows), run_windows(without_flight, sc, windows))
+    flown, landed = engines[0]._core.flight
+    assert flown > engines[0].stats.flit_hops / 2 and landed > 0
+
+
+def test_flight_only_where_it_holds():
+    """Fliers need the unicast fused path, buffers deeper than Lk + 1, no chip links and one
+    band; they cannot be switched on elsewhere."""
+    mesh = Mesh(4, 4, 1)
+    one = dict(ONE_VC_ONE_FLIT, clock_hz=1e6)
+    assert NocEngine(mesh, NocParams(**one, buffer_depth=3))._core.fly
+    assert not NocEngine(mesh, NocParams(**one, buffer_depth=2))._core.fly  # Lk = 1
+    tables = MulticastTables.empty(mesh.routers)
+    assert not NocEngine(mesh, NocParams(**one, routing="multicast_table"), tables)._core.fly
+    dropping = NocParams(**one, blocked_policy="drop", drop_after_cycles=9)
+    assert not NocEngine(mesh, dropping)._core.fly
+    assert not NocEngine(mesh, NocParams(**(one | {"virtual_channels": 2})))._core.fly
+    assert not NocEngine(Mesh(4, 4, 1, chip_links=True), NocParams(**one))._core.fly
+    assert not NocEngine(mesh, NocParams(**one), threads=2)._core.fly
+    core = NocEngine(mesh, NocParams(**one, buffer_depth=2))._core
+    with pytest.raises(ValueError, match="in flight only"):
+        core.fly = True

@@ -1,0 +1,21 @@
+from libc.stdint cimport uint64_t
+
+from noc._core cimport Core, Flier, Slot
+
+
+cdef void fly_due(Core* c) noexcept nogil
+
+
+cdef inline void fly_into(Core* c, int n, int port, const Slot* s) noexcept nogil:
+    """The flit of slot ``s`` crosses a link now into input port ``port`` of router n, which
+    holds nothing: it is in flight there, and leaves at the earliest when it is ready (Lk + R
+    cycles from now). The caller counts it in ``n_fly``."""
+    cdef Flier* f = &c.fl[n]
+    cdef uint64_t bit = <uint64_t>1 << (n & 63)
+    f.flit = s[0]
+    f.flit.ready = c.now + c.Lk + c.Rp
+    f.flit.hops += 1
+    f.port = port
+    c.fly_bits[n >> 6] |= bit
+    c.fwheel[(f.flit.ready & (c.W - 1)) * c.NW + (n >> 6)] |= bit
+    c.fa[n] += 1

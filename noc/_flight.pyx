@@ -1,0 +1,106 @@
+"""Flits in flight: on sparse unicast traffic, a flit crosses routers that hold nothing else
+without their visits, with the results of the router cycle (V = 1, F = 1, XY on a mesh, no
+drops, no chip links, one band).
+
+A router visited alone (``lone_port_cycle``, noc/_fused.pyx) that sends its flit to a router
+holding nothing leaves it *in flight* there (``fly_into``): in the flight table ``fl`` at the
+router's index, not in its buffer. The router itself stays empty: no occupancy bit, no
+visit. In its ready cycle, before the routers' visits, ``fly_due`` moves it as that visit
+would (the router holds nothing else, so none of its outputs is held and nothing competes):
+
+- at its destination's router it leaves through the local port when the receiver is ready;
+- else through the XY port to the next router, in flight again if that holds nothing (a
+  router holding nothing has a free slot whose credit has arrived: the buffers are deeper
+  than Lk + 1, see ``EngineCore.fly``), or written into its buffer if it holds flits, with
+  the credit check of the router cycle;
+- a flier that must wait (no credit, the receiver busy) *lands*: it becomes a flit in its
+  router's buffer (``land``, noc/_core.pxd), whose visit this cycle then finds it blocked.
+
+Whatever writes a flit into a router holding a flier lands the flier first (``push_flit``),
+so a router's buffer is never read without it. While it is in flight, what the flier would
+have changed is kept as the router cycle keeps it: the round-robin pointer of the output VC
+it was granted, the delivery record and the receiver's ejection cycle (its pops change no
+credit check: ``leave``). Its counters go to ``fh`` (crossbar traversals, VC
+grants, link flits of the router it left) and ``fa`` (buffer writes, and an occupancy of at
+least one, of the router it came to), which ``EngineCore.run`` adds into the router records.
+A flier holds no output VC and no other flit is in its router, so a router holding one
+counts a buffer occupancy of one, as the router cycle would.
+"""
+
+from libc.stdint cimport int64_t, uint64_t
+
+from noc._core cimport E_EJECTED, NDIR, Core, Flier, Slot, ctz64, holds_flier, land
+from noc._credits cimport link_credit
+from noc._route cimport mesh_direction, opp
+from noc._stages cimport record, write_link_flit
+
+
+cdef void fly_due(Core* c) noexcept nogil:
+    """Move the fliers due this cycle (their bits in this cycle's bucket of ``fwheel``), in
+    router order, emptying the bucket; a bit whose flier has landed or left is stale."""
+    cdef int b = c.now & (c.W - 1), w, r
+    cdef uint64_t* bucket = c.fwheel + b * c.NW
+    cdef uint64_t bits
+    for w in range(c.NW):
+        bits = bucket[w]
+        if not bits:
+            continue
+        bucket[w] = 0
+        while bits:
+            r = (w << 6) + ctz64(bits)
+            bits &= bits - 1
+            if c.fl[r].flit.ready == c.now:
+                hop(c, r)
+
+
+cdef inline void hop(Core* c, int r) noexcept nogil:
+    """What the visit of router r, holding only the flier due now, would do with it."""
+    cdef Flier* f = &c.fl[r]
+    cdef int64_t now = c.now
+    cdef int sx = (f.flit.dx > c.rt[r].x) - (f.flit.dx < c.rt[r].x)
+    cdef int sy = (f.flit.dy > c.rt[r].y) - (f.flit.dy < c.rt[r].y)
+    cdef int o, n, ep
+    cdef Slot flit
+    if not (sx | sy):  # r is the destination's router: out through its local port
+        ep = <int>f.flit.key
+        if now < c.eject_ready[ep]:
+            land(c, r)
+            return
+        c.eject_ready[ep] = now + c.E
+        c.ec[ep * 3 + E_EJECTED] += 1
+        record(c, f.flit.pkt, ep, now + 1, f.flit.hops, False)
+        leave(c, r, f, NDIR + ep - r * c.L)
+        c.n_fly -= 1
+        return
+    o = mesh_direction(sx, sy)
+    n = r + c.step[o]
+    if not c.rt[n].occ and not holds_flier(c, n):
+        fly_into(c, n, opp(o), &f.flit)
+        leave(c, r, f, o)
+        return
+    if holds_flier(c, n):
+        land(c, n)
+    if not link_credit(c, r, o):
+        land(c, r)
+        return
+    flit = f.flit
+    flit.ready = now + c.Lk + c.Rp
+    flit.hops += 1
+    leave(c, r, f, o)
+    c.n_fly -= 1
+    write_link_flit(c, n, opp(o), &flit)
+
+
+cdef inline void leave(Core* c, int r, Flier* f, int o) noexcept nogil:
+    """The flier ``f`` at router r crosses r's crossbar to output port o: a VC grant and a
+    traversal (counted in ``fh``), the round-robin pointer past its input port.
+
+    Its pop is not noted in the input VC's pop history: a pop matters to the upstream
+    router's credit checks in the Lk cycles after it, when the VC's flits plus its pops
+    number at most the flier and the (at most Lk) flits written since, fewer than the buffer
+    depth with or without the flier's pop (# perf: one cache line less per hop)."""
+    c.fh[r * c.P + o] += 1
+    c.flown += 1
+    c.ovc[r * c.P + o].rr_va = f.port + 1 if f.port + 1 < c.P else 0
+    c.fly_bits[r >> 6] &= ~(<uint64_t>1 << (r & 63))
+    f.flit.ready = -1
