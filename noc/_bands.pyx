@@ -111,7 +111,7 @@ cdef inline void take_handoffs(Core* c, Handoff* box, int* n) noexcept nogil:
     cdef int k, r
     for k in range(n[0]):
         r = box[k].n
-        write_link_flit(c, r, box[k].i, &box[k].flit)
+        write_link_flit(c, r, box[k].i, &box[k].flit, False)  # (none in flight)
         c.dirty[c.n_dirty] = r
         c.n_dirty += 1
     n[0] = 0

@@ -264,32 +264,8 @@ cdef inline void schedule(Core* c, int r, int64_t t) noexcept nogil:
 
 
 cdef inline void push_flit(Core* c, int r, int i, const Slot* flit) noexcept nogil:
-    """Write ``flit`` at the tail of input VC i of router r (its slot was free: credit),
-    after a flier at r (noc/_flight.pyx) has landed."""
-    if c.n_fly and holds_flier(c, r):
-        land(c, r)
-    push_slot(c, r, i, flit)
-
-
-cdef inline bint holds_flier(Core* c, int r) noexcept nogil:
-    """Whether a flit is in flight at router r (noc/_flight.pyx)."""
-    return c.fly_bits[r >> 6] >> (r & 63) & 1
-
-
-cdef inline void land(Core* c, int r) noexcept nogil:
-    """The flier at router r becomes a flit in r's buffer, as if it had been written there
-    when it came (its buffer write and occupancy were counted then: ``Core.fa``)."""
-    cdef Flier* f = &c.fl[r]
-    c.fly_bits[r >> 6] &= ~(<uint64_t>1 << (r & 63))
-    c.n_fly -= 1
-    c.landed += 1
-    push_slot(c, r, f.port, &f.flit)
-    c.rt[r].buf_flits += 1
-    f.flit.ready = -1
-
-
-cdef inline void push_slot(Core* c, int r, int i, const Slot* flit) noexcept nogil:
-    """``push_flit`` with no flier at r."""
+    """Write ``flit`` at the tail of input VC i of router r (its slot was free: credit; no
+    flier at r: see noc/_flight.pyx, ``land``)."""
     cdef int g = r * c.NI + i
     cdef int k = c.vc[g].head + c.vc[g].cnt
     if k >= c.vc[g].cap:

@@ -21,7 +21,7 @@ from noc._bands cimport (
     Bands, Worker, band_cycle, bands_cycle_serial, copy_all_boundary, join_workers,
     park_workers, pthread_t, start_workers, wake_workers,
 )
-from noc._flight cimport fly_due
+from noc._flight cimport fly_due, holds_flier, land
 from noc._fused cimport visit_due
 from noc._records cimport sort_by_dest
 from noc._router cimport router_cycle
@@ -61,6 +61,7 @@ cdef class EngineCore:
     cdef int parallel_above
     cdef int32_t[::1] band_of
     cdef list band_arrays, band_stash
+    cdef tuple fold_mark  # (noc/_flight.pyx: ``_fold_flight``)
 
     def __init__(self, mesh, params, tables, int threads=1):
         c = &self.c
@@ -221,6 +222,7 @@ cdef class EngineCore:
         cdef Core* c = &self.c
         c.fly = c.unicast and c.NX == 0 and c.D >= c.Lk + 2
         c.n_fly = c.flown = c.landed = 0
+        self.fold_mark = (0, 0, 0)
         fliers = np.zeros(c.R, dtype=_struct_dtype(_FLIER, sizeof(Flier)))
         fliers["flit"]["ready"] = -1
         self._set("fl", fliers)
@@ -246,6 +248,9 @@ cdef class EngineCore:
         routers["lf"] += left[:, :NDIR]
         left[:] = 0
         came[:] = 0
+        # nothing to fold while these stay: every departure counts in flown, and a router
+        # cycle's send into flight adds to n_fly, which falls only with a departure or a landing
+        self.fold_mark = (self.c.flown, self.c.landed, self.c.n_fly)
 
     @property
     def fly(self):
@@ -409,7 +414,7 @@ cdef class EngineCore:
                 self.c.n_out = len(old[0])
             with nogil:
                 self._run(until)
-        if self.c.fly:
+        if self.c.fly and (self.c.flown, self.c.landed, self.c.n_fly) != self.fold_mark:
             self._fold_flight()
 
     @property
@@ -675,11 +680,14 @@ cdef class EngineCore:
 
     cdef inline void _enqueue(self, int pid, int ep, int r, int g, int64_t ready) noexcept nogil:
         """Write the ``F`` flits of packet pid from source ep into input VC g of router r, ready
-        at cycle ``ready``, with the buffer, injection and source-wait counts."""
+        at cycle ``ready``, with the buffer, injection and source-wait counts (a flier at r
+        lands first)."""
         cdef Core* c = &self.c
         cdef Slot flit
         cdef int j
         new_flit(c, pid, ready, &flit)
+        if c.n_fly and holds_flier(c, r):  # (a flit in flight there: noc/_flight.pyx)
+            land(c, r)
         for j in range(c.F):
             push_flit(self._owner(r), r, g - r * c.NI, &flit)
         c.rt[r].rc[C_BUF_WRITES] += c.F

@@ -4,6 +4,13 @@ from noc._core cimport Core, Flier, Slot
 
 
 cdef void fly_due(Core* c) noexcept nogil
+cdef void land(Core* c, int r) noexcept nogil
+cdef void land_all(Core* c) noexcept nogil
+
+
+cdef inline bint holds_flier(Core* c, int r) noexcept nogil:
+    """Whether a flit is in flight at router r."""
+    return c.fly_bits[r >> 6] >> (r & 63) & 1
 
 
 cdef inline void fly_into(Core* c, int n, int port, const Slot* s) noexcept nogil:

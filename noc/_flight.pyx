@@ -14,10 +14,11 @@ would (the router holds nothing else, so none of its outputs is held and nothing
   than Lk + 1, see ``EngineCore.fly``), or written into its buffer if it holds flits, with
   the credit check of the router cycle;
 - a flier that must wait (no credit, the receiver busy) *lands*: it becomes a flit in its
-  router's buffer (``land``, noc/_core.pxd), whose visit this cycle then finds it blocked.
+  router's buffer (``land``), whose visit this cycle then finds it blocked.
 
-Whatever writes a flit into a router holding a flier lands the flier first (``push_flit``),
-so a router's buffer is never read without it. While it is in flight, what the flier would
+Whatever writes a flit into a router holding a flier lands the flier first
+(``write_link_flit``, ``EngineCore._enqueue``), so a router's buffer is never read without
+it. While it is in flight, what the flier would
 have changed is kept as the router cycle keeps it: the round-robin pointer of the output VC
 it was granted, the delivery record and the receiver's ejection cycle (its pops change no
 credit check: ``leave``). Its counters go to ``fh`` (crossbar traversals, VC
@@ -29,7 +30,7 @@ counts a buffer occupancy of one, as the router cycle would.
 
 from libc.stdint cimport int64_t, uint64_t
 
-from noc._core cimport E_EJECTED, NDIR, Core, Flier, Slot, ctz64, holds_flier, land
+from noc._core cimport E_EJECTED, NDIR, Core, Flier, Slot, ctz64, push_flit
 from noc._credits cimport link_credit
 from noc._route cimport mesh_direction, opp
 from noc._stages cimport record, write_link_flit
@@ -88,7 +89,34 @@ cdef inline void hop(Core* c, int r) noexcept nogil:
     flit.hops += 1
     leave(c, r, f, o)
     c.n_fly -= 1
-    write_link_flit(c, n, opp(o), &flit)
+    write_link_flit(c, n, opp(o), &flit, True)
+
+
+cdef void land(Core* c, int r) noexcept nogil:
+    """The flier at router r becomes a flit in r's buffer, as if it had been written there
+    when it came (its buffer write and occupancy were counted then: ``Core.fa``). Whatever
+    writes a flit into a router holding a flier calls this first (a call, not inline: it is
+    rare, and the router cycles stay small)."""
+    cdef Flier* f = &c.fl[r]
+    c.fly_bits[r >> 6] &= ~(<uint64_t>1 << (r & 63))
+    c.n_fly -= 1
+    c.landed += 1
+    push_flit(c, r, f.port, &f.flit)
+    c.rt[r].buf_flits += 1
+    f.flit.ready = -1
+
+
+cdef void land_all(Core* c) noexcept nogil:
+    """Land every flier (after a busy cycle: in dense traffic flits are not in flight, so
+    that the router cycles need not look for fliers where they write)."""
+    cdef int w, r
+    cdef uint64_t bits
+    for w in range(c.NW):
+        bits = c.fly_bits[w]
+        while bits:
+            r = (w << 6) + ctz64(bits)
+            bits &= bits - 1
+            land(c, r)
 
 
 cdef inline void leave(Core* c, int r, Flier* f, int o) noexcept nogil:

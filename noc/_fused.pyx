@@ -27,10 +27,10 @@ from libc.stdint cimport INT64_MAX, int64_t, uint32_t, uint64_t
 
 from noc._core cimport (
     C_BLOCKED, C_DROPPED, C_SW_IN_ARB, C_SW_OUT_ARB, C_VC_ARB, C_XBAR, NDIR, Core, InVC, Slot,
-    bit_count, ctz64, first_from, holds_flier, prefetch, schedule,
+    bit_count, ctz64, first_from, prefetch, schedule,
 )
 from noc._credits cimport link_credit, note_pop
-from noc._flight cimport fly_into
+from noc._flight cimport fly_into, holds_flier, land_all
 from noc._route cimport mesh_xy_output, opp
 from noc._stages cimport (
     eject, finish_copy, link_traverse, note_occupancy, pop_head, route_head,
@@ -57,6 +57,8 @@ cdef void visit_due(Core* c) noexcept nogil:
     else:
         visit_bucket(c, False)
     c.lone_first = c.visits - before < c.lone_below
+    if not c.lone_first and c.n_fly:  # flits fly in sparse cycles only
+        land_all(c)
 
 
 cdef inline void visit_bucket(Core* c, bint lone_first) noexcept nogil:
@@ -86,7 +88,8 @@ cdef inline void visit(Core* c, int r, bint lone_first) noexcept nogil:
     """Run router r's fused cycle now (it is due); note it if its band's boundary VCs may have
     changed (noc/_bands.pyx). With ``lone_first`` (the last cycle visited fewer than
     ``lone_below`` routers, an eighth of them by default: a sparse network), a unicast router
-    with one occupied input port takes ``lone_port_cycle``."""
+    with one occupied input port takes ``lone_port_cycle``, and flits may fly
+    (noc/_flight.pyx)."""
     cdef uint64_t m = c.rt[r].occ
     c.rt[r].wake = INT64_MAX
     c.n_wait -= 1
@@ -95,6 +98,8 @@ cdef inline void visit(Core* c, int r, bint lone_first) noexcept nogil:
         fused_cycle(c, r)
     elif lone_first and m and not (m & (m - 1)):
         lone_port_cycle(c, r, ctz64(m))
+    elif lone_first:
+        unicast_cycle_sparse(c, r)
     else:
         unicast_cycle(c, r)
     if c.dirty != NULL and (r < c.lo + c.width or r >= c.hi - c.width):
@@ -214,7 +219,7 @@ cdef inline int64_t send_and_pop(Core* c, int r, uint32_t ready) noexcept nogil:
                 send &= send - 1
                 c.ovc[r * c.P + o].owner = -1
                 if o < NDIR:
-                    link_traverse(c, r, o, 0, 0, s)
+                    link_traverse(c, r, o, 0, 0, s, False)  # (multicast: none in flight)
                 else:
                     eject(c, r, o - NDIR, 0, s, c.dirty != NULL)
             if c.vc[g].act_br:
@@ -229,7 +234,28 @@ cdef inline int64_t send_and_pop(Core* c, int r, uint32_t ready) noexcept nogil:
     return nxt
 
 
+# The two copies of the unicast router cycle: in dense cycles no flit is in flight, in sparse
+# ones flits may be (noc/_flight.pyx); Cython compiles one function per type.
+ctypedef struct Dense:
+    char unused
+ctypedef struct Sparse:
+    char unused
+ctypedef fused Traffic:
+    Dense
+    Sparse
+
+
 cdef void unicast_cycle(Core* c, int r) noexcept nogil:
+    """``unicast_router_cycle`` where no flit is in flight (dense cycles)."""
+    unicast_router_cycle(c, r, <Dense*>NULL)
+
+
+cdef void unicast_cycle_sparse(Core* c, int r) noexcept nogil:
+    """``unicast_router_cycle`` where flits may be in flight and take off (sparse cycles)."""
+    unicast_router_cycle(c, r, <Sparse*>NULL)
+
+
+cdef void unicast_router_cycle(Core* c, int r, Traffic* traffic) noexcept nogil:
     """``fused_cycle`` for XY unicast without drops: the same RC, VA, SA, ST, pop, counters
     and wake-up, with an input VC's ``route`` holding the output port (not a mask) and
     ``alloc`` non-zero while the port holds that output's VC. A head never has more than one
@@ -237,7 +263,10 @@ cdef void unicast_cycle(Core* c, int r) noexcept nogil:
     When no two ready ports ask for one output, each request is granted just before its
     port's switch traversal, in one pass (# perf: +3 % flit-hops/s CPU on 8x8 at 0.17), as
     the two phases would: an output whose VC was held at the cycle's start and released in
-    it (``released``) is not granted again in the same cycle."""
+    it (``released``) is not granted again in the same cycle. With ``Traffic`` ``Sparse``
+    flits may be in flight, or take off where ``Core.fly`` allows (noc/_flight.pyx; # perf:
+    a run-time test cost the 8x8 benchmark's router cycle 1.8-4.6 % instructions)."""
+    cdef bint fly = Traffic is Sparse
     cdef uint64_t m = c.rt[r].occ
     cdef uint32_t ready = 0, asked = 0, shared = 0, released = 0, b
     # want[o]: ready input ports asking for output port o's VC, valid where bit o of asked is
@@ -294,7 +323,7 @@ cdef void unicast_cycle(Core* c, int r) noexcept nogil:
         released |= 1u << o
         vc.alloc = 0
         c.ovc[g0 + o].owner = -1
-        nxt = min(nxt, send_head(c, r, g0, i, vc, o, now, False))
+        nxt = min(nxt, send_head(c, r, g0, i, vc, o, now, fly))
     c.rt[r].rc[C_XBAR] += sent  # each also one switch arbitration of each kind and one buffer
     # read (one branch per head, no drops): EngineCore.router_counters fills those columns
     c.rt[r].rc[C_BLOCKED] += blocked
@@ -313,12 +342,12 @@ cdef inline int64_t send_head(
     cdef int n
     if o < NDIR:
         n = c.rt[r].nbr[o]  # (a router: no chip links with fliers)
-        if fly and not c.rt[n].occ and not holds_flier(c, n):
+        if fly and c.fly and not c.rt[n].occ and not holds_flier(c, n):
             c.rt[r].lf[o] += 1
             fly_into(c, n, opp(o), &c.slot[t])
             c.n_fly += 1
         else:
-            link_traverse(c, r, o, 0, 0, t)
+            link_traverse(c, r, o, 0, 0, t, fly)
     else:
         eject(c, r, o - NDIR, 0, t, False)  # one copy per packet
     pop_head(c, r, i, g0 + i, False)  # buffer reads: see router_counters
@@ -363,7 +392,7 @@ cdef void lone_port_cycle(Core* c, int r, int i) noexcept nogil:
                 vc.alloc = 0
                 c.ovc[g0 + o].owner = -1
             c.rt[r].rc[C_XBAR] += 1
-            nxt = send_head(c, r, g0, i, vc, o, now, c.fly)
+            nxt = send_head(c, r, g0, i, vc, o, now, True)
         else:
             if granted:
                 c.ovc[g0 + o].owner = i

@@ -245,7 +245,7 @@ cdef void switch_traverse(Core* c, int r, int granted) noexcept nogil:
         c.rt[r].rc[C_XBAR] += 1
         if o < NDIR:  # no credit is spent on a chip link (nbr -1)
             c.ovc[(r * c.P + o) * c.V + w].credits -= c.rt[r].nbr[o] >= 0
-            link_traverse(c, r, o, w, k, s)
+            link_traverse(c, r, o, w, k, s, False)  # (none in flight: noc/_flight.pyx)
         else:
             eject(c, r, o - NDIR, k, s, False)
         c.br[g * c.P + o].sent = k + 1

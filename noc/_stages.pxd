@@ -8,6 +8,7 @@ from noc._core cimport (
     push_flit,
 )
 from noc._bands cimport add_copies_shared, hand_off
+from noc._flight cimport holds_flier, land
 from noc._route cimport compute_route, opp
 
 
@@ -51,11 +52,12 @@ cdef inline int32_t add_copies(Core* c, int pid, int32_t n, bint shared) noexcep
 
 
 cdef inline void link_traverse(
-    Core* c, int r, int o, int w, int k, int64_t s
+    Core* c, int r, int o, int w, int k, int64_t s, bint fly
 ) noexcept nogil:
     """Flit k (of its packet) in slot s crosses output VC w of mesh port o and the link:
     written into the neighbour's buffer, ready R cycles after it arrives (Lk + R cycles after
-    now), or out of the chip over a chip link. The caller accounts for the credit."""
+    now), or out of the chip over a chip link. The caller accounts for the credit. ``fly``:
+    the neighbour may hold a flier (``write_link_flit``)."""
     cdef int n = c.rt[r].nbr[o]
     cdef Slot flit
     c.rt[r].lf[o] += 1
@@ -68,13 +70,18 @@ cdef inline void link_traverse(
     if n < c.lo or n >= c.hi:  # another band's (parallel runs): written after the visits
         hand_off(c, n, opp(o) * c.V + w, &flit)
         return
-    write_link_flit(c, n, opp(o) * c.V + w, &flit)
+    write_link_flit(c, n, opp(o) * c.V + w, &flit, fly)
 
 
-cdef inline void write_link_flit(Core* c, int n, int i, const Slot* flit) noexcept nogil:
+cdef inline void write_link_flit(
+    Core* c, int n, int i, const Slot* flit, bint fly
+) noexcept nogil:
     """Write ``flit``, come over a link, into input VC i of router n (a buffer write, one
     more flit in its link buffers), and note n's occupancy unless its visit this cycle is
-    still due (branch-free, see pop_head; the fused path's bookkeeping)."""
+    still due (branch-free, see pop_head; the fused path's bookkeeping). With ``fly`` (there
+    may be flits in flight: noc/_flight.pyx) a flier at n lands first."""
+    if fly and c.n_fly and holds_flier(c, n):
+        land(c, n)
     push_flit(c, n, i, flit)
     c.rt[n].rc[C_BUF_WRITES] += 1
     c.rt[n].buf_flits += 1
