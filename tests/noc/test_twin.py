@@ -340,16 +340,18 @@ def test_flits_in_flight_fly_and_land():
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_flight_gives_the_results_of_visits_on_a_large_sparse_mesh(seed):
-    """16x16 mesh, uniform traffic at 0.01 flits per node per cycle in windows: with flits in
-    flight (the default, one-port path in sparse cycles) and without, the same records,
-    states and counters; most flit-hops are made in flight, and fliers land."""
+def test_flight_gives_the_results_of_visits_on_a_large_mesh(seed):
+    """16x16 mesh, uniform traffic in bursts (as spikes come): 6 bursts of 300 packets over
+    20 cycles, 300 cycles apart, in windows. With flits in flight (the default: in sparse
+    cycles, landed after a dense one) and without, the same records, states and counters;
+    fliers cross routers and land."""
     mesh = Mesh(16, 16, 1)
     params = NocParams(clock_hz=1e6, **ONE_VC_ONE_FLIT)
     rng = np.random.default_rng(seed)
-    n = 2000
+    n = 1800
+    cycle = np.sort(rng.integers(0, 20, n) + 300 * rng.integers(0, 6, n))
     sc = SimpleNamespace(
-        mesh=mesh, params=params, tables=None, cycle=np.sort(rng.integers(0, 800, n)),
+        mesh=mesh, params=params, tables=None, cycle=cycle,
         src=rng.integers(0, mesh.endpoints, n), dest_or_key=rng.integers(0, mesh.endpoints, n),
     )  # fmt: skip
     engines: list = []
@@ -366,7 +368,7 @@ def test_flight_gives_the_results_of_visits_on_a_large_sparse_mesh(seed):
     windows = np.cumsum(rng.integers(1, 200, 20))
     assert_same(run_windows(default, sc, windows), run_windows(without_flight, sc, windows))
     flown, landed = engines[0]._core.flight
-    assert flown > engines[0].stats.flit_hops / 2 and landed > 0
+    assert flown > 0 and landed > 0
 
 
 def test_flight_only_where_it_holds():
