@@ -1,4 +1,4 @@
-from libc.stdint cimport uint64_t
+from libc.stdint cimport int32_t, int64_t, uint64_t
 
 from noc._core cimport Core, Flier, Slot
 
@@ -16,13 +16,18 @@ cdef inline bint holds_flier(Core* c, int r) noexcept nogil:
 cdef inline void fly_into(Core* c, int n, int port, const Slot* s) noexcept nogil:
     """The flit of slot ``s`` crosses a link now into input port ``port`` of router n, which
     holds nothing: it is in flight there, and leaves at the earliest when it is ready (Lk + R
-    cycles from now). The caller counts it in ``n_fly``."""
+    cycles from now). The caller counts it in ``n_fly``. (Every address is formed before the
+    first store, which the compiler must assume may change the engine struct.)"""
     cdef Flier* f = &c.fl[n]
+    cdef int64_t ready = c.now + c.Lk + c.Rp
     cdef uint64_t bit = <uint64_t>1 << (n & 63)
+    cdef uint64_t* flying = &c.fly_bits[n >> 6]
+    cdef uint64_t* due = &c.fwheel[(ready & (c.W - 1)) * c.NW + (n >> 6)]
+    cdef int32_t* came = &c.fa[n]
     f.flit = s[0]
-    f.flit.ready = c.now + c.Lk + c.Rp
+    f.flit.ready = ready
     f.flit.hops += 1
     f.port = port
-    c.fly_bits[n >> 6] |= bit
-    c.fwheel[(f.flit.ready & (c.W - 1)) * c.NW + (n >> 6)] |= bit
-    c.fa[n] += 1
+    flying[0] |= bit
+    due[0] |= bit
+    came[0] += 1

@@ -28,9 +28,9 @@ A flier holds no output VC and no other flit is in its router, so a router holdi
 counts a buffer occupancy of one, as the router cycle would.
 """
 
-from libc.stdint cimport int64_t, uint64_t
+from libc.stdint cimport int32_t, int64_t, uint64_t
 
-from noc._core cimport E_EJECTED, NDIR, Core, Flier, Slot, ctz64, push_flit
+from noc._core cimport E_EJECTED, NDIR, Core, Flier, Router, Slot, ctz64, push_flit
 from noc._credits cimport link_credit
 from noc._route cimport mesh_direction, opp
 from noc._stages cimport record, write_link_flit
@@ -38,10 +38,16 @@ from noc._stages cimport record, write_link_flit
 
 cdef void fly_due(Core* c) noexcept nogil:
     """Move the fliers due this cycle (their bits in this cycle's bucket of ``fwheel``), in
-    router order, emptying the bucket; a bit whose flier has landed or left is stale."""
-    cdef int b = c.now & (c.W - 1), w, r
-    cdef uint64_t* bucket = c.fwheel + b * c.NW
+    router order, emptying the bucket; a bit whose flier has landed or left is stale. A
+    flier goes on in flight here; one that arrives or meets flits goes to ``arrive`` or
+    ``cross`` (calls: # perf: the hot loop stays small)."""
+    cdef int64_t now = c.now
+    cdef uint64_t* bucket = c.fwheel + (now & (c.W - 1)) * c.NW
+    cdef Flier* fl = c.fl
+    cdef Router* rt = c.rt
+    cdef Flier* f
     cdef uint64_t bits
+    cdef int w, r, n, o, sx, sy
     for w in range(c.NW):
         bits = bucket[w]
         if not bits:
@@ -50,42 +56,51 @@ cdef void fly_due(Core* c) noexcept nogil:
         while bits:
             r = (w << 6) + ctz64(bits)
             bits &= bits - 1
-            if c.fl[r].flit.ready == c.now:
-                hop(c, r)
+            f = &fl[r]
+            if f.flit.ready != now:
+                continue
+            sx = (f.flit.dx > rt[r].x) - (f.flit.dx < rt[r].x)
+            sy = (f.flit.dy > rt[r].y) - (f.flit.dy < rt[r].y)
+            if not (sx | sy):
+                arrive(c, r)
+                continue
+            o = mesh_direction(sx, sy)
+            n = r + c.step[o]
+            if rt[n].occ or holds_flier(c, n):
+                cross(c, r, o, n)
+                continue
+            fly_into(c, n, opp(o), &f.flit)
+            leave(c, r, f, o)
 
 
-cdef inline void hop(Core* c, int r) noexcept nogil:
-    """What the visit of router r, holding only the flier due now, would do with it."""
+cdef void arrive(Core* c, int r) noexcept nogil:
+    """The flier due now at router r, its destination's, leaves through the local port if the
+    receiver is ready, else lands."""
     cdef Flier* f = &c.fl[r]
-    cdef int64_t now = c.now
-    cdef int sx = (f.flit.dx > c.rt[r].x) - (f.flit.dx < c.rt[r].x)
-    cdef int sy = (f.flit.dy > c.rt[r].y) - (f.flit.dy < c.rt[r].y)
-    cdef int o, n, ep
+    cdef int ep = <int>f.flit.key
+    if c.now < c.eject_ready[ep]:
+        land(c, r)
+        return
+    c.eject_ready[ep] = c.now + c.E
+    c.ec[ep * 3 + E_EJECTED] += 1
+    record(c, f.flit.pkt, ep, c.now + 1, f.flit.hops, False)
+    leave(c, r, f, NDIR + ep - r * c.L)
+    c.n_fly -= 1
+
+
+cdef void cross(Core* c, int r, int o, int n) noexcept nogil:
+    """The flier due now at router r, bound through mesh port o for router n, which holds
+    flits or a flier (that lands): written into n's buffer with the router cycle's credit
+    check, or it lands in r if there is no credit."""
+    cdef Flier* f = &c.fl[r]
     cdef Slot flit
-    if not (sx | sy):  # r is the destination's router: out through its local port
-        ep = <int>f.flit.key
-        if now < c.eject_ready[ep]:
-            land(c, r)
-            return
-        c.eject_ready[ep] = now + c.E
-        c.ec[ep * 3 + E_EJECTED] += 1
-        record(c, f.flit.pkt, ep, now + 1, f.flit.hops, False)
-        leave(c, r, f, NDIR + ep - r * c.L)
-        c.n_fly -= 1
-        return
-    o = mesh_direction(sx, sy)
-    n = r + c.step[o]
-    if not c.rt[n].occ and not holds_flier(c, n):
-        fly_into(c, n, opp(o), &f.flit)
-        leave(c, r, f, o)
-        return
     if holds_flier(c, n):
         land(c, n)
     if not link_credit(c, r, o):
         land(c, r)
         return
     flit = f.flit
-    flit.ready = now + c.Lk + c.Rp
+    flit.ready = c.now + c.Lk + c.Rp
     flit.hops += 1
     leave(c, r, f, o)
     c.n_fly -= 1
@@ -127,8 +142,13 @@ cdef inline void leave(Core* c, int r, Flier* f, int o) noexcept nogil:
     router's credit checks in the Lk cycles after it, when the VC's flits plus its pops
     number at most the flier and the (at most Lk) flits written since, fewer than the buffer
     depth with or without the flier's pop (# perf: one cache line less per hop)."""
-    c.fh[r * c.P + o] += 1
-    c.flown += 1
-    c.ovc[r * c.P + o].rr_va = f.port + 1 if f.port + 1 < c.P else 0
-    c.fly_bits[r >> 6] &= ~(<uint64_t>1 << (r & 63))
+    cdef int h = r * c.P + o
+    cdef int32_t* left = &c.fh[h]
+    cdef int32_t* pointer = &c.ovc[h].rr_va
+    cdef uint64_t* flying = &c.fly_bits[r >> 6]
+    cdef int32_t after = f.port + 1 if f.port + 1 < c.P else 0
+    left[0] += 1
+    pointer[0] = after
+    flying[0] &= ~(<uint64_t>1 << (r & 63))
     f.flit.ready = -1
+    c.flown += 1
