@@ -187,6 +187,7 @@ ctypedef struct Core:
     int64_t flown, landed  # fliers' crossbar traversals, fliers landed (EngineCore.flight)
     Flier* fl
     uint64_t* fly_bits
+    uint64_t* fly_busy  # bit r: the flier at r waits for one ahead to move (noc/_flight.pyx)
     uint64_t* fwheel
     int n_fly
     int32_t step[NDIR]

@@ -227,6 +227,7 @@ cdef class EngineCore:
         fliers["flit"]["ready"] = -1
         self._set("fl", fliers)
         self._set("fly_bits", np.zeros(c.NW, dtype=np.uint64))
+        self._set("fly_busy", np.zeros(c.NW, dtype=np.uint64))
         self._set("fwheel", np.zeros(c.W * c.NW, dtype=np.uint64))
         self._set("fh", np.zeros(c.R * c.P, dtype=np.int32))
         self._set("fa", np.zeros(c.R, dtype=np.int32))

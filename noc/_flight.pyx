@@ -44,10 +44,8 @@ cdef void fly_due(Core* c) noexcept nogil:
     cdef int64_t now = c.now
     cdef uint64_t* bucket = c.fwheel + (now & (c.W - 1)) * c.NW
     cdef Flier* fl = c.fl
-    cdef Router* rt = c.rt
-    cdef Flier* f
     cdef uint64_t bits
-    cdef int w, r, n, o, sx, sy
+    cdef int w, r
     for w in range(c.NW):
         bits = bucket[w]
         if not bits:
@@ -56,21 +54,38 @@ cdef void fly_due(Core* c) noexcept nogil:
         while bits:
             r = (w << 6) + ctz64(bits)
             bits &= bits - 1
-            f = &fl[r]
-            if f.flit.ready != now:
-                continue
-            sx = (f.flit.dx > rt[r].x) - (f.flit.dx < rt[r].x)
-            sy = (f.flit.dy > rt[r].y) - (f.flit.dy < rt[r].y)
-            if not (sx | sy):
-                arrive(c, r)
-                continue
-            o = mesh_direction(sx, sy)
-            n = r + c.step[o]
-            if rt[n].occ or holds_flier(c, n):
-                cross(c, r, o, n)
-                continue
-            fly_into(c, n, opp(o), &f.flit)
-            leave(c, r, f, o)
+            if fl[r].flit.ready == now:
+                hop(c, r)
+
+
+cdef inline void hop(Core* c, int r) noexcept nogil:
+    """Move the flier due now at router r: on in flight here, or to ``arrive`` or ``cross``
+    (calls: # perf: the hot loop stays small)."""
+    cdef Flier* f = &c.fl[r]
+    cdef Router* rt = c.rt
+    cdef int n, o
+    cdef int sx = (f.flit.dx > rt[r].x) - (f.flit.dx < rt[r].x)
+    cdef int sy = (f.flit.dy > rt[r].y) - (f.flit.dy < rt[r].y)
+    if not (sx | sy):
+        arrive(c, r)
+        return
+    o = mesh_direction(sx, sy)
+    n = r + c.step[o]
+    if rt[n].occ or holds_flier(c, n):
+        cross(c, r, o, n)
+        return
+    fly_into(c, n, opp(o), &f.flit)
+    leave(c, r, f, o)
+
+
+cdef void hop_first(Core* c, int r) noexcept nogil:
+    """``hop`` out of router order: the flier at r is due now, and another is bound for r
+    (its router's bit is set in ``fly_busy`` meanwhile)."""
+    hop(c, r)
+
+
+cdef inline bint has_bit(const uint64_t* bits, int r) noexcept nogil:
+    return bits[r >> 6] >> (r & 63) & 1
 
 
 cdef void arrive(Core* c, int r) noexcept nogil:
@@ -94,6 +109,16 @@ cdef void cross(Core* c, int r, int o, int n) noexcept nogil:
     check, or it lands in r if there is no credit."""
     cdef Flier* f = &c.fl[r]
     cdef Slot flit
+    if holds_flier(c, n) and c.fl[n].flit.ready == c.now and not has_bit(c.fly_busy, n):
+        c.fly_busy[r >> 6] ^= <uint64_t>1 << (r & 63)  # n's flier leaves now: first
+        hop_first(c, n)
+        c.fly_busy[r >> 6] ^= <uint64_t>1 << (r & 63)
+        if not holds_flier(c, r):  # it came to r: this one landed for it
+            return
+        if not c.rt[n].occ and not holds_flier(c, n):
+            fly_into(c, n, opp(o), &f.flit)
+            leave(c, r, f, o)
+            return
     if holds_flier(c, n):
         land(c, n)
     if not link_credit(c, r, o):

@@ -36,6 +36,7 @@ cdef dict _pointer_offsets():
         "rec_scratch": <size_t>&c.rec_scratch - b,
         "fl": <size_t>&c.fl - b,
         "fly_bits": <size_t>&c.fly_bits - b,
+        "fly_busy": <size_t>&c.fly_busy - b,
         "fwheel": <size_t>&c.fwheel - b,
         "fh": <size_t>&c.fh - b,
         "fa": <size_t>&c.fa - b,
