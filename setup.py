@@ -17,11 +17,16 @@ KERNEL_PACKAGES = ("cores", "noc")
 DEBUG = os.environ.get("CHIPSIM_DEBUG_KERNELS") == "1"
 
 
+# modules compiled with gcc's default inlining limit (# perf: with the higher one, the NoC's
+# flight loop inlines its rare paths and spills its hot one: 150 -> 100 instructions a hop)
+DEFAULT_INLINING = {"noc._flight"}
+
+
 def kernel_extensions() -> list[Extension]:
-    """One Extension per .pyx file in the kernel packages, compiled with -O3 and a higher
-    inlining limit (# perf: the NoC's link traversal inlines into its router cycle again:
-    +5 % flit-hops/s CPU on the 8x8 benchmark, +5-10 % on the 64x64 windows and the TrueNorth
-    traffic; gcc's flag, which clang accepts and ignores)."""
+    """One Extension per .pyx file in the kernel packages, compiled with -O3 and, except
+    ``DEFAULT_INLINING``, a higher inlining limit (# perf: the NoC's link traversal inlines
+    into its router cycle again: +5 % flit-hops/s CPU on the 8x8 benchmark, +5-10 % on the
+    64x64 windows and the TrueNorth traffic; gcc's flag, which clang accepts and ignores)."""
     extensions = []
     for package in KERNEL_PACKAGES:
         for pyx in sorted(Path(package).rglob("*.pyx")):
@@ -33,7 +38,8 @@ def kernel_extensions() -> list[Extension]:
                     depends=[str(h) for h in sorted(pyx.parent.glob("*.h"))],
                     include_dirs=[numpy.get_include()],
                     define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
-                    extra_compile_args=["-O3", "-finline-limit=1000"],
+                    extra_compile_args=["-O3"]
+                    + ([] if module in DEFAULT_INLINING else ["-finline-limit=1000"]),
                 )
             )
     return extensions

@@ -21,7 +21,7 @@ from noc._bands cimport (
     Bands, Worker, band_cycle, bands_cycle_serial, copy_all_boundary, join_workers,
     park_workers, pthread_t, start_workers, wake_workers,
 )
-from noc._flight cimport fly_due, holds_flier, land
+from noc._flight cimport admit_into_flight, fly_due, holds_flier, land
 from noc._fused cimport visit_due
 from noc._records cimport sort_by_dest
 from noc._router cimport router_cycle
@@ -643,7 +643,7 @@ cdef class EngineCore:
             if self.wt_tail[ep] < 0 and ep < c.EP:
                 r = c.ep_node[ep]  # (ep // L: a division)
                 g = r * c.NI + (NDIR + ep - r * c.L) * c.V
-                if c.vc[g].cap - c.vc[g].cnt >= c.F:
+                if self._room(r, g):
                     self._enqueue(pid, ep, r, g, c.now + c.Rp - 1)
                     continue
             if self.wt_tail[ep] < 0:
@@ -666,7 +666,7 @@ cdef class EngineCore:
                 r = c.x_end[2 * (ep - c.EP)]
                 g = r * c.NI + c.x_end[2 * (ep - c.EP) + 1] * c.V
                 ready = c.now + c.Lk + c.Rp
-            while self.wt_head[ep] >= 0 and c.vc[g].cap - c.vc[g].cnt >= c.F:
+            while self.wt_head[ep] >= 0 and self._room(r, g):
                 pid = self.wt_head[ep]
                 self.wt_head[ep] = c.pk[pid].next
                 if self.wt_head[ep] < 0:
@@ -679,18 +679,28 @@ cdef class EngineCore:
                 self.in_wl[ep] = 0
         self.n_wl = k
 
+    cdef inline bint _room(self, int r, int g) noexcept nogil:
+        """Whether input VC g of router r has room for a packet; a flier at r lands first
+        (noc/_flight.pyx: it may be a packet of this VC's, admitted into flight)."""
+        cdef Core* c = &self.c
+        if c.n_fly and holds_flier(c, r):
+            land(c, r)
+        return c.vc[g].cap - c.vc[g].cnt >= c.F
+
     cdef inline void _enqueue(self, int pid, int ep, int r, int g, int64_t ready) noexcept nogil:
         """Write the ``F`` flits of packet pid from source ep into input VC g of router r, ready
-        at cycle ``ready``, with the buffer, injection and source-wait counts (a flier at r
-        lands first)."""
+        at cycle ``ready``, with the buffer, injection and source-wait counts (``_room``: no
+        flier at r). In a sparse cycle a packet of a local source whose router holds nothing
+        is admitted into flight there instead (noc/_flight.pyx)."""
         cdef Core* c = &self.c
         cdef Slot flit
         cdef int j
         new_flit(c, pid, ready, &flit)
-        if c.n_fly and holds_flier(c, r):  # (a flit in flight there: noc/_flight.pyx)
-            land(c, r)
-        for j in range(c.F):
-            push_flit(self._owner(r), r, g - r * c.NI, &flit)
+        if c.fly and c.lone_first and ep < c.EP and not c.rt[r].occ:
+            admit_into_flight(c, r, g - r * c.NI, &flit)
+        else:
+            for j in range(c.F):
+                push_flit(self._owner(r), r, g - r * c.NI, &flit)
         c.rt[r].rc[C_BUF_WRITES] += c.F
         if ep >= c.EP:  # a link input buffer: counts in the occupancy
             c.rt[r].buf_flits += c.F

@@ -1,6 +1,6 @@
 from libc.stdint cimport int32_t, int64_t, uint64_t
 
-from noc._core cimport Core, Flier, Slot
+from noc._core cimport NDIR, Core, Flier, OutVC, Router, Slot
 
 
 cdef void fly_due(Core* c) noexcept nogil
@@ -13,21 +13,77 @@ cdef inline bint holds_flier(Core* c, int r) noexcept nogil:
     return c.fly_bits[r >> 6] >> (r & 63) & 1
 
 
-cdef inline void fly_into(Core* c, int n, int port, const Slot* s) noexcept nogil:
+# The flight state's arrays and constants, copied out of the engine struct into a local:
+# stores through the arrays cannot change a local whose address is not taken by a call, so
+# the compiler keeps these in registers (# perf: through the struct, it reloads them after
+# every store).
+ctypedef struct Air:
+    Flier* fl
+    Router* rt
+    uint64_t* flying  # Core.fly_bits
+    uint64_t* later  # the wheel's bucket of ``ready``
+    int32_t* fa
+    int32_t* fh
+    OutVC* ovc
+    int64_t ready  # the cycle a flit crossing a link now is ready: now + Lk + R
+    int P
+    int32_t step[NDIR]
+    int64_t flown  # departures (for Core.flown)
+
+
+cdef inline void air_of(Core* c, Air* a) noexcept nogil:
+    cdef int d
+    a.fl, a.rt, a.flying, a.fa, a.fh, a.ovc = c.fl, c.rt, c.fly_bits, c.fa, c.fh, c.ovc
+    a.ready = c.now + c.Lk + c.Rp
+    a.later = c.fwheel + (a.ready & (c.W - 1)) * c.NW
+    a.P = c.P
+    for d in range(NDIR):
+        a.step[d] = c.step[d]
+    a.flown = 0
+
+
+cdef inline void fly_into(Air* a, int n, int port, const Slot* s) noexcept nogil:
     """The flit of slot ``s`` crosses a link now into input port ``port`` of router n, which
     holds nothing: it is in flight there, and leaves at the earliest when it is ready (Lk + R
-    cycles from now). The caller counts it in ``n_fly``. (Every address is formed before the
-    first store, which the compiler must assume may change the engine struct.)"""
-    cdef Flier* f = &c.fl[n]
-    cdef int64_t ready = c.now + c.Lk + c.Rp
-    cdef uint64_t bit = <uint64_t>1 << (n & 63)
-    cdef uint64_t* flying = &c.fly_bits[n >> 6]
-    cdef uint64_t* due = &c.fwheel[(ready & (c.W - 1)) * c.NW + (n >> 6)]
-    cdef int32_t* came = &c.fa[n]
-    f.flit = s[0]
-    f.flit.ready = ready
-    f.flit.hops += 1
-    f.port = port
-    flying[0] |= bit
-    due[0] |= bit
-    came[0] += 1
+    cycles from now); a buffer write of n, counted in ``fa`` with n's occupancy. The caller
+    counts it in ``n_fly``."""
+    board(a, n, port, s)
+    a.fl[n].flit.ready = a.ready
+    a.fl[n].flit.hops += 1
+    a.fa[n] += 1
+
+
+cdef inline void board(Air* a, int r, int port, const Slot* flit) noexcept nogil:
+    """Put ``flit``, come into input port ``port`` of router r, which holds nothing, in flight
+    there; it leaves at the earliest in the cycle of the bucket ``a.later``."""
+    cdef uint64_t bit = <uint64_t>1 << (r & 63)
+    a.fl[r].flit = flit[0]
+    a.fl[r].port = port
+    a.flying[r >> 6] |= bit
+    a.later[r >> 6] |= bit
+
+
+cdef inline void admit_into_flight(Core* c, int r, int port, const Slot* flit) noexcept nogil:
+    """A packet admitted from a local source into router r, which holds nothing, is in flight
+    there from its injection queue, ready at ``flit.ready``."""
+    cdef Air a
+    air_of(c, &a)
+    a.later = c.fwheel + (flit.ready & (c.W - 1)) * c.NW
+    board(&a, r, port, flit)
+    c.n_fly += 1
+
+
+cdef inline void leave(Air* a, int r, Flier* f, int o) noexcept nogil:
+    """The flier ``f`` at router r crosses r's crossbar to output port o: a VC grant and a
+    traversal (counted in ``fh``), the round-robin pointer past its input port.
+
+    Its pop is not noted in the input VC's pop history: a pop matters to the upstream
+    router's credit checks in the Lk cycles after it, when the VC's flits plus its pops
+    number at most the flier and the (at most Lk) flits written since, fewer than the buffer
+    depth with or without the flier's pop (# perf: one cache line less per hop)."""
+    cdef int h = r * a.P + o
+    a.fh[h] += 1
+    a.ovc[h].rr_va = f.port + 1 if f.port + 1 < a.P else 0
+    a.flying[r >> 6] &= ~(<uint64_t>1 << (r & 63))
+    f.flit.ready = -1
+    a.flown += 1

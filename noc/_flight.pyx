@@ -38,14 +38,13 @@ from noc._stages cimport record, write_link_flit
 
 cdef void fly_due(Core* c) noexcept nogil:
     """Move the fliers due this cycle (their bits in this cycle's bucket of ``fwheel``), in
-    router order, emptying the bucket; a bit whose flier has landed or left is stale. A
-    flier goes on in flight here; one that arrives or meets flits goes to ``arrive`` or
-    ``cross`` (calls: # perf: the hot loop stays small)."""
+    router order, emptying the bucket; a bit whose flier has landed or left is stale."""
     cdef int64_t now = c.now
     cdef uint64_t* bucket = c.fwheel + (now & (c.W - 1)) * c.NW
-    cdef Flier* fl = c.fl
     cdef uint64_t bits
     cdef int w, r
+    cdef Air a
+    air_of(c, &a)
     for w in range(c.NW):
         bits = bucket[w]
         if not bits:
@@ -54,34 +53,37 @@ cdef void fly_due(Core* c) noexcept nogil:
         while bits:
             r = (w << 6) + ctz64(bits)
             bits &= bits - 1
-            if fl[r].flit.ready == now:
-                hop(c, r)
+            if a.fl[r].flit.ready == now:
+                hop(c, &a, r)
+    c.flown += a.flown
 
 
-cdef inline void hop(Core* c, int r) noexcept nogil:
-    """Move the flier due now at router r: on in flight here, or to ``arrive`` or ``cross``
-    (calls: # perf: the hot loop stays small)."""
-    cdef Flier* f = &c.fl[r]
-    cdef Router* rt = c.rt
+cdef inline void hop(Core* c, Air* a, int r) noexcept nogil:
+    """Move the flier due now at router r: on in flight into an empty router here, or to
+    ``arrive`` or ``cross`` (calls: # perf: the hot loop stays small)."""
+    cdef Flier* f = &a.fl[r]
     cdef int n, o
-    cdef int sx = (f.flit.dx > rt[r].x) - (f.flit.dx < rt[r].x)
-    cdef int sy = (f.flit.dy > rt[r].y) - (f.flit.dy < rt[r].y)
+    cdef int sx = (f.flit.dx > a.rt[r].x) - (f.flit.dx < a.rt[r].x)
+    cdef int sy = (f.flit.dy > a.rt[r].y) - (f.flit.dy < a.rt[r].y)
     if not (sx | sy):
         arrive(c, r)
         return
     o = mesh_direction(sx, sy)
-    n = r + c.step[o]
-    if rt[n].occ or holds_flier(c, n):
+    n = r + a.step[o]
+    if a.rt[n].occ or a.flying[n >> 6] >> (n & 63) & 1:
         cross(c, r, o, n)
         return
-    fly_into(c, n, opp(o), &f.flit)
-    leave(c, r, f, o)
+    fly_into(a, n, opp(o), &f.flit)
+    leave(a, r, f, o)
 
 
 cdef void hop_first(Core* c, int r) noexcept nogil:
     """``hop`` out of router order: the flier at r is due now, and another is bound for r
     (its router's bit is set in ``fly_busy`` meanwhile)."""
-    hop(c, r)
+    cdef Air a
+    air_of(c, &a)
+    hop(c, &a, r)
+    c.flown += a.flown
 
 
 cdef inline bint has_bit(const uint64_t* bits, int r) noexcept nogil:
@@ -93,13 +95,16 @@ cdef void arrive(Core* c, int r) noexcept nogil:
     receiver is ready, else lands."""
     cdef Flier* f = &c.fl[r]
     cdef int ep = <int>f.flit.key
+    cdef Air a
     if c.now < c.eject_ready[ep]:
         land(c, r)
         return
     c.eject_ready[ep] = c.now + c.E
     c.ec[ep * 3 + E_EJECTED] += 1
     record(c, f.flit.pkt, ep, c.now + 1, f.flit.hops, False)
-    leave(c, r, f, NDIR + ep - r * c.L)
+    air_of(c, &a)
+    leave(&a, r, f, NDIR + ep - r * c.L)
+    c.flown += a.flown
     c.n_fly -= 1
 
 
@@ -109,6 +114,8 @@ cdef void cross(Core* c, int r, int o, int n) noexcept nogil:
     check, or it lands in r if there is no credit."""
     cdef Flier* f = &c.fl[r]
     cdef Slot flit
+    cdef Air a
+    air_of(c, &a)
     if holds_flier(c, n) and c.fl[n].flit.ready == c.now and not has_bit(c.fly_busy, n):
         c.fly_busy[r >> 6] ^= <uint64_t>1 << (r & 63)  # n's flier leaves now: first
         hop_first(c, n)
@@ -116,8 +123,9 @@ cdef void cross(Core* c, int r, int o, int n) noexcept nogil:
         if not holds_flier(c, r):  # it came to r: this one landed for it
             return
         if not c.rt[n].occ and not holds_flier(c, n):
-            fly_into(c, n, opp(o), &f.flit)
-            leave(c, r, f, o)
+            fly_into(&a, n, opp(o), &f.flit)
+            leave(&a, r, f, o)
+            c.flown += a.flown
             return
     if holds_flier(c, n):
         land(c, n)
@@ -125,9 +133,10 @@ cdef void cross(Core* c, int r, int o, int n) noexcept nogil:
         land(c, r)
         return
     flit = f.flit
-    flit.ready = c.now + c.Lk + c.Rp
+    flit.ready = a.ready
     flit.hops += 1
-    leave(c, r, f, o)
+    leave(&a, r, f, o)
+    c.flown += a.flown
     c.n_fly -= 1
     write_link_flit(c, n, opp(o), &flit, True)
 
@@ -142,7 +151,7 @@ cdef void land(Core* c, int r) noexcept nogil:
     c.n_fly -= 1
     c.landed += 1
     push_flit(c, r, f.port, &f.flit)
-    c.rt[r].buf_flits += 1
+    c.rt[r].buf_flits += f.port < NDIR  # link input buffers only
     f.flit.ready = -1
 
 
@@ -157,23 +166,3 @@ cdef void land_all(Core* c) noexcept nogil:
             r = (w << 6) + ctz64(bits)
             bits &= bits - 1
             land(c, r)
-
-
-cdef inline void leave(Core* c, int r, Flier* f, int o) noexcept nogil:
-    """The flier ``f`` at router r crosses r's crossbar to output port o: a VC grant and a
-    traversal (counted in ``fh``), the round-robin pointer past its input port.
-
-    Its pop is not noted in the input VC's pop history: a pop matters to the upstream
-    router's credit checks in the Lk cycles after it, when the VC's flits plus its pops
-    number at most the flier and the (at most Lk) flits written since, fewer than the buffer
-    depth with or without the flier's pop (# perf: one cache line less per hop)."""
-    cdef int h = r * c.P + o
-    cdef int32_t* left = &c.fh[h]
-    cdef int32_t* pointer = &c.ovc[h].rr_va
-    cdef uint64_t* flying = &c.fly_bits[r >> 6]
-    cdef int32_t after = f.port + 1 if f.port + 1 < c.P else 0
-    left[0] += 1
-    pointer[0] = after
-    flying[0] &= ~(<uint64_t>1 << (r & 63))
-    f.flit.ready = -1
-    c.flown += 1

@@ -30,7 +30,7 @@ from noc._core cimport (
     bit_count, ctz64, first_from, prefetch, schedule,
 )
 from noc._credits cimport link_credit, note_pop
-from noc._flight cimport fly_into, holds_flier, land_all
+from noc._flight cimport Air, air_of, fly_into, holds_flier, land_all
 from noc._route cimport mesh_xy_output, opp
 from noc._stages cimport (
     eject, finish_copy, link_traverse, note_occupancy, pop_head, route_head,
@@ -340,11 +340,13 @@ cdef inline int64_t send_head(
     cycle after ``now`` at which the port's next head is ready (INT64_MAX: none)."""
     cdef int64_t t = vc.base + vc.head
     cdef int n
+    cdef Air air
     if o < NDIR:
         n = c.rt[r].nbr[o]  # (a router: no chip links with fliers)
         if fly and c.fly and not c.rt[n].occ and not holds_flier(c, n):
             c.rt[r].lf[o] += 1
-            fly_into(c, n, opp(o), &c.slot[t])
+            air_of(c, &air)
+            fly_into(&air, n, opp(o), &c.slot[t])
             c.n_fly += 1
         else:
             link_traverse(c, r, o, 0, 0, t, fly)
