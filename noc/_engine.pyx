@@ -259,6 +259,11 @@ cdef class EngineCore:
         return bool(self.c.fly)
 
     @property
+    def visits(self):
+        """Fused path: router visits since construction (one band; benchmarks)."""
+        return self.c.visits
+
+    @property
     def flight(self):
         """(crossbar traversals made in flight, fliers landed) since construction
         (noc/_flight.pyx)."""
