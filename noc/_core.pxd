@@ -109,8 +109,9 @@ ctypedef struct Router:
     int64_t lf[NDIR]
 
 
-# A flit in flight (noc/_flight.pyx): the one flit that router r holds, come over the link
-# into input port ``port``, while r holds nothing else; in the flight table at index r.
+# A flit in flight (noc/_flight.pyx): the one flit that router r holds, come into input port
+# ``port`` (over a link, or from a local source), while r holds nothing else; in the flight
+# table at index r.
 ctypedef struct Flier:
     Slot flit  # flit.ready: the cycle it leaves r at the earliest (-1: r holds no flier)
     int32_t port

@@ -1,31 +1,32 @@
 """Flits in flight: on sparse unicast traffic, a flit crosses routers that hold nothing else
 without their visits, with the results of the router cycle (V = 1, F = 1, XY on a mesh, no
-drops, no chip links, one band).
+drops, no chip links, one band; noc/README.md, "Flits in flight").
 
-A router visited alone (``lone_port_cycle``, noc/_fused.pyx) that sends its flit to a router
-holding nothing leaves it *in flight* there (``fly_into``): in the flight table ``fl`` at the
-router's index, not in its buffer. The router itself stays empty: no occupancy bit, no
-visit. In its ready cycle, before the routers' visits, ``fly_due`` moves it as that visit
+In a sparse cycle (as for the one-port path: noc/_fused.pyx, ``visit``), a flit that a router
+cycle sends into a router holding nothing (``fly_into``), or a packet admitted from a local
+source into such a router (``admit_into_flight``), is *in flight* there: in the flight table
+``fl`` at the router's index, not in its buffer. The router stays empty: no occupancy bit,
+no visit. In its ready cycle, before the routers' visits, ``fly_due`` moves it as that visit
 would (the router holds nothing else, so none of its outputs is held and nothing competes):
 
-- at its destination's router it leaves through the local port when the receiver is ready;
-- else through the XY port to the next router, in flight again if that holds nothing (a
+- at its destination's router it leaves through the local port when the receiver is ready
+  (``arrive``);
+- else through the XY port to the next router: in flight again if that holds nothing (a
   router holding nothing has a free slot whose credit has arrived: the buffers are deeper
-  than Lk + 1, see ``EngineCore.fly``), or written into its buffer if it holds flits, with
-  the credit check of the router cycle;
+  than Lk + 1, see ``EngineCore.fly``); if that holds a flier leaving in this cycle, after
+  it; else written into its buffer with the router cycle's credit check (``cross``);
 - a flier that must wait (no credit, the receiver busy) *lands*: it becomes a flit in its
   router's buffer (``land``), whose visit this cycle then finds it blocked.
 
 Whatever writes a flit into a router holding a flier lands the flier first
-(``write_link_flit``, ``EngineCore._enqueue``), so a router's buffer is never read without
-it. While it is in flight, what the flier would
-have changed is kept as the router cycle keeps it: the round-robin pointer of the output VC
-it was granted, the delivery record and the receiver's ejection cycle (its pops change no
-credit check: ``leave``). Its counters go to ``fh`` (crossbar traversals, VC
-grants, link flits of the router it left) and ``fa`` (buffer writes, and an occupancy of at
-least one, of the router it came to), which ``EngineCore.run`` adds into the router records.
-A flier holds no output VC and no other flit is in its router, so a router holding one
-counts a buffer occupancy of one, as the router cycle would.
+(``write_link_flit``, ``EngineCore._room``), so a router's buffer is never read without it;
+after a dense cycle every flier lands (``land_all``). While it is in flight, what the
+flier changes is kept as the router cycle keeps it: the round-robin pointer of the output
+VC it is granted, the delivery record and the receiver's ejection cycle (its pops change no
+credit check: ``leave``). Its counters go to ``fh`` (crossbar traversals, VC grants, link
+flits of the router it leaves) and ``fa`` (buffer writes, and an occupancy of at least one,
+of the router it comes to over a link), which ``EngineCore.run`` adds into the router
+records: a router holding only a flier holds one flit, as the router cycle counts it.
 """
 
 from libc.stdint cimport int32_t, int64_t, uint64_t
