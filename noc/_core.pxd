@@ -109,9 +109,9 @@ ctypedef struct Router:
     int64_t lf[NDIR]
 
 
-# A flit in flight (noc/_flight.pyx): the one flit that router r holds, come into input port
-# ``port`` (over a link, or from a local source), while r holds nothing else; in the flight
-# table at index r.
+# A flit in flight (noc/_flight.pyx): a flit that router r holds, come into input port
+# ``port`` (over a link, or from a local source), while r holds nothing but fliers; in one of
+# r's two slots of the flight table.
 ctypedef struct Flier:
     Slot flit  # flit.ready: the cycle it leaves r at the earliest (-1: r holds no flier)
     int32_t port
@@ -179,15 +179,16 @@ ctypedef struct Core:
     bint lone_first
     int lone_below
     # flits in flight (noc/_flight.pyx; ``fly``: allowed, unicast fused path without bands
-    # or chip links and buffers deep enough): fl[r] the flier at router r if bit r of
-    # fly_bits is set (n_fly in all); bucket b of fwheel (as ``wheel``) has bit r set for a
-    # flier at r that leaves at a cycle = b mod W; step[d] is the router number's change
-    # across mesh direction d; fh[r * P + o] counts fliers that left r through port o, fa[r]
-    # those that came to r, folded into the router counters by EngineCore.run
-    bint fly
+    # or chip links and buffers deeper than Lk + 1; ``fly2``: two per router, buffers deeper
+    # than Lk + 2): fl[2 * r + k] is the flier in slot k of router r if bit k of fly_m[r] is
+    # set (n_fly in all); bucket b of fwheel (as ``wheel``) has bit r set for a flier at r
+    # that leaves at a cycle = b mod W; step[d] is the router number's change across mesh
+    # direction d; fh[r * P + o] counts fliers that left r through port o, fa[r] those that
+    # came to r over a link, folded into the router counters by EngineCore.run
+    bint fly, fly2
     int64_t flown, landed  # fliers' crossbar traversals, fliers landed (EngineCore.flight)
     Flier* fl
-    uint64_t* fly_bits
+    uint8_t* fly_m
     uint64_t* fly_busy  # bit r: the flier at r waits for one ahead to move (noc/_flight.pyx)
     uint64_t* fwheel
     int n_fly

@@ -218,15 +218,17 @@ cdef class EngineCore:
         unicast path of a mesh without chip links whose buffers are deeper than Lk + 1: a
         router holding nothing, or a flier that came over the link, then always has a credit
         for the link's upstream router (its pops of the last Lk cycles and the flier leave a
-        slot), so that a flier need not be in the buffer for credit checks."""
+        slot), so that a flier need not be in the buffer for credit checks; two fliers in a
+        router need buffers deeper than Lk + 2."""
         cdef Core* c = &self.c
         c.fly = c.unicast and c.NX == 0 and c.D >= c.Lk + 2
+        c.fly2 = c.fly and c.D >= c.Lk + 3
         c.n_fly = c.flown = c.landed = 0
         self.fold_mark = (0, 0, 0)
-        fliers = np.zeros(c.R, dtype=_struct_dtype(_FLIER, sizeof(Flier)))
+        fliers = np.zeros(2 * c.R, dtype=_struct_dtype(_FLIER, sizeof(Flier)))
         fliers["flit"]["ready"] = -1
         self._set("fl", fliers)
-        self._set("fly_bits", np.zeros(c.NW, dtype=np.uint64))
+        self._set("fly_m", np.zeros(c.R, dtype=np.uint8))
         self._set("fly_busy", np.zeros(c.NW, dtype=np.uint64))
         self._set("fwheel", np.zeros(c.W * c.NW, dtype=np.uint64))
         self._set("fh", np.zeros(c.R * c.P, dtype=np.int32))
@@ -264,6 +266,11 @@ cdef class EngineCore:
         return self.c.visits
 
     @property
+    def fliers_per_router(self):
+        """How many flits a router may hold in flight (noc/_flight.pyx): 0, 1 or 2."""
+        return 0 if not self.c.fly else 2 if self.c.fly2 else 1
+
+    @property
     def flight(self):
         """(crossbar traversals made in flight, fliers landed) since construction
         (noc/_flight.pyx)."""
@@ -276,6 +283,7 @@ cdef class EngineCore:
         if self.c.n_fly:
             raise ValueError("flits are in flight")
         self.c.fly = bool(value)
+        self.c.fly2 = self.c.fly2 and self.c.fly
 
     def _init_packets(self, n):
         self._set("pk", np.zeros(n, dtype=_struct_dtype(_PACKET, sizeof(Packet))))

@@ -1,6 +1,6 @@
-from libc.stdint cimport int32_t, int64_t, uint64_t
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint64_t
 
-from noc._core cimport NDIR, Core, Flier, OutVC, Router, Slot
+from noc._core cimport C_MAX_OCC, NDIR, Core, Flier, OutVC, Router, Slot
 
 
 cdef void fly_due(Core* c) noexcept nogil
@@ -10,7 +10,7 @@ cdef void land_all(Core* c) noexcept nogil
 
 cdef inline bint holds_flier(Core* c, int r) noexcept nogil:
     """Whether a flit is in flight at router r."""
-    return c.fly_bits[r >> 6] >> (r & 63) & 1
+    return c.fly_m[r] != 0
 
 
 # The flight state's arrays and constants, copied out of the engine struct into a local:
@@ -20,47 +20,71 @@ cdef inline bint holds_flier(Core* c, int r) noexcept nogil:
 ctypedef struct Air:
     Flier* fl
     Router* rt
-    uint64_t* flying  # Core.fly_bits
+    uint8_t* flying  # Core.fly_m
     uint64_t* later  # the wheel's bucket of ``ready``
     int32_t* fa
     int32_t* fh
     OutVC* ovc
+    int64_t now
     int64_t ready  # the cycle a flit crossing a link now is ready: now + Lk + R
     int P
+    bint two  # Core.fly2
     int32_t step[NDIR]
     int64_t flown  # departures (for Core.flown)
 
 
 cdef inline void air_of(Core* c, Air* a) noexcept nogil:
     cdef int d
-    a.fl, a.rt, a.flying, a.fa, a.fh, a.ovc = c.fl, c.rt, c.fly_bits, c.fa, c.fh, c.ovc
+    a.fl, a.rt, a.flying, a.fa, a.fh, a.ovc = c.fl, c.rt, c.fly_m, c.fa, c.fh, c.ovc
+    a.now = c.now
     a.ready = c.now + c.Lk + c.Rp
     a.later = c.fwheel + (a.ready & (c.W - 1)) * c.NW
     a.P = c.P
+    a.two = c.fly2
     for d in range(NDIR):
         a.step[d] = c.step[d]
     a.flown = 0
 
 
+cdef inline bint joinable(Air* a, int n) noexcept nogil:
+    """Whether a flit crossing a link into router n now can be in flight there: n's buffers
+    are empty, and n holds no flier, or (two a router) one that leaves after now and before
+    the newcomer can (so that the two never compete for an output)."""
+    cdef int m = a.flying[n]
+    cdef int64_t t
+    if a.rt[n].occ:
+        return False
+    if not m:
+        return True
+    if not a.two or m == 3:
+        return False
+    t = a.fl[2 * n + (m >> 1)].flit.ready  # the other's
+    return a.now < t < a.ready
+
+
 cdef inline void fly_into(Air* a, int n, int port, const Slot* s) noexcept nogil:
-    """The flit of slot ``s`` crosses a link now into input port ``port`` of router n, which
-    holds nothing: it is in flight there, and leaves at the earliest when it is ready (Lk + R
-    cycles from now); a buffer write of n, counted in ``fa`` with n's occupancy. The caller
-    counts it in ``n_fly``."""
-    board(a, n, port, s)
-    a.fl[n].flit.ready = a.ready
-    a.fl[n].flit.hops += 1
+    """The flit of slot ``s`` crosses a link now into input port ``port`` of router n
+    (``joinable``): it is in flight there, and leaves at the earliest when it is ready (Lk + R
+    cycles from now); a buffer write of n, counted in ``fa`` with n's occupancy (two flits
+    with a flier that came over a link). The caller counts it in ``n_fly``."""
+    cdef Flier* f = board(a, n, port, s)
+    f.flit.ready = a.ready
+    f.flit.hops += 1
     a.fa[n] += 1
+    if a.flying[n] == 3 and a.fl[2 * n + (f == &a.fl[2 * n])].port < NDIR:
+        a.rt[n].rc[C_MAX_OCC] = max(a.rt[n].rc[C_MAX_OCC], 2)
 
 
-cdef inline void board(Air* a, int r, int port, const Slot* flit) noexcept nogil:
-    """Put ``flit``, come into input port ``port`` of router r, which holds nothing, in flight
-    there; it leaves at the earliest in the cycle of the bucket ``a.later``."""
-    cdef uint64_t bit = <uint64_t>1 << (r & 63)
-    a.fl[r].flit = flit[0]
-    a.fl[r].port = port
-    a.flying[r >> 6] |= bit
-    a.later[r >> 6] |= bit
+cdef inline Flier* board(Air* a, int r, int port, const Slot* flit) noexcept nogil:
+    """Put ``flit``, come into input port ``port`` of router r, in flight in a free slot of
+    r's; it leaves at the earliest in the cycle of the bucket ``a.later``."""
+    cdef int m = a.flying[r], k = m & 1  # (slot 1 if slot 0 is taken)
+    cdef Flier* f = &a.fl[2 * r + k]
+    f.flit = flit[0]
+    f.port = port
+    a.flying[r] = m | 1 << k
+    a.later[r >> 6] |= <uint64_t>1 << (r & 63)
+    return f
 
 
 cdef inline void admit_into_flight(Core* c, int r, int port, const Slot* flit) noexcept nogil:
@@ -73,17 +97,18 @@ cdef inline void admit_into_flight(Core* c, int r, int port, const Slot* flit) n
     c.n_fly += 1
 
 
-cdef inline void leave(Air* a, int r, Flier* f, int o) noexcept nogil:
-    """The flier ``f`` at router r crosses r's crossbar to output port o: a VC grant and a
-    traversal (counted in ``fh``), the round-robin pointer past its input port.
+cdef inline void leave(Air* a, int r, int k, int o) noexcept nogil:
+    """The flier in slot k of router r crosses r's crossbar to output port o: a VC grant and
+    a traversal (counted in ``fh``), the round-robin pointer past its input port.
 
     Its pop is not noted in the input VC's pop history: a pop matters to the upstream
     router's credit checks in the Lk cycles after it, when the VC's flits plus its pops
-    number at most the flier and the (at most Lk) flits written since, fewer than the buffer
-    depth with or without the flier's pop (# perf: one cache line less per hop)."""
+    number at most the fliers and the (at most Lk) flits written since, fewer than the
+    buffer depth with or without the flier's pop (# perf: one cache line less per hop)."""
+    cdef Flier* f = &a.fl[2 * r + k]
     cdef int h = r * a.P + o
     a.fh[h] += 1
     a.ovc[h].rr_va = f.port + 1 if f.port + 1 < a.P else 0
-    a.flying[r >> 6] &= ~(<uint64_t>1 << (r & 63))
+    a.flying[r] &= ~(1 << k)
     f.flit.ready = -1
     a.flown += 1

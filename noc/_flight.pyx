@@ -29,7 +29,7 @@ of the router it comes to over a link), which ``EngineCore.run`` adds into the r
 records: a router holding only a flier holds one flit, as the router cycle counts it.
 """
 
-from libc.stdint cimport int32_t, int64_t, uint64_t
+from libc.stdint cimport int64_t, uint64_t
 
 from noc._core cimport E_EJECTED, NDIR, Core, Flier, Router, Slot, ctz64, push_flit
 from noc._credits cimport link_credit
@@ -38,8 +38,9 @@ from noc._stages cimport record, write_link_flit
 
 
 cdef void fly_due(Core* c) noexcept nogil:
-    """Move the fliers due this cycle (their bits in this cycle's bucket of ``fwheel``), in
-    router order, emptying the bucket; a bit whose flier has landed or left is stale."""
+    """Move the fliers due this cycle (their routers' bits in this cycle's bucket of
+    ``fwheel``), in router order, emptying the bucket; a bit whose flier has landed or left
+    is stale. (A router's two fliers are never due in one cycle: ``joinable``.)"""
     cdef int64_t now = c.now
     cdef uint64_t* bucket = c.fwheel + (now & (c.W - 1)) * c.NW
     cdef uint64_t bits
@@ -54,47 +55,36 @@ cdef void fly_due(Core* c) noexcept nogil:
         while bits:
             r = (w << 6) + ctz64(bits)
             bits &= bits - 1
-            if a.fl[r].flit.ready == now:
-                hop(c, &a, r)
+            if a.fl[2 * r].flit.ready == now:
+                hop(c, &a, r, 0)
+            elif a.fl[2 * r + 1].flit.ready == now:
+                hop(c, &a, r, 1)
     c.flown += a.flown
 
 
-cdef inline void hop(Core* c, Air* a, int r) noexcept nogil:
-    """Move the flier due now at router r: on in flight into an empty router here, or to
-    ``arrive`` or ``cross`` (calls: # perf: the hot loop stays small)."""
-    cdef Flier* f = &a.fl[r]
+cdef inline void hop(Core* c, Air* a, int r, int k) noexcept nogil:
+    """Move the flier due now in slot k of router r: on in flight into an empty router here,
+    or to ``arrive`` or ``cross`` (calls: # perf: the hot loop stays small)."""
+    cdef Flier* f = &a.fl[2 * r + k]
     cdef int n, o
     cdef int sx = (f.flit.dx > a.rt[r].x) - (f.flit.dx < a.rt[r].x)
     cdef int sy = (f.flit.dy > a.rt[r].y) - (f.flit.dy < a.rt[r].y)
     if not (sx | sy):
-        arrive(c, r)
+        arrive(c, r, k)
         return
     o = mesh_direction(sx, sy)
     n = r + a.step[o]
-    if a.rt[n].occ or a.flying[n >> 6] >> (n & 63) & 1:
-        cross(c, r, o, n)
+    if a.rt[n].occ or a.flying[n]:
+        cross(c, r, k, o, n)
         return
     fly_into(a, n, opp(o), &f.flit)
-    leave(a, r, f, o)
+    leave(a, r, k, o)
 
 
-cdef void hop_first(Core* c, int r) noexcept nogil:
-    """``hop`` out of router order: the flier at r is due now, and another is bound for r
-    (its router's bit is set in ``fly_busy`` meanwhile)."""
-    cdef Air a
-    air_of(c, &a)
-    hop(c, &a, r)
-    c.flown += a.flown
-
-
-cdef inline bint has_bit(const uint64_t* bits, int r) noexcept nogil:
-    return bits[r >> 6] >> (r & 63) & 1
-
-
-cdef void arrive(Core* c, int r) noexcept nogil:
-    """The flier due now at router r, its destination's, leaves through the local port if the
-    receiver is ready, else lands."""
-    cdef Flier* f = &c.fl[r]
+cdef void arrive(Core* c, int r, int k) noexcept nogil:
+    """The flier due now in slot k of router r, its destination's, leaves through the local
+    port if the receiver is ready, else lands."""
+    cdef Flier* f = &c.fl[2 * r + k]
     cdef int ep = <int>f.flit.key
     cdef Air a
     if c.now < c.eject_ready[ep]:
@@ -104,30 +94,32 @@ cdef void arrive(Core* c, int r) noexcept nogil:
     c.ec[ep * 3 + E_EJECTED] += 1
     record(c, f.flit.pkt, ep, c.now + 1, f.flit.hops, False)
     air_of(c, &a)
-    leave(&a, r, f, NDIR + ep - r * c.L)
+    leave(&a, r, k, NDIR + ep - r * c.L)
     c.flown += a.flown
     c.n_fly -= 1
 
 
-cdef void cross(Core* c, int r, int o, int n) noexcept nogil:
-    """The flier due now at router r, bound through mesh port o for router n, which holds
-    flits or a flier (that lands): written into n's buffer with the router cycle's credit
-    check, or it lands in r if there is no credit."""
-    cdef Flier* f = &c.fl[r]
+cdef void cross(Core* c, int r, int k, int o, int n) noexcept nogil:
+    """The flier due now in slot k of router r, bound through mesh port o for router n, which
+    holds flits or fliers: after n's flier that leaves now, if any; in flight at n if it
+    can join n's flier; else written into n's buffer (n's fliers land) with the router
+    cycle's credit check, or landed in r if there is no credit."""
+    cdef Flier* f = &c.fl[2 * r + k]
     cdef Slot flit
+    cdef int j = due_slot(c, n)
     cdef Air a
-    air_of(c, &a)
-    if holds_flier(c, n) and c.fl[n].flit.ready == c.now and not has_bit(c.fly_busy, n):
-        c.fly_busy[r >> 6] ^= <uint64_t>1 << (r & 63)  # n's flier leaves now: first
-        hop_first(c, n)
+    if j >= 0 and not has_bit(c.fly_busy, n):  # n's flier leaves now: first
         c.fly_busy[r >> 6] ^= <uint64_t>1 << (r & 63)
-        if not holds_flier(c, r):  # it came to r: this one landed for it
+        hop_first(c, n, j)
+        c.fly_busy[r >> 6] ^= <uint64_t>1 << (r & 63)
+        if not (c.fly_m[r] >> k & 1):  # it came to r: this one landed for it
             return
-        if not c.rt[n].occ and not holds_flier(c, n):
-            fly_into(&a, n, opp(o), &f.flit)
-            leave(&a, r, f, o)
-            c.flown += a.flown
-            return
+    air_of(c, &a)
+    if joinable(&a, n):
+        fly_into(&a, n, opp(o), &f.flit)
+        leave(&a, r, k, o)
+        c.flown += a.flown
+        return
     if holds_flier(c, n):
         land(c, n)
     if not link_credit(c, r, o):
@@ -136,19 +128,52 @@ cdef void cross(Core* c, int r, int o, int n) noexcept nogil:
     flit = f.flit
     flit.ready = a.ready
     flit.hops += 1
-    leave(&a, r, f, o)
+    leave(&a, r, k, o)
     c.flown += a.flown
     c.n_fly -= 1
     write_link_flit(c, n, opp(o), &flit, True)
 
 
+cdef void hop_first(Core* c, int r, int k) noexcept nogil:
+    """``hop`` out of router order: the flier in slot k of router r is due now, and another is
+    bound for r (its router's bit is set in ``fly_busy`` meanwhile)."""
+    cdef Air a
+    air_of(c, &a)
+    hop(c, &a, r, k)
+    c.flown += a.flown
+
+
+cdef inline int due_slot(Core* c, int r) noexcept nogil:
+    """The slot of router r's flier due now (-1: none)."""
+    cdef int m = c.fly_m[r]
+    if m & 1 and c.fl[2 * r].flit.ready == c.now:
+        return 0
+    if m & 2 and c.fl[2 * r + 1].flit.ready == c.now:
+        return 1
+    return -1
+
+
+cdef inline bint has_bit(const uint64_t* bits, int r) noexcept nogil:
+    return bits[r >> 6] >> (r & 63) & 1
+
+
 cdef void land(Core* c, int r) noexcept nogil:
-    """The flier at router r becomes a flit in r's buffer, as if it had been written there
-    when it came (its buffer write and occupancy were counted then: ``Core.fa``). Whatever
-    writes a flit into a router holding a flier calls this first (a call, not inline: it is
-    rare, and the router cycles stay small)."""
-    cdef Flier* f = &c.fl[r]
-    c.fly_bits[r >> 6] &= ~(<uint64_t>1 << (r & 63))
+    """Router r's fliers become flits in its buffer, the earlier come first, as if they had
+    been written there when they came (their buffer writes and occupancy were counted then:
+    ``Core.fa``, ``fly_into``). Whatever writes a flit into a router holding a flier calls
+    this first (a call, not inline: it is rare, and the router cycles stay small)."""
+    cdef int m = c.fly_m[r]
+    cdef int first = m >> 1  # the only one, or of two the one that came first
+    if m == 3 and c.fl[2 * r + 1].flit.ready > c.fl[2 * r].flit.ready:
+        first = 0
+    land_slot(c, r, first)
+    if m == 3:
+        land_slot(c, r, 1 - first)
+
+
+cdef inline void land_slot(Core* c, int r, int k) noexcept nogil:
+    cdef Flier* f = &c.fl[2 * r + k]
+    c.fly_m[r] &= ~(1 << k)
     c.n_fly -= 1
     c.landed += 1
     push_flit(c, r, f.port, &f.flit)
@@ -159,11 +184,7 @@ cdef void land(Core* c, int r) noexcept nogil:
 cdef void land_all(Core* c) noexcept nogil:
     """Land every flier (after a busy cycle: in dense traffic flits are not in flight, so
     that the router cycles need not look for fliers where they write)."""
-    cdef int w, r
-    cdef uint64_t bits
-    for w in range(c.NW):
-        bits = c.fly_bits[w]
-        while bits:
-            r = (w << 6) + ctz64(bits)
-            bits &= bits - 1
+    cdef int r
+    for r in range(c.R):
+        if c.fly_m[r]:
             land(c, r)

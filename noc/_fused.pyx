@@ -30,7 +30,7 @@ from noc._core cimport (
     bit_count, ctz64, first_from, prefetch, schedule,
 )
 from noc._credits cimport link_credit, note_pop
-from noc._flight cimport Air, air_of, fly_into, holds_flier, land_all
+from noc._flight cimport Air, air_of, fly_into, joinable, land_all
 from noc._route cimport mesh_xy_output, opp
 from noc._stages cimport (
     eject, finish_copy, link_traverse, note_occupancy, pop_head, route_head,
@@ -336,19 +336,11 @@ cdef inline int64_t send_head(
 ) noexcept nogil:
     """ST of the ready head of input port i (``vc``, input VC g0 + i) of router r through
     output port o, whose VC it holds (and, for a link, a credit), and its pop; with ``fly``,
-    into flight at a next router that holds nothing (noc/_flight.pyx). Returns the first
+    into flight at a next router where it can be (noc/_flight.pyx, ``joinable``). Returns the first
     cycle after ``now`` at which the port's next head is ready (INT64_MAX: none)."""
     cdef int64_t t = vc.base + vc.head
-    cdef int n
-    cdef Air air
     if o < NDIR:
-        n = c.rt[r].nbr[o]  # (a router: no chip links with fliers)
-        if fly and c.fly and not c.rt[n].occ and not holds_flier(c, n):
-            c.rt[r].lf[o] += 1
-            air_of(c, &air)
-            fly_into(&air, n, opp(o), &c.slot[t])
-            c.n_fly += 1
-        else:
+        if not (fly and take_off(c, r, o, &c.slot[t])):
             link_traverse(c, r, o, 0, 0, t, fly)
     else:
         eject(c, r, o - NDIR, 0, t, False)  # one copy per packet
@@ -358,6 +350,23 @@ cdef inline int64_t send_head(
     if not vc.cnt:
         return INT64_MAX
     return max(now + 1, c.slot[vc.base + vc.head].ready)  # the next head's
+
+
+cdef inline bint take_off(Core* c, int r, int o, const Slot* s) noexcept nogil:
+    """Where flits may fly, send the flit of slot s from router r across mesh port o into
+    flight at the next router if it can be there (noc/_flight.pyx, ``joinable``); whether it
+    did."""
+    cdef int n = c.rt[r].nbr[o]  # (a router: no chip links with fliers)
+    cdef Air a
+    if not c.fly or c.rt[n].occ:
+        return False
+    air_of(c, &a)
+    if not joinable(&a, n):
+        return False
+    c.rt[r].lf[o] += 1
+    fly_into(&a, n, opp(o), s)
+    c.n_fly += 1
+    return True
 
 
 cdef void lone_port_cycle(Core* c, int r, int i) noexcept nogil:

@@ -35,7 +35,7 @@ cdef dict _pointer_offsets():
         "rec_at": <size_t>&c.rec_at - b,
         "rec_scratch": <size_t>&c.rec_scratch - b,
         "fl": <size_t>&c.fl - b,
-        "fly_bits": <size_t>&c.fly_bits - b,
+        "fly_m": <size_t>&c.fly_m - b,
         "fly_busy": <size_t>&c.fly_busy - b,
         "fwheel": <size_t>&c.fwheel - b,
         "fh": <size_t>&c.fh - b,

@@ -301,7 +301,8 @@ FLIGHT_CASES = {
     "xy": {},
     "sparse": {"n": 40},
     "xy_slow_ejection": {"n": 300, "ejection_cycles_per_packet": 4},
-    "long_links": {"link_latency_cycles": 2, "router_pipeline_cycles": 3},
+    "long_links": {"link_latency_cycles": 2, "router_pipeline_cycles": 3},  # one per router
+    "one_per_router": {"buffer_depth": 3, "link_latency_cycles": 1},
 }
 
 
@@ -319,10 +320,11 @@ def flying(engines: list):
 @pytest.mark.parametrize("case", FLIGHT_CASES)
 def test_flits_in_flight_agree_with_reference(scenario, case, seed):
     """Fliers give the reference's records, states and counters; some fly here."""
-    sc = scenario(seed, **FLIGHT_CASES[case], **ONE_VC_ONE_FLIT, buffer_depth=4)
+    sc = scenario(seed, **(ONE_VC_ONE_FLIT | {"buffer_depth": 4} | FLIGHT_CASES[case]))
     engines: list = []
     compare(sc, seed, flying(engines))
-    assert engines[0]._core.fly
+    p = sc.params
+    assert engines[0]._core.fliers_per_router == 1 + (p.buffer_depth >= p.link_latency_cycles + 3)
     flown, landed = engines[0]._core.flight
     assert flown + landed > 0  # fliers were made
 
@@ -332,7 +334,7 @@ def test_flits_in_flight_fly_and_land():
     totals = np.zeros(2, dtype=np.int64)
     for case in FLIGHT_CASES.values():
         for seed in range(4):
-            sc = random_scenario(seed, **case, **ONE_VC_ONE_FLIT, buffer_depth=4)
+            sc = random_scenario(seed, **(ONE_VC_ONE_FLIT | {"buffer_depth": 4} | case))
             engines: list = []
             run_windows(flying(engines), sc, np.arange(40, 2000, 40))
             totals += engines[0]._core.flight
@@ -372,11 +374,12 @@ def test_flight_gives_the_results_of_visits_on_a_large_mesh(seed):
 
 
 def test_flight_only_where_it_holds():
-    """Fliers need the unicast fused path, buffers deeper than Lk + 1, no chip links and one
-    band; they cannot be switched on elsewhere."""
+    """Fliers need the unicast fused path, buffers deeper than Lk + 1 (two in a router:
+    Lk + 2), no chip links and one band; they cannot be switched on elsewhere."""
     mesh = Mesh(4, 4, 1)
     one = dict(ONE_VC_ONE_FLIT, clock_hz=1e6)
-    assert NocEngine(mesh, NocParams(**one, buffer_depth=3))._core.fly
+    assert NocEngine(mesh, NocParams(**one, buffer_depth=4))._core.fliers_per_router == 2
+    assert NocEngine(mesh, NocParams(**one, buffer_depth=3))._core.fliers_per_router == 1
     assert not NocEngine(mesh, NocParams(**one, buffer_depth=2))._core.fly  # Lk = 1
     tables = MulticastTables.empty(mesh.routers)
     assert not NocEngine(mesh, NocParams(**one, routing="multicast_table"), tables)._core.fly
