@@ -12,7 +12,6 @@ from chipsim.config import load_config
 from chipsim.errors import UserError
 from noc.engine import NocEngine
 from noc.reference import ReferenceEngine
-from noc.topology import Mesh
 from noc.traffic import PATTERNS, TrafficResult, parse_rates, saturation_rate, sweep
 
 ENGINES = {"cython": NocEngine, "reference": ReferenceEngine}
@@ -95,7 +94,7 @@ def noc(
         raise UserError("--plot needs a sweep: give --rates START:STOP:STEP")
     chip = load_config(config, overrides)
     topo = chip.topology
-    mesh = Mesh(topo.width, topo.height, topo.pes_per_router, topo.torus)
+    mesh = topo.mesh()
     try:
         grid = parse_rates(rates) if rates is not None else [rate]
         results = sweep(

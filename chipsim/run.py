@@ -29,6 +29,7 @@ from chipsim.sim.recorder import RunRecorder
 from chipsim.summary import run_summary
 from chipsim.traces import SpikeTrace, read_trace
 from cores import CoreKind
+from noc.engine import flight_possible
 from noc.params import Routing
 from noc.stats import ROUTER_COUNTERS
 
@@ -96,11 +97,16 @@ def run_network(
 
 def run_noc_threads(config: ChipConfig, threads: int, noc_threads: int | None) -> int:
     """Threads for the NoC's bands: ``noc_threads``, or by default ``threads`` on an XY-routed
-    chip and 1 on a table-routed one (bands pay for unicast spikes, not for multicast trees);
-    at most one per core this process may use, since their spin barriers would otherwise wait
-    for a core every cycle."""
+    chip whose flits cannot fly and 1 otherwise (bands pay for unicast spikes, not for
+    multicast trees, and in one thread flits in flight beat them: noc/README.md); at most one
+    per core this process may use, since their spin barriers would otherwise wait for a core
+    every cycle. (# perf: the TrueNorth-like benchmark run's NoC took 23.8 s in two bands,
+    18.9 s in one thread with flits in flight: docs/benchmarks.md.)"""
     if noc_threads is None:
-        noc_threads = threads if config.noc.routing is Routing.XY else 1
+        xy = config.noc.routing is Routing.XY
+        noc_threads = (
+            threads if xy and not flight_possible(config.topology.mesh(), config.noc) else 1
+        )
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return max(1, min(noc_threads, usable or 1))
 

@@ -25,6 +25,7 @@ from pydantic import (
 
 from cores.params import CoreParams
 from noc.params import NocParams
+from noc.topology import Mesh
 
 
 class _Params(BaseModel):
@@ -137,6 +138,10 @@ class TopologyParams(_Params):
     @property
     def pes(self) -> int:
         return self.populated_routers * self.pes_per_router
+
+    def mesh(self) -> Mesh:
+        """The NoC's mesh of this topology (one chip: its chip links are not modelled yet)."""
+        return Mesh(self.width, self.height, self.pes_per_router, self.torus)
 
     @property
     def bisection_links(self) -> int:

@@ -39,7 +39,6 @@ from cores.packet_queue import group_rows, merge_by_ready
 from cores.pe_timeline import PeTimeline
 from noc import NocEngine
 from noc.routing import MulticastTables
-from noc.topology import Mesh
 
 MAX_DRAIN_TICKS = 1000
 """Ticks the NoC may run after the last update to deliver packets still in flight."""
@@ -107,7 +106,7 @@ class ChipSimulation:
 
     def _engine(self) -> NocEngine:
         config, topology = self.mapping.config, self.mapping.config.topology
-        mesh = Mesh(topology.width, topology.height, topology.pes_per_router, topology.torus)
+        mesh = topology.mesh()
         tables = None
         if self.mapping.tables is not None:
             t = self.mapping.tables

@@ -8,14 +8,14 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from noc.engine import NocEngine
-from noc.params import NocParams
+from noc.engine import NocEngine, flight_possible
+from noc.params import NocParams, Routing
 from noc.reference import ReferenceEngine
 from noc.routing import MulticastTables
 from noc.stats import Deliveries, NocStats
 from noc.topology import Mesh
 
-from .conftest import random_scenario
+from .conftest import random_params, random_scenario
 
 
 def run_windows(engine_class, sc, windows: np.ndarray) -> tuple[list, list, NocStats]:
@@ -391,3 +391,25 @@ def test_flight_only_where_it_holds():
     core = NocEngine(mesh, NocParams(**one, buffer_depth=2))._core
     with pytest.raises(ValueError, match="in flight only"):
         core.fly = True
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_flight_possible_says_what_the_engine_chose(seed):
+    """``noc.engine.flight_possible`` (which chipsim reads to choose the NoC's threads) agrees
+    with the engine of one thread, on random parameters and meshes (most with one VC and
+    one-flit packets, some with drops, tables or chip links)."""
+    rng = np.random.default_rng(seed)
+    chip_links = bool(rng.random() < 0.2)
+    mesh = Mesh(int(rng.integers(1, 5)), int(rng.integers(1, 5)), 1, False, chip_links)
+    fixed: dict = {}
+    if rng.random() < 0.7:
+        fixed.update(ONE_VC_ONE_FLIT)
+    if rng.random() < 0.2:
+        fixed.update(routing="multicast_table", packet_bits=32)
+    if rng.random() < 0.2:
+        fixed.update(blocked_policy="drop", drop_after_cycles=9)
+    params = random_params(rng, **fixed)
+    multicast = params.routing is Routing.MULTICAST_TABLE
+    tables = MulticastTables.empty(mesh.routers) if multicast else None
+    core = NocEngine(mesh, params, tables)._core
+    assert flight_possible(mesh, params) is (core.fliers_per_router > 0)

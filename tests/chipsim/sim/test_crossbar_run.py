@@ -61,16 +61,21 @@ def test_threads_give_the_same_run(threads) -> None:
 
 
 def test_noc_threads_default_and_cap() -> None:
-    """--threads reaches an XY-routed NoC, not a table-routed one; --noc-threads overrides;
-    never more than the cores this process may use."""
+    """--threads reaches an XY-routed NoC whose flits cannot fly (noc/README.md, "Flits in
+    flight"), not one whose flits can or a table-routed one; --noc-threads overrides; never
+    more than the cores this process may use."""
     import os
 
     from chipsim.run import run_noc_threads
 
     cores = len(os.sched_getaffinity(0))
-    xy, tables = load_config(CONFIGS / "truenorth.yaml"), load_config(CONFIGS / "spinnaker2.yaml")
+    flying = load_config(CONFIGS / "truenorth.yaml")
+    xy = load_config(CONFIGS / "truenorth.yaml", ["noc.buffer_depth=2"])  # Lk + 1: no flight
+    tables = load_config(CONFIGS / "spinnaker2.yaml")
     assert run_noc_threads(xy, 1, None) == 1
     assert run_noc_threads(xy, 2, None) == min(2, cores)
+    assert run_noc_threads(flying, 2, None) == 1
+    assert run_noc_threads(flying, 2, 2) == min(2, cores)
     assert run_noc_threads(tables, 2, None) == 1
     assert run_noc_threads(tables, 1, 2) == min(2, cores)
     assert run_noc_threads(xy, 1, 10_000) == cores
