@@ -27,7 +27,6 @@ the run.
 from libc.stdint cimport int32_t
 
 from noc._core cimport ATOMIC_RELAXED, Core, Handoff, Slot, atomic_add_fetch
-from noc._flight cimport fly_due
 from noc._fused cimport visit_due
 from noc._records cimport sort_by_dest
 from noc._stages cimport write_link_flit
@@ -92,8 +91,6 @@ cdef inline void visit_band(Bands* x, int t) noexcept nogil:
     cdef Core* c = &x.core[t]
     cdef int first = c.n_out
     c.now = x.now
-    if c.n_fly:  # the band's flits in flight first (noc/_flight.pyx)
-        fly_due(c)
     visit_due(c)
     sort_by_dest(c, first)
 
@@ -114,7 +111,7 @@ cdef inline void take_handoffs(Core* c, Handoff* box, int* n) noexcept nogil:
     cdef int k, r
     for k in range(n[0]):
         r = box[k].n
-        write_link_flit(c, r, box[k].i, &box[k].flit, c.fly)  # (fliers at r land first)
+        write_link_flit(c, r, box[k].i, &box[k].flit, False)  # (none in flight)
         c.dirty[c.n_dirty] = r
         c.n_dirty += 1
     n[0] = 0

@@ -178,14 +178,13 @@ ctypedef struct Core:
     # path, and the visits of a cycle below which the next does (an eighth of the routers)
     bint lone_first
     int lone_below
-    # flits in flight (noc/_flight.pyx; ``fly``: allowed, unicast fused path without chip
-    # links and buffers deeper than Lk + 1; ``fly2``: two per router, buffers deeper than
-    # Lk + 2): fl[2 * r + k] is the flier in slot k of router r if bit k of fly_m[r] is set
-    # (n_fly in all); bucket b of fwheel (as ``wheel``) has bit r set for a flier at r that
-    # leaves at a cycle = b mod W; step[d] is the router number's change across mesh
+    # flits in flight (noc/_flight.pyx; ``fly``: allowed, unicast fused path without bands
+    # or chip links and buffers deeper than Lk + 1; ``fly2``: two per router, buffers deeper
+    # than Lk + 2): fl[2 * r + k] is the flier in slot k of router r if bit k of fly_m[r] is
+    # set (n_fly in all); bucket b of fwheel (as ``wheel``) has bit r set for a flier at r
+    # that leaves at a cycle = b mod W; step[d] is the router number's change across mesh
     # direction d; fh[r * P + o] counts fliers that left r through port o, fa[r] those that
-    # came to r over a link, folded into the router counters by EngineCore.run. A band's
-    # struct has its own fwheel, fly_busy, n_fly, flown and landed.
+    # came to r over a link, folded into the router counters by EngineCore.run
     bint fly, fly2
     int64_t flown, landed  # fliers' crossbar traversals, fliers landed (EngineCore.flight)
     Flier* fl

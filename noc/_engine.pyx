@@ -96,6 +96,7 @@ cdef class EngineCore:
         self.parallel_above = PARALLEL_ABOVE
         self._init_flight()
         if threads > 1 and c.fused and c.NX == 0 and c.height > 1:
+            c.fly = False  # (a band's flits are never in flight)
             self._init_bands(min(threads, c.height, MAX_BANDS))
 
     cdef _set(self, str name, array):
@@ -127,8 +128,6 @@ cdef class EngineCore:
             self.x.core[b].lone_below = (last + 1 - first) * c.width // 8
             own = {
                 "wheel": np.zeros(c.W * c.NW, dtype=np.uint64),
-                "fwheel": np.zeros(c.W * c.NW, dtype=np.uint64),
-                "fly_busy": np.zeros(c.NW, dtype=np.uint64),
                 "out_lo": np.zeros(c.width, dtype=_HANDOFF),
                 "out_hi": np.zeros(c.width, dtype=_HANDOFF),
                 "dirty": np.zeros(4 * c.width, dtype=np.int32),
@@ -137,7 +136,6 @@ cdef class EngineCore:
             for name, array in own.items():
                 _point(&self.x.core[b], name, array)
             self.x.core[b].n_wait = self.x.core[b].n_lo = self.x.core[b].n_hi = 0
-            self.x.core[b].n_fly = self.x.core[b].flown = self.x.core[b].landed = 0
             self.x.core[b].unfinished = self.x.core[b].n_free = 0
         self.x.T = self.T = T
         self.out_cap = max(self.out_cap, 8 * (c.EP + c.NX))  # a cycle writes EP + NX at most
@@ -255,7 +253,7 @@ cdef class EngineCore:
         came[:] = 0
         # nothing to fold while these stay: every departure counts in flown, and a router
         # cycle's send into flight adds to n_fly, which falls only with a departure or a landing
-        self.fold_mark = (self.c.flown, self.c.landed, self._flying())
+        self.fold_mark = (self.c.flown, self.c.landed, self.c.n_fly)
 
     @property
     def fly(self):
@@ -280,15 +278,12 @@ cdef class EngineCore:
 
     @fly.setter
     def fly(self, value):
-        cdef int b
         if value and not self.fly:
             raise ValueError("flits can be in flight only where EngineCore chose so")
-        if self._flying():
+        if self.c.n_fly:
             raise ValueError("flits are in flight")
         self.c.fly = bool(value)
         self.c.fly2 = self.c.fly2 and self.c.fly
-        for b in range(self.T):
-            self.x.core[b].fly, self.x.core[b].fly2 = self.c.fly, self.c.fly2
 
     def _init_packets(self, n):
         self._set("pk", np.zeros(n, dtype=_struct_dtype(_PACKET, sizeof(Packet))))
@@ -404,20 +399,13 @@ cdef class EngineCore:
 
     @property
     def busy(self):
-        return self.c.n_act > 0 or self._waiting() > 0 or self.n_wl > 0
+        return self.c.n_act > 0 or self._waiting() > 0 or self.c.n_fly > 0 or self.n_wl > 0
 
     cdef int _waiting(self) noexcept nogil:
-        """Routers with a visit due and flits in flight (the engine's, or the bands')."""
-        cdef int b, n = self.c.n_wait + self.c.n_fly
+        """Routers with a visit due (on the wheel, or the bands' wheels)."""
+        cdef int b, n = self.c.n_wait
         for b in range(self.T):
-            n += self.x.core[b].n_wait + self.x.core[b].n_fly
-        return n
-
-    cdef int _flying(self) noexcept nogil:
-        """Flits in flight (the engine's, or the bands')."""
-        cdef int b, n = self.c.n_fly
-        for b in range(self.T):
-            n += self.x.core[b].n_fly
+            n += self.x.core[b].n_wait
         return n
 
     @property
@@ -430,7 +418,8 @@ cdef class EngineCore:
         """Simulate cycles now .. until - 1 (growing the output buffer when needed)."""
         if self.T:
             self._run_bands_until(until)
-        while not self.T and self.c.now < until:
+            return
+        while self.c.now < until:
             if self.c.n_out + self.c.EP + self.c.NX > self.out_cap:
                 old = self.take_output()
                 self._alloc_output(2 * self.out_cap)
@@ -439,7 +428,7 @@ cdef class EngineCore:
                 self.c.n_out = len(old[0])
             with nogil:
                 self._run(until)
-        if self.c.fly and (self.c.flown, self.c.landed, self._flying()) != self.fold_mark:
+        if self.c.fly and (self.c.flown, self.c.landed, self.c.n_fly) != self.fold_mark:
             self._fold_flight()
 
     @property
@@ -620,18 +609,16 @@ cdef class EngineCore:
                 band_cycle(x, &workers[0])
             else:
                 bands_cycle_serial(x)
-            visits = 0  # router visits and flier moves (noc/_flight.pyx)
+            visits = 0
             for b in range(x.T):
-                visits += x.core[b].visits + x.core[b].flown
-                c.flown += x.core[b].flown
-                x.core[b].visits = x.core[b].flown = 0
+                visits += x.core[b].visits
+                x.core[b].visits = 0
             c.now += 1
         if started:
             join_workers(x, threads, x.T)
         for b in range(x.T):
             c.unfinished += x.core[b].unfinished
-            c.landed += x.core[b].landed
-            x.core[b].unfinished = x.core[b].landed = 0
+            x.core[b].unfinished = 0
             memcpy(&c.free_ids[c.n_free], x.core[b].free_ids, x.core[b].n_free * sizeof(int32_t))
             c.n_free += x.core[b].n_free
             x.core[b].n_free = 0
@@ -708,10 +695,10 @@ cdef class EngineCore:
     cdef inline bint _room(self, int r, int g) noexcept nogil:
         """Whether input VC g of router r has room for a packet; a flier at r lands first
         (noc/_flight.pyx: it may be a packet of this VC's, admitted into flight)."""
-        cdef Core* o = self._owner(r)
-        if o.n_fly and holds_flier(o, r):
-            land(o, r)
-        return o.vc[g].cap - o.vc[g].cnt >= o.F
+        cdef Core* c = &self.c
+        if c.n_fly and holds_flier(c, r):
+            land(c, r)
+        return c.vc[g].cap - c.vc[g].cnt >= c.F
 
     cdef inline void _enqueue(self, int pid, int ep, int r, int g, int64_t ready) noexcept nogil:
         """Write the ``F`` flits of packet pid from source ep into input VC g of router r, ready
@@ -719,12 +706,11 @@ cdef class EngineCore:
         flier at r). In a sparse cycle a packet of a local source whose router holds nothing
         is admitted into flight there instead (noc/_flight.pyx)."""
         cdef Core* c = &self.c
-        cdef Core* o = self._owner(r)
         cdef Slot flit
         cdef int j
         new_flit(c, pid, ready, &flit)
-        if o.fly and o.lone_first and ep < c.EP and not c.rt[r].occ:
-            admit_into_flight(o, r, g - r * c.NI, &flit)
+        if c.fly and c.lone_first and ep < c.EP and not c.rt[r].occ:
+            admit_into_flight(c, r, g - r * c.NI, &flit)
         else:
             for j in range(c.F):
                 push_flit(self._owner(r), r, g - r * c.NI, &flit)
@@ -810,8 +796,8 @@ def _struct_dtype(fields, size):
 _OUTPUT_FIELDS = ("o_arr", "o_dest", "o_key", "o_src", "o_inj", "o_hops", "o_tag")
 # pointer fields each band of a parallel run has its own of (noc/_bands.pyx)
 _BAND_OWN = frozenset(
-    (*_OUTPUT_FIELDS, "wheel", "fwheel", "fly_busy", "rec_seen", "rec_at", "rec_scratch",
-     "free_ids", "out_lo", "out_hi", "dirty")
+    (*_OUTPUT_FIELDS, "wheel", "rec_seen", "rec_at", "rec_scratch", "free_ids",
+     "out_lo", "out_hi", "dirty")
 )  # fmt: skip
 _HANDOFF = np.dtype(
     [("n", np.int32), ("i", np.int32), ("flit", _struct_dtype(_SLOT, sizeof(Slot)))], align=True

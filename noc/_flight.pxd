@@ -27,7 +27,7 @@ ctypedef struct Air:
     OutVC* ovc
     int64_t now
     int64_t ready  # the cycle a flit crossing a link now is ready: now + Lk + R
-    int P, lo, hi  # lo .. hi - 1: the band's routers (noc/_bands.pyx; all of them)
+    int P
     bint two  # Core.fly2
     int32_t step[NDIR]
     int64_t flown  # departures (for Core.flown)
@@ -39,7 +39,7 @@ cdef inline void air_of(Core* c, Air* a) noexcept nogil:
     a.now = c.now
     a.ready = c.now + c.Lk + c.Rp
     a.later = c.fwheel + (a.ready & (c.W - 1)) * c.NW
-    a.P, a.lo, a.hi = c.P, c.lo, c.hi
+    a.P = c.P
     a.two = c.fly2
     for d in range(NDIR):
         a.step[d] = c.step[d]
@@ -52,7 +52,7 @@ cdef inline bint joinable(Air* a, int n) noexcept nogil:
     the newcomer can (so that the two never compete for an output)."""
     cdef int m = a.flying[n]
     cdef int64_t t
-    if a.rt[n].occ:  # (the caller has checked that n is the band's)
+    if a.rt[n].occ:
         return False
     if not m:
         return True

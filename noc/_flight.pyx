@@ -1,8 +1,6 @@
 """Flits in flight: on sparse unicast traffic, a flit crosses routers that hold nothing else
 without their visits, with the results of the router cycle (V = 1, F = 1, XY on a mesh, no
-drops, no chip links; noc/README.md, "Flits in flight"). In a parallel run each band moves
-its own fliers; one bound for another band's router is handed off as a flit
-(noc/_bands.pyx).
+drops, no chip links, one band; noc/README.md, "Flits in flight").
 
 In a sparse cycle (as for the one-port path: noc/_fused.pyx, ``visit``), a flit that a router
 cycle sends into a router holding nothing (``fly_into``), or a packet admitted from a local
@@ -34,7 +32,6 @@ records: a router holding only a flier holds one flit, as the router cycle count
 from libc.stdint cimport int64_t, uint64_t
 
 from noc._core cimport E_EJECTED, NDIR, Core, Flier, Router, Slot, ctz64, push_flit
-from noc._bands cimport hand_off
 from noc._credits cimport link_credit
 from noc._route cimport mesh_direction, opp
 from noc._stages cimport record, write_link_flit
@@ -50,7 +47,7 @@ cdef void fly_due(Core* c) noexcept nogil:
     cdef int w, r
     cdef Air a
     air_of(c, &a)
-    for w in range(c.lo >> 6, ((c.hi - 1) >> 6) + 1):
+    for w in range(c.NW):
         bits = bucket[w]
         if not bits:
             continue
@@ -77,7 +74,7 @@ cdef inline void hop(Core* c, Air* a, int r, int k) noexcept nogil:
         return
     o = mesh_direction(sx, sy)
     n = r + a.step[o]
-    if n < a.lo or n >= a.hi or a.rt[n].occ or a.flying[n]:
+    if a.rt[n].occ or a.flying[n]:
         cross(c, r, k, o, n)
         return
     fly_into(a, n, opp(o), &f.flit)
@@ -104,14 +101,12 @@ cdef void arrive(Core* c, int r, int k) noexcept nogil:
 
 cdef void cross(Core* c, int r, int k, int o, int n) noexcept nogil:
     """The flier due now in slot k of router r, bound through mesh port o for router n, which
-    holds flits or fliers or is another band's: after n's flier that leaves now, if any; in
-    flight at n if it can join n's flier; else written into n's buffer (n's fliers land;
-    another band's router: handed off) with the router cycle's credit check, or landed in r
-    if there is no credit."""
+    holds flits or fliers: after n's flier that leaves now, if any; in flight at n if it
+    can join n's flier; else written into n's buffer (n's fliers land) with the router
+    cycle's credit check, or landed in r if there is no credit."""
     cdef Flier* f = &c.fl[2 * r + k]
     cdef Slot flit
-    cdef bint other = n < c.lo or n >= c.hi  # another band's router (noc/_bands.pyx)
-    cdef int j = -1 if other else due_slot(c, n)
+    cdef int j = due_slot(c, n)
     cdef Air a
     if j >= 0 and not has_bit(c.fly_busy, n):  # n's flier leaves now: first
         c.fly_busy[r >> 6] ^= <uint64_t>1 << (r & 63)
@@ -120,12 +115,12 @@ cdef void cross(Core* c, int r, int k, int o, int n) noexcept nogil:
         if not (c.fly_m[r] >> k & 1):  # it came to r: this one landed for it
             return
     air_of(c, &a)
-    if not other and joinable(&a, n):
+    if joinable(&a, n):
         fly_into(&a, n, opp(o), &f.flit)
         leave(&a, r, k, o)
         c.flown += a.flown
         return
-    if not other and holds_flier(c, n):
+    if holds_flier(c, n):
         land(c, n)
     if not link_credit(c, r, o):
         land(c, r)
@@ -136,10 +131,7 @@ cdef void cross(Core* c, int r, int k, int o, int n) noexcept nogil:
     leave(&a, r, k, o)
     c.flown += a.flown
     c.n_fly -= 1
-    if other:  # written after the bands' visits (as ``link_traverse``)
-        hand_off(c, n, opp(o), &flit)
-    else:
-        write_link_flit(c, n, opp(o), &flit, True)
+    write_link_flit(c, n, opp(o), &flit, True)
 
 
 cdef void hop_first(Core* c, int r, int k) noexcept nogil:
@@ -193,6 +185,6 @@ cdef void land_all(Core* c) noexcept nogil:
     """Land every flier (after a busy cycle: in dense traffic flits are not in flight, so
     that the router cycles need not look for fliers where they write)."""
     cdef int r
-    for r in range(c.lo, c.hi):  # (the band's)
+    for r in range(c.R):
         if c.fly_m[r]:
             land(c, r)

@@ -358,7 +358,7 @@ cdef inline bint take_off(Core* c, int r, int o, const Slot* s) noexcept nogil:
     did."""
     cdef int n = c.rt[r].nbr[o]  # (a router: no chip links with fliers)
     cdef Air a
-    if not c.fly or n < c.lo or n >= c.hi or c.rt[n].occ:  # (another band's: handed off)
+    if not c.fly or c.rt[n].occ:
         return False
     air_of(c, &a)
     if not joinable(&a, n):

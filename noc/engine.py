@@ -50,10 +50,10 @@ except ImportError as exc:  # pragma: no cover - depends on the build
 
 def flight_possible(mesh: Mesh, params: NocParams) -> bool:
     """Whether the engine may move unicast flits in flight across routers that hold nothing
-    else (noc/README.md, "Flits in flight"; ``EngineCore.fliers_per_router``): one VC,
-    one-flit packets, XY routing without drops, buffers deeper than ``Lk + 1``, a mesh
-    without chip links. Sparse spike traffic in flight leaves bands too little work a cycle
-    to share (noc/README.md, "Parallel bands")."""
+    else (noc/README.md, "Flits in flight"; ``EngineCore.fliers_per_router`` of an engine of
+    one thread): one VC, one-flit packets, XY routing without drops, buffers deeper than
+    ``Lk + 1``, a mesh without chip links. Sparse spike traffic then runs faster in one
+    thread than in bands (which do not fly)."""
     lk, r = params.link_latency_cycles, params.router_pipeline_cycles
     return (
         params.virtual_channels == 1 and params.packet_flits == 1 and lk + r < 64

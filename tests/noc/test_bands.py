@@ -155,27 +155,3 @@ def test_multicast_bands_agree_under_heavy_load(scenario, seed, drop):
     assert one[2].blocked_cycles.sum() > 0
     for mode in MODES:
         assert_same(run(banded(3, mode), *args), one)
-
-
-@pytest.mark.parametrize("mode", MODES)
-def test_bands_fly_as_one_thread(mode):
-    """Flits in flight (noc/_flight.pyx) in bands: a 16x16 mesh with bursts of uniform
-    traffic (dense cycles, then sparse ones with fliers) gives the one-thread results, and
-    the bands' fliers cross routers, land and cross band boundaries."""
-    mesh = Mesh(16, 16, 1)
-    params = NocParams(clock_hz=1e6, **ONE_VC_ONE_FLIT)
-    rng = np.random.default_rng(7)
-    n = 1800
-    cycle = np.sort(rng.integers(0, 20, n) + 300 * rng.integers(0, 6, n))
-    src, dest = rng.integers(0, mesh.endpoints, (2, n))
-    windows = np.cumsum(rng.integers(1, 200, 20))
-    engines = []
-
-    def make(*args) -> NocEngine:
-        engines.append(banded(2, mode)(*args))
-        return engines[-1]
-
-    banded_run = run(make, mesh, params, cycle, src, dest, windows)
-    assert_same(banded_run, run(NocEngine, mesh, params, cycle, src, dest, windows))
-    flown, landed = engines[0]._core.flight
-    assert engines[0]._core.bands == 2 and flown > 0 and landed > 0
