@@ -19,7 +19,9 @@
 # - chip links (noc.topology): rt[r].nbr is -1 through them; clink[r * 4 + d] is chip link k (-1:
 #   none); x_end[2 * k], x_end[2 * k + 1] its router and direction.
 
-from libc.stdint cimport INT64_MAX, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
+from libc.stdint cimport (
+    INT64_MAX, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t,
+)
 
 
 cdef extern from *:
@@ -115,6 +117,7 @@ ctypedef struct Router:
 ctypedef struct Flier:
     Slot flit  # flit.ready: the cycle it leaves r at the earliest (-1: r holds no flier)
     int32_t port
+    int16_t kx, ky  # the destination's router less r, in x and y (XY: x first)
 
 
 # A flit crossing into another band of a parallel run (noc/_bands.pyx): written into input VC

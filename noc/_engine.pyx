@@ -219,9 +219,11 @@ cdef class EngineCore:
         router holding nothing, or a flier that came over the link, then always has a credit
         for the link's upstream router (its pops of the last Lk cycles and the flier leave a
         slot), so that a flier need not be in the buffer for credit checks; two fliers in a
-        router need buffers deeper than Lk + 2."""
+        router need buffers deeper than Lk + 2. (Flier.kx, ky: meshes up to 32768 wide.)"""
         cdef Core* c = &self.c
-        c.fly = c.unicast and c.NX == 0 and c.D >= c.Lk + 2
+        c.fly = (
+            c.unicast and c.NX == 0 and c.D >= c.Lk + 2 and max(c.width, c.height) <= 32768
+        )
         c.fly2 = c.fly and c.D >= c.Lk + 3
         c.n_fly = c.flown = c.landed = 0
         self.fold_mark = (0, 0, 0)
@@ -803,7 +805,10 @@ _HANDOFF = np.dtype(
     [("n", np.int32), ("i", np.int32), ("flit", _struct_dtype(_SLOT, sizeof(Slot)))], align=True
 )
 assert _HANDOFF.itemsize == sizeof(Handoff)
-_FLIER = (("flit", _struct_dtype(_SLOT, sizeof(Slot))), ("port", np.int32))
+_FLIER = (
+    ("flit", _struct_dtype(_SLOT, sizeof(Slot))), ("port", np.int32), ("kx", np.int16),
+    ("ky", np.int16),
+)
 
 
 def _nonempty(array):

@@ -82,6 +82,8 @@ cdef inline Flier* board(Air* a, int r, int port, const Slot* flit) noexcept nog
     cdef Flier* f = &a.fl[2 * r + k]
     f.flit = flit[0]
     f.port = port
+    f.kx = flit.dx - a.rt[r].x  # (the line of r's record just read for its occupancy)
+    f.ky = flit.dy - a.rt[r].y
     a.flying[r] = m | 1 << k
     a.later[r >> 6] |= <uint64_t>1 << (r & 63)
     return f

@@ -33,7 +33,7 @@ from libc.stdint cimport int64_t, uint64_t
 
 from noc._core cimport E_EJECTED, NDIR, Core, Flier, Router, Slot, ctz64, push_flit
 from noc._credits cimport link_credit
-from noc._route cimport mesh_direction, opp
+from noc._route cimport opp
 from noc._stages cimport record, write_link_flit
 
 
@@ -67,12 +67,13 @@ cdef inline void hop(Core* c, Air* a, int r, int k) noexcept nogil:
     or to ``arrive`` or ``cross`` (calls: # perf: the hot loop stays small)."""
     cdef Flier* f = &a.fl[2 * r + k]
     cdef int n, o
-    cdef int sx = (f.flit.dx > a.rt[r].x) - (f.flit.dx < a.rt[r].x)
-    cdef int sy = (f.flit.dy > a.rt[r].y) - (f.flit.dy < a.rt[r].y)
-    if not (sx | sy):
+    if f.kx:  # XY: E or W while x differs, then N or S
+        o = 1 if f.kx > 0 else 3
+    elif f.ky:
+        o = 0 if f.ky > 0 else 2
+    else:
         arrive(c, r, k)
         return
-    o = mesh_direction(sx, sy)
     n = r + a.step[o]
     if a.rt[n].occ or a.flying[n]:
         cross(c, r, k, o, n)

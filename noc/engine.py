@@ -52,13 +52,14 @@ def flight_possible(mesh: Mesh, params: NocParams) -> bool:
     """Whether the engine may move unicast flits in flight across routers that hold nothing
     else (noc/README.md, "Flits in flight"; ``EngineCore.fliers_per_router`` of an engine of
     one thread): one VC, one-flit packets, XY routing without drops, buffers deeper than
-    ``Lk + 1``, a mesh without chip links. Sparse spike traffic then runs faster in one
-    thread than in bands (which do not fly)."""
+    ``Lk + 1``, a mesh without chip links at most 32768 routers wide and high. Sparse spike
+    traffic then runs faster in one thread than in bands (which do not fly)."""
     lk, r = params.link_latency_cycles, params.router_pipeline_cycles
     return (
         params.virtual_channels == 1 and params.packet_flits == 1 and lk + r < 64
         and params.routing is Routing.XY and params.blocked_policy is not BlockedPolicy.DROP
         and params.buffer_depth >= lk + 2 and mesh.chip_link_count == 0
+        and max(mesh.width, mesh.height) <= 32768
     )  # fmt: skip
 
 
