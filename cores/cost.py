@@ -98,12 +98,17 @@ def emission_cycles_by_core(
     """
     first = np.asarray(core_first, dtype=np.int64)
     idx = np.asarray(spikes, dtype=np.int64)
-    if first.size == 0 or first[0] != 0 or np.any(np.diff(first) <= 0):
+    sizes = np.diff(first)  # of every core but the last
+    if first.size == 0 or first[0] != 0 or np.any(sizes <= 0):
         raise ValueError("core_first must start at 0 and increase")
     if idx.size and (idx[0] < 0 or np.any(np.diff(idx) <= 0)):
         raise ValueError("spikes must be increasing indices >= 0")
-    core = np.searchsorted(first, idx, side="right") - 1
-    rank = np.arange(idx.size) - np.searchsorted(idx, first[core])
+    if sizes.size and sizes.min() == sizes.max():  # cores of one size (# perf: no search)
+        core = np.minimum(idx // sizes[0], first.size - 1)
+    else:
+        core = np.searchsorted(first, idx, side="right") - 1
+    counts = np.bincount(core, minlength=first.size)
+    rank = np.arange(idx.size) - (np.cumsum(counts) - counts)[core]  # among its core's spikes
     start = np.asarray(start_cycles, dtype=np.int64)[core] + costs.timer_tick_cycles
     return core, start + (idx - first[core] + 1) * update + (rank + 1) * costs.spike_send_cycles
 

@@ -53,6 +53,22 @@ def test_emission_cycles_by_core_equal_per_core_calls():
     assert list(got) == list(expected)
 
 
+def test_emission_cycles_by_core_of_one_size():
+    """Cores of 4 neurons but the last, of 7 (the path without a search): the same cycles as
+    one call per core, a spike past 4 x 4 staying in the last core."""
+    first, starts = [0, 4, 8, 12], [100, 200, 300, 400]
+    spikes = [0, 3, 4, 9, 10, 11, 12, 16, 18]
+    core, got = emission_cycles_by_core(COSTS, LIF_UPDATE, starts, first, spikes)
+    assert list(core) == [0, 0, 1, 2, 2, 2, 3, 3, 3]
+    expected = np.concatenate([
+        emission_cycles(COSTS, LIF_UPDATE, 100, [0, 3]),
+        emission_cycles(COSTS, LIF_UPDATE, 200, [0]),
+        emission_cycles(COSTS, LIF_UPDATE, 300, [1, 2, 3]),
+        emission_cycles(COSTS, LIF_UPDATE, 400, [0, 4, 6]),
+    ])  # fmt: skip
+    assert list(got) == list(expected)
+
+
 def test_spike_source_cost_is_its_own_field():
     """A spike source (model None) costs spike_source_cycles per neuron."""
     costs = COSTS.model_copy(update={"spike_source_cycles": 7})
