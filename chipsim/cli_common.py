@@ -31,11 +31,13 @@ def run_folder_options(default_out: str) -> Callable:
         click.option("--quiet", is_flag=True, help="No progress bar."),
         click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
                      help="Threads sharing the compiled kernels: crossbar cores, synaptic "
-                     "processing, and an XY-routed NoC's routers unless --noc-threads is given "
-                     "(same results; more only with free cores)."),
+                     "processing, and an XY-routed NoC's routers whose flits cannot fly, "
+                     "unless --noc-threads is given (same results; more only with free "
+                     "cores)."),
         click.option("--noc-threads", type=click.IntRange(min=1),
-                     help="Threads simulating the NoC's routers [--threads], at most one per "
-                     "core (same results; meshes without chip links, see noc/README.md)."),
+                     help="Threads simulating the NoC's routers in bands [--threads, or 1 if "
+                     "its flits can fly], at most one per core (same results; meshes without "
+                     "chip links, see noc/README.md)."),
         click.option("--no-report", is_flag=True,
                      help="Skip the report (tables and PNGs; `chipsim report DIR` makes it)."),
     ]  # fmt: skip
