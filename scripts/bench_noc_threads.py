@@ -71,7 +71,8 @@ def capture(path: Path, ticks: int = 90) -> None:
 
 
 def replay(path: Path, threads: int) -> float:
-    """Flit-hops per second of wall time of ``inject`` and ``advance`` replaying a capture."""
+    """Flit-hops per second of wall time of ``inject`` and ``advance`` replaying a capture;
+    with one thread, prints how the routers' work was done (visits and flits in flight)."""
     shape, params, calls = pickle.loads(path.read_bytes())
     engine = NocEngine(Mesh(*shape), NocParams(**params), record_packets=False, threads=threads)
     wall = 0.0
@@ -79,7 +80,16 @@ def replay(path: Path, threads: int) -> float:
         start = time.perf_counter()
         engine.advance(call) if isinstance(call, int) else engine.inject(*call)
         wall += time.perf_counter() - start
-    return engine.stats.flit_hops / wall
+    stats = engine.stats
+    if threads == 1:
+        flown, landed = engine._core.flight
+        print(
+            f"capture, one thread: {stats.flit_hops:,} flit-hops, {engine._core.visits:,} router "
+            f"visits, {flown:,} of {int(stats.crossbar_traversals.sum()):,} crossbar traversals "
+            f"in flight, {landed:,} fliers landed",
+            flush=True,
+        )
+    return stats.flit_hops / wall
 
 
 def main() -> None:
