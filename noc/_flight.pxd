@@ -1,4 +1,4 @@
-from libc.stdint cimport int32_t, int64_t, uint8_t, uint64_t
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
 
 from noc._core cimport C_MAX_OCC, NDIR, Core, Flier, OutVC, Router, Slot
 
@@ -27,7 +27,7 @@ ctypedef struct Air:
     OutVC* ovc
     int64_t now
     int64_t ready  # the cycle a flit crossing a link now is ready: now + Lk + R
-    int P
+    int P, L
     bint two  # Core.fly2
     int32_t step[NDIR]
     int64_t flown  # departures (for Core.flown)
@@ -39,27 +39,43 @@ cdef inline void air_of(Core* c, Air* a) noexcept nogil:
     a.now = c.now
     a.ready = c.now + c.Lk + c.Rp
     a.later = c.fwheel + (a.ready & (c.W - 1)) * c.NW
-    a.P = c.P
+    a.P, a.L = c.P, c.L
     a.two = c.fly2
     for d in range(NDIR):
         a.step[d] = c.step[d]
     a.flown = 0
 
 
-cdef inline bint joinable(Air* a, int n) noexcept nogil:
-    """Whether a flit crossing a link into router n now can be in flight there: n's buffers
-    are empty, and n holds no flier, or (two a router) one that leaves after now and before
-    the newcomer can (so that the two never compete for an output)."""
+cdef inline bint joinable(Air* a, int n, const Slot* s) noexcept nogil:
+    """Whether the flit of slot ``s`` crossing a link into router n now can be in flight
+    there: n's buffers are empty, and n holds no flier, or (two a router) one that leaves
+    after now and before the newcomer can, or when it can but through another output (so
+    that the two never compete for an output)."""
     cdef int m = a.flying[n]
-    cdef int64_t t
+    cdef Flier* other
     if a.rt[n].occ:
         return False
     if not m:
         return True
     if not a.two or m == 3:
         return False
-    t = a.fl[2 * n + (m >> 1)].flit.ready  # the other's
-    return a.now < t < a.ready
+    other = &a.fl[2 * n + (m >> 1)]
+    if not a.now < other.flit.ready <= a.ready:
+        return False
+    return other.flit.ready < a.ready or out_port(a, n, other.kx, other.ky, other.flit.key) != (
+        out_port(a, n, s.dx - a.rt[n].x, s.dy - a.rt[n].y, s.key)
+    )
+
+
+cdef inline int out_port(Air* a, int r, int kx, int ky, uint32_t key) noexcept nogil:
+    """The output port at router r of a flit whose destination's router is (kx, ky) from r
+    and whose destination endpoint is ``key`` (XY: E or W while x differs, then N or S, then
+    the local port)."""
+    if kx:
+        return 1 if kx > 0 else 3
+    if ky:
+        return 0 if ky > 0 else 2
+    return NDIR + <int>key - r * a.L
 
 
 cdef inline void fly_into(Air* a, int n, int port, const Slot* s) noexcept nogil:

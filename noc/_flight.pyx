@@ -40,7 +40,8 @@ from noc._stages cimport record, write_link_flit
 cdef void fly_due(Core* c) noexcept nogil:
     """Move the fliers due this cycle (their routers' bits in this cycle's bucket of
     ``fwheel``), in router order, emptying the bucket; a bit whose flier has landed or left
-    is stale. (A router's two fliers are never due in one cycle: ``joinable``.)"""
+    is stale. (A router's two fliers due in one cycle leave through different outputs:
+    ``joinable``.)"""
     cdef int64_t now = c.now
     cdef uint64_t* bucket = c.fwheel + (now & (c.W - 1)) * c.NW
     cdef uint64_t bits
@@ -57,6 +58,8 @@ cdef void fly_due(Core* c) noexcept nogil:
             bits &= bits - 1
             if a.fl[2 * r].flit.ready == now:
                 hop(c, &a, r, 0)
+                if a.fl[2 * r + 1].flit.ready == now:  # a pair leaving together
+                    hop(c, &a, r, 1)
             elif a.fl[2 * r + 1].flit.ready == now:
                 hop(c, &a, r, 1)
     c.flown += a.flown
@@ -67,7 +70,7 @@ cdef inline void hop(Core* c, Air* a, int r, int k) noexcept nogil:
     or to ``arrive`` or ``cross`` (calls: # perf: the hot loop stays small)."""
     cdef Flier* f = &a.fl[2 * r + k]
     cdef int n, o
-    if f.kx:  # XY: E or W while x differs, then N or S
+    if f.kx:  # as out_port, without forming the local port
         o = 1 if f.kx > 0 else 3
     elif f.ky:
         o = 0 if f.ky > 0 else 2
@@ -109,14 +112,16 @@ cdef void cross(Core* c, int r, int k, int o, int n) noexcept nogil:
     cdef Slot flit
     cdef int j = due_slot(c, n)
     cdef Air a
-    if j >= 0 and not has_bit(c.fly_busy, n):  # n's flier leaves now: first
+    if j >= 0 and not has_bit(c.fly_busy, n):  # n's fliers leave now: first
         c.fly_busy[r >> 6] ^= <uint64_t>1 << (r & 63)
-        hop_first(c, n, j)
+        while j >= 0:
+            hop_first(c, n, j)
+            j = due_slot(c, n)
         c.fly_busy[r >> 6] ^= <uint64_t>1 << (r & 63)
         if not (c.fly_m[r] >> k & 1):  # it came to r: this one landed for it
             return
     air_of(c, &a)
-    if joinable(&a, n):
+    if joinable(&a, n, &f.flit):
         fly_into(&a, n, opp(o), &f.flit)
         leave(&a, r, k, o)
         c.flown += a.flown

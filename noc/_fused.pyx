@@ -361,7 +361,7 @@ cdef inline bint take_off(Core* c, int r, int o, const Slot* s) noexcept nogil:
     if not c.fly or c.rt[n].occ:
         return False
     air_of(c, &a)
-    if not joinable(&a, n):
+    if not joinable(&a, n, s):
         return False
     c.rt[r].lf[o] += 1
     fly_into(&a, n, opp(o), s)
