@@ -13,10 +13,9 @@ cdef inline bint holds_flier(Core* c, int r) noexcept nogil:
     return c.fly_m[r] != 0
 
 
-# The flight state's arrays and constants, copied out of the engine struct into a local:
-# stores through the arrays cannot change a local whose address is not taken by a call, so
-# the compiler keeps these in registers (# perf: through the struct, it reloads them after
-# every store).
+# The flight state's arrays and constants, copied out of the engine struct into a local of
+# the flight loop, which the compiler keeps in registers between its calls to the rare paths
+# (# perf: through the struct, it reloaded them after every store).
 ctypedef struct Air:
     Flier* fl
     Router* rt

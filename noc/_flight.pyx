@@ -75,35 +75,32 @@ cdef inline void hop(Core* c, Air* a, int r, int k) noexcept nogil:
     elif f.ky:
         o = 0 if f.ky > 0 else 2
     else:
-        arrive(c, r, k)
+        arrive(c, a, r, k)
         return
     n = r + a.step[o]
     if a.rt[n].occ or a.flying[n]:
-        cross(c, r, k, o, n)
+        cross(c, a, r, k, o, n)
         return
     fly_into(a, n, opp(o), &f.flit)
     leave(a, r, k, o)
 
 
-cdef void arrive(Core* c, int r, int k) noexcept nogil:
+cdef void arrive(Core* c, Air* a, int r, int k) noexcept nogil:
     """The flier due now in slot k of router r, its destination's, leaves through the local
     port if the receiver is ready, else lands."""
     cdef Flier* f = &c.fl[2 * r + k]
     cdef int ep = <int>f.flit.key
-    cdef Air a
     if c.now < c.eject_ready[ep]:
         land(c, r)
         return
     c.eject_ready[ep] = c.now + c.E
     c.ec[ep * 3 + E_EJECTED] += 1
     record(c, f.flit.pkt, ep, c.now + 1, f.flit.hops, False)
-    air_of(c, &a)
-    leave(&a, r, k, NDIR + ep - r * c.L)
-    c.flown += a.flown
+    leave(a, r, k, NDIR + ep - r * c.L)
     c.n_fly -= 1
 
 
-cdef void cross(Core* c, int r, int k, int o, int n) noexcept nogil:
+cdef void cross(Core* c, Air* a, int r, int k, int o, int n) noexcept nogil:
     """The flier due now in slot k of router r, bound through mesh port o for router n, which
     holds flits or fliers: after n's flier that leaves now, if any; in flight at n if it
     can join n's flier; else written into n's buffer (n's fliers land) with the router
@@ -111,20 +108,17 @@ cdef void cross(Core* c, int r, int k, int o, int n) noexcept nogil:
     cdef Flier* f = &c.fl[2 * r + k]
     cdef Slot flit
     cdef int j = due_slot(c, n)
-    cdef Air a
     if j >= 0 and not has_bit(c.fly_busy, n):  # n's fliers leave now: first
         c.fly_busy[r >> 6] ^= <uint64_t>1 << (r & 63)
         while j >= 0:
-            hop_first(c, n, j)
+            hop(c, a, n, j)
             j = due_slot(c, n)
         c.fly_busy[r >> 6] ^= <uint64_t>1 << (r & 63)
         if not (c.fly_m[r] >> k & 1):  # it came to r: this one landed for it
             return
-    air_of(c, &a)
-    if joinable(&a, n, &f.flit):
-        fly_into(&a, n, opp(o), &f.flit)
-        leave(&a, r, k, o)
-        c.flown += a.flown
+    if joinable(a, n, &f.flit):
+        fly_into(a, n, opp(o), &f.flit)
+        leave(a, r, k, o)
         return
     if holds_flier(c, n):
         land(c, n)
@@ -134,19 +128,9 @@ cdef void cross(Core* c, int r, int k, int o, int n) noexcept nogil:
     flit = f.flit
     flit.ready = a.ready
     flit.hops += 1
-    leave(&a, r, k, o)
-    c.flown += a.flown
+    leave(a, r, k, o)
     c.n_fly -= 1
     write_link_flit(c, n, opp(o), &flit, True)
-
-
-cdef void hop_first(Core* c, int r, int k) noexcept nogil:
-    """``hop`` out of router order: the flier in slot k of router r is due now, and another is
-    bound for r (its router's bit is set in ``fly_busy`` meanwhile)."""
-    cdef Air a
-    air_of(c, &a)
-    hop(c, &a, r, k)
-    c.flown += a.flown
 
 
 cdef inline int due_slot(Core* c, int r) noexcept nogil:
