@@ -61,7 +61,7 @@ cdef class EngineCore:
     cdef int parallel_above
     cdef int32_t[::1] band_of
     cdef list band_arrays, band_stash
-    cdef tuple fold_mark  # (noc/_flight.pyx: ``_fold_flight``)
+    cdef tuple fold_mark  # (``_fold_flight``)
 
     def __init__(self, mesh, params, tables, int threads=1):
         c = &self.c
@@ -253,8 +253,9 @@ cdef class EngineCore:
         routers["lf"] += left[:, :NDIR]
         left[:] = 0
         came[:] = 0
-        # nothing to fold while these stay: every departure counts in flown, and a router
-        # cycle's send into flight adds to n_fly, which falls only with a departure or a landing
+        # nothing to fold while these stay: every departure counts in flown, and every other
+        # way into flight (a router cycle's send, an admission) adds to n_fly, which falls
+        # only with a departure or a landing
         self.fold_mark = (self.c.flown, self.c.landed, self.c.n_fly)
 
     @property

@@ -3,30 +3,33 @@ without their visits, with the results of the router cycle (V = 1, F = 1, XY on 
 drops, no chip links, one band; noc/README.md, "Flits in flight").
 
 In a sparse cycle (as for the one-port path: noc/_fused.pyx, ``visit``), a flit that a router
-cycle sends into a router holding nothing (``fly_into``), or a packet admitted from a local
-source into such a router (``admit_into_flight``), is *in flight* there: in the flight table
-``fl`` at the router's index, not in its buffer. The router stays empty: no occupancy bit,
-no visit. In its ready cycle, before the routers' visits, ``fly_due`` moves it as that visit
-would (the router holds nothing else, so none of its outputs is held and nothing competes):
+cycle sends into a router with empty buffers (``fly_into``), or a packet admitted from a local
+source into a router holding nothing (``admit_into_flight``), is *in flight* there: in one of
+the router's two slots of the flight table ``fl``, not in its buffer. The router's buffers
+stay empty: no occupancy bit, no visit. A second flier joins the first only if the two can
+never ask for one output in one cycle (``joinable``). In its ready cycle, before the routers'
+visits, ``fly_due`` moves a flier as the router's visit would (no flit is in the router's
+buffers, so none of its outputs is held and nothing else competes):
 
 - at its destination's router it leaves through the local port when the receiver is ready
   (``arrive``);
-- else through the XY port to the next router: in flight again if that holds nothing (a
-  router holding nothing has a free slot whose credit has arrived: the buffers are deeper
-  than Lk + 1, see ``EngineCore.fly``); if that holds a flier leaving in this cycle, after
-  it; else written into its buffer with the router cycle's credit check (``cross``);
+- else through the XY port to the next router: in flight again if it can be there (a router
+  with empty buffers has a free slot whose credit has arrived: the buffers are deeper than
+  Lk + 1, or Lk + 2 for two fliers, see ``EngineCore.fly``); if that router's flier leaves
+  in this cycle, after it; else written into its buffer with the router cycle's credit
+  check (``cross``);
 - a flier that must wait (no credit, the receiver busy) *lands*: it becomes a flit in its
   router's buffer (``land``), whose visit this cycle then finds it blocked.
 
-Whatever writes a flit into a router holding a flier lands the flier first
-(``write_link_flit``, ``EngineCore._room``), so a router's buffer is never read without it;
-after a dense cycle every flier lands (``land_all``). While it is in flight, what the
-flier changes is kept as the router cycle keeps it: the round-robin pointer of the output
-VC it is granted, the delivery record and the receiver's ejection cycle (its pops change no
-credit check: ``leave``). Its counters go to ``fh`` (crossbar traversals, VC grants, link
-flits of the router it leaves) and ``fa`` (buffer writes, and an occupancy of at least one,
-of the router it comes to over a link), which ``EngineCore.run`` adds into the router
-records: a router holding only a flier holds one flit, as the router cycle counts it.
+Whatever writes a flit into a router holding fliers lands them first (``write_link_flit``,
+``EngineCore._room``), so a router's buffer is never read without them; after a dense cycle
+every flier lands (``land_all``). While in flight, what a flier changes is kept as the router
+cycle keeps it: the round-robin pointer of the output VC it is granted, the delivery record
+and the receiver's ejection cycle (its pops change no credit check: ``leave``). Its counters
+go to ``fh`` (crossbar traversals, VC grants, link flits of the router it leaves) and ``fa``
+(buffer writes, and an occupancy of at least one, of the router it comes to over a link),
+which ``EngineCore.run`` adds into the router records; a second flier that comes over a link
+to one that did notes an occupancy of two (``fly_into``).
 """
 
 from libc.stdint cimport int64_t, uint64_t
