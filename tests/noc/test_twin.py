@@ -292,11 +292,11 @@ def test_counters_agree_after_every_window(scenario, seed):
     assert held > 0  # some reads saw a granted VC whose flit had not crossed yet
 
 
-# Flits in flight (noc/_flight.pyx): on the unicast fused path a flit sent by a router visited
-# alone into a router holding nothing crosses the routers after it without their visits until
-# it lands. Buffers of 4 flits (fliers need more than Lk + 1); the one-port path in every
-# cycle, so that these small meshes make fliers, and some land (meet other flits, wait for a
-# busy receiver).
+# Flits in flight (noc/_flight.pyx): on the unicast fused path, in sparse cycles, a flit sent
+# (or admitted) into a router holding nothing crosses the routers after it without their
+# visits until it lands. Buffers of 4 flits (fliers need more than Lk + 1, two a router more
+# than Lk + 2); every cycle counted sparse, so that these small meshes make fliers, and some
+# land (meet other flits, wait for a busy receiver).
 FLIGHT_CASES = {
     "xy": {},
     "sparse": {"n": 40},
@@ -307,7 +307,8 @@ FLIGHT_CASES = {
 
 
 def flying(engines: list):
-    """An engine factory (the one-port path in every cycle) that keeps what it made."""
+    """An engine factory (every cycle sparse: the one-port path, flight) that keeps what it
+    made."""
 
     def make(mesh, params, tables=None) -> NocEngine:
         engines.append(with_lone_below(1 << 30)(mesh, params, tables))
