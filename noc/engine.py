@@ -255,7 +255,8 @@ def _as_packets(
     for name, a in zip(names, arrays, strict=True):
         if a.size and not np.issubdtype(a.dtype, np.integer):
             raise ValueError(f"inject: {name} must hold integers, got dtype {a.dtype}")
-    cycle, src, dest, tag = (np.asarray(a, dtype=np.int64) for a in arrays)  # (no copy if so)
+    # int64 and contiguous (the core's memoryviews), copied only where they are not
+    cycle, src, dest, tag = (np.ascontiguousarray(a, dtype=np.int64) for a in arrays)
     if dest.size and (dest.min() < 0 or dest.max() > 0xFFFFFFFF):
         raise ValueError("inject: dest_or_key must fit in 32 unsigned bits")
     return cycle, src, dest, tag

@@ -63,6 +63,29 @@ def test_empty_and_carried_windows_keep_the_delivery_dtypes(params):
         ]
 
 
+def test_strided_and_narrow_arrays_inject_as_plain_ones(params):
+    """Views with a stride (``np.nonzero`` of a 2-D array gives them) and arrays of narrower
+    integer types inject the same packets as contiguous int64 arrays."""
+    rng = np.random.default_rng(3)
+    cycle, src = np.nonzero(rng.random((40, 16)) < 0.2)  # each a view with a stride
+    dest = rng.integers(0, 16, (cycle.size, 2))[:, 1]  # (a column: strided)
+    tag = np.arange(2 * cycle.size, dtype=np.int64)[::2]
+    assert not cycle.flags.c_contiguous and not dest.flags.c_contiguous
+    got = []
+    for arrays in (
+        (cycle, src, dest, tag),
+        (cycle.astype(np.int32), src.astype(np.uint16), dest.astype(np.uint32), tag.copy()),
+        tuple(np.ascontiguousarray(a, dtype=np.int64) for a in (cycle, src, dest, tag)),
+    ):
+        engine = NocEngine(Mesh(4, 4, 1), params)
+        engine.inject(*arrays)
+        got.append(engine.advance(200))
+    assert len(got[0]) == cycle.size
+    for other in got[1:]:
+        for field in dataclasses.fields(Deliveries):
+            np.testing.assert_array_equal(getattr(got[0], field.name), getattr(other, field.name))
+
+
 def test_full_injection_queue_makes_packets_wait_at_source():
     """Back-pressure: no packet lost, the waiting counted in source_wait_cycles."""
     params = NocParams(clock_hz=1e6, injection_queue_packets=1, packet_bits=64)
