@@ -34,7 +34,7 @@ to one that did notes an occupancy of two (``fly_into``).
 
 from libc.stdint cimport int64_t, uint64_t
 
-from noc._core cimport E_EJECTED, NDIR, Core, Flier, Router, Slot, ctz64, push_flit
+from noc._core cimport E_EJECTED, NDIR, Core, Flier, Slot, ctz64, push_flit
 from noc._credits cimport link_credit
 from noc._route cimport opp
 from noc._stages cimport record, write_link_flit

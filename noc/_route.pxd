@@ -62,14 +62,8 @@ cdef inline int mesh_xy_output(Core* c, int r, const Slot* s) noexcept nogil:
     cdef int sx = (s.dx > c.rt[r].x) - (s.dx < c.rt[r].x)
     cdef int sy = (s.dy > c.rt[r].y) - (s.dy < c.rt[r].y)
     if sx | sy:
-        return mesh_direction(sx, sy)
+        return (<uint64_t>0x1110F2333 >> (4 * (sx * 3 + sy + 4))) & 0xF  # port per (sx, sy)
     return xy_output(c, r, s)  # this router is the destination's
-
-
-cdef inline int mesh_direction(int sx, int sy) noexcept nogil:
-    """The XY mesh direction for the signs (-1, 0, 1) of dx and dy, not both 0: E or W while
-    x differs, else N or S (a table in one constant, no branch)."""
-    return (<uint64_t>0x1110F2333 >> (4 * (sx * 3 + sy + 4))) & 0xF  # port per (sx, sy)
 
 
 cdef inline bint positive(Core* c, int a, int b, int size) noexcept nogil:
