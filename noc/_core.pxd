@@ -5,14 +5,14 @@
 #
 # - input VC g = (r * P + p) * V + v, router-local index i = p * V + v (local input ports use
 #   v = 0 only): vc[g] (InVC) holds its ring of flit slots slot[base .. base + cap), head, cnt;
-#   rt[r].occ (Router) has bit i set while VC i holds a flit. Head-packet state: route (-1:
+#   occ[r] has bit i set while VC i holds a flit. Head-packet state: route (-1:
 #   not routed), popped (flits of it removed), dropped, and branch masks over output ports:
 #   act_br (live, not finished), pend_va (waiting for an output VC), alloc (holding one);
 #   per branch o: br[g * P + o] (flits sent, output VC or -1; general path only). The fused
 #   path keeps each mesh input VC's recent pops instead (pop_at, pop_bits).
-# - output VC h = (r * P + o) * V + w: ovc[h] (owner: input index i, -1 free; the VC
-#   allocator's round-robin pointer for h; general path only: credits and a ring of pending
-#   credit returns cr_time[h * D ..] at cr_head, cr_cnt long).
+# - output VC h = (r * P + o) * V + w: ovc[h] (owner: input index i, -1 free; general path
+#   only: credits and a ring of pending credit returns cr_time[h * D ..] at cr_head, cr_cnt
+#   long); rr_va[h], the VC allocator's round-robin pointer for h.
 # - packets pk[id]; delivery records o_*[n_out]; counters rt[r].rc[c], rt[r].lf[d],
 #   ec[endpoint * 3 + c] (columns as in noc.stats; endpoints 0 .. EP - 1 are local ports,
 #   EP + k the external endpoint of chip link k).
@@ -80,7 +80,7 @@ ctypedef struct Branch:
 
 
 ctypedef struct OutVC:
-    int32_t owner, credits, cr_head, cr_cnt, rr_va
+    int32_t owner, credits, cr_head, cr_cnt
 
 
 # One packet's fields together (# perf: +1.5 % flit-hops/s CPU on 8x8 uniform at 0.17, within
@@ -101,8 +101,8 @@ ctypedef struct Packet:
 # +10 % on 64x64, +2-5 % on 8x8, misses 12.4 -> 11.3. Records aligned to cache lines (padded
 # to 192 bytes, the counters a written flit bumps on the first line, input VCs aligned too)
 # cut the misses to 7.8 but gained nothing measurable (+1 % on 64x64, -1 % on 8x8): dropped.
+# The occupancy bits have since moved to an array of their own (Core.occ).
 ctypedef struct Router:
-    uint64_t occ  # bit i: input VC i holds a flit
     int64_t wake  # fused path: the cycle of the next visit (INT64_MAX: none)
     int64_t buf_flits  # flits in the link input buffers
     int32_t x, y  # coordinates
@@ -160,12 +160,19 @@ ctypedef struct Core:
     Branch* br
     Slot* slot
     OutVC* ovc
+    # the VC allocators' round-robin pointers (input indices < NI <= 64), bytes apart from ovc:
+    # a flier writes one per hop (noc/_flight.pxd, ``leave``) and reads nothing else there
+    # (# perf: see noc/README.md, "Flits in flight")
+    uint16_t* rr_va
     int64_t* cr_time
     int64_t* eject_ready
     int32_t* rr_in
     int32_t* rr_out
     # router state and counters, router activity and per-router scratch
     Router* rt
+    # bit i of occ[r]: input VC i of router r holds a flit (apart from the records: a flier's
+    # hop reads it of the next router, # perf: see noc/README.md, "Flits in flight")
+    uint64_t* occ
     int32_t* act
     uint8_t* in_act
     int n_act
@@ -186,8 +193,10 @@ ctypedef struct Core:
     # than Lk + 2): fl[2 * r + k] is the flier in slot k of router r if bit k of fly_m[r] is
     # set (n_fly in all); bucket b of fwheel (as ``wheel``) has bit r set for a flier at r
     # that leaves at a cycle = b mod W; step[d] is the router number's change across mesh
-    # direction d; fh[r * P + o] counts fliers that left r through port o, fa[r] those that
-    # came to r over a link, folded into the router counters by EngineCore.run
+    # direction d; fh[r * P + o] counts fliers that left r through port o; the flits that
+    # came to r in flight over a link are the neighbours' departures towards r, plus fa[r]
+    # (+1 for each that took off from a router cycle, -1 for each written into r's buffer);
+    # both are folded into the router counters by EngineCore.run
     bint fly, fly2
     int64_t flown, landed  # fliers' crossbar traversals, fliers landed (EngineCore.flight)
     Flier* fl
@@ -278,7 +287,7 @@ cdef inline void push_flit(Core* c, int r, int i, const Slot* flit) noexcept nog
         k -= c.vc[g].cap
     c.slot[c.vc[g].base + k] = flit[0]
     c.vc[g].cnt += 1
-    c.rt[r].occ |= <uint64_t>1 << i
+    c.occ[r] |= <uint64_t>1 << i
     if c.fused:
         schedule(c, r, flit.ready)
     else:

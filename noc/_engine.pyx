@@ -37,6 +37,7 @@ cdef enum:
     # the main thread alone (``_run_bands``)
     PARALLEL_ABOVE = 32
     QUIET_CYCLES = 64
+    AHEAD = 8  # packets ahead of the one admitted whose rows are prefetched (``_admit``)
 
 
 assert len(ROUTER_COUNTERS) == NC and ROUTER_COUNTERS[C_MAX_OCC] == "max_buffer_occupancy_flits"
@@ -50,7 +51,11 @@ cdef class EngineCore:
 
     cdef Core c
     cdef dict arrays  # name -> NumPy array the struct points into (keeps them alive)
+    # packets waiting for their cycle: ids fut[fut_pos:] in the order of their cycles,
+    # fut_cycle[k] the cycle of fut[k] (# perf: the admission's test of the next packet read
+    # a row of pk each cycle, which the flight had evicted: ~9 % of a TrueNorth-like run)
     cdef int32_t[::1] fut, wt_head, wt_tail, wl
+    cdef int64_t[::1] fut_cycle
     cdef uint8_t[::1] in_wl
     cdef int fut_pos, n_wl, n_pk, out_cap
     # parallel bands (noc/_bands.pyx): T band structs in x.core (T = 0: none), the band of
@@ -164,6 +169,7 @@ cdef class EngineCore:
         routers["wake"] = np.iinfo(np.int64).max
         routers["x"], routers["y"], routers["nbr"] = x, y, mesh.neighbours
         self._set("rt", routers)
+        self._set("occ", np.zeros(c.R, dtype=np.uint64))
         edges = np.stack([y == c.height - 1, x == c.width - 1, y == 0, x == 0], axis=1)
         self._set("wraps", (edges & bool(c.torus)).reshape(-1).astype(np.uint8))
         self._set("port_of", (np.arange(c.NI) // c.V).astype(np.int32))
@@ -193,6 +199,7 @@ cdef class EngineCore:
         ovcs = np.zeros(ng, dtype=_struct_dtype(_OUT_VC, sizeof(OutVC)))
         ovcs["owner"], ovcs["credits"] = -1, np.where(port < NDIR, c.D, 0)
         self._set("ovc", ovcs)
+        self._set("rr_va", np.zeros(ng, dtype=np.uint16))
         self._set("cr_time", np.zeros(ng * c.D, dtype=np.int64))
         self._set("rr_in", np.zeros(c.R * c.P, dtype=np.int32))
         self._set("rr_out", np.zeros(c.R * c.P, dtype=np.int32))
@@ -240,10 +247,15 @@ cdef class EngineCore:
     def _fold_flight(self):
         """Add the fliers' counters (``Core.fh``, ``Core.fa``) into the router records: each
         departure a VC grant and a crossbar traversal of its router (and a link flit through a
-        mesh port), each arrival a buffer write and an occupancy of at least one flit."""
+        mesh port), each arrival a buffer write and an occupancy of at least one flit. The
+        arrivals at a router are the departures towards it from its neighbours, corrected by
+        ``fa`` (noc/_flight.pyx)."""
         left = self.arrays["fh"].reshape(self.c.R, self.c.P)
-        came = self.arrays["fa"]
         routers = self.arrays["rt"]
+        came = self.arrays["fa"].astype(np.int64)
+        for d in range(NDIR):  # from the neighbour across direction d, through its port opp(d)
+            there = routers["nbr"][:, d]
+            came[there >= 0] += left[there[there >= 0], d ^ 2]
         counters = routers["rc"]
         crossed = left.sum(axis=1)
         counters[:, C_XBAR] += crossed
@@ -252,7 +264,7 @@ cdef class EngineCore:
         counters[:, C_MAX_OCC] = np.maximum(counters[:, C_MAX_OCC], came > 0)
         routers["lf"] += left[:, :NDIR]
         left[:] = 0
-        came[:] = 0
+        self.arrays["fa"][:] = 0
         # nothing to fold while these stay: every departure counts in flown, and every other
         # way into flight (a router cycle's send, an admission) adds to n_fly, which falls
         # only with a departure or a landing
@@ -293,6 +305,7 @@ cdef class EngineCore:
         self._set("free_ids", np.arange(n - 1, -1, -1, dtype=np.int32))
         self.c.n_free, self.n_pk = n, n
         self.fut = np.zeros(0, dtype=np.int32)
+        self.fut_cycle = np.zeros(0, dtype=np.int64)
         self.fut_pos = 0
 
     def _grow_packets(self, need):
@@ -367,6 +380,7 @@ cdef class EngineCore:
         self._fill(ids, cycle, src, key, tag)
         ids = ids[_stable_order(cycle)]
         self.fut = self._merged(np.asarray(self.fut)[self.fut_pos :], ids)
+        self.fut_cycle = self.arrays["pk"]["cycle"][self.fut]
         self.fut_pos = 0
         self.c.unfinished += n
 
@@ -414,7 +428,7 @@ cdef class EngineCore:
     @property
     def next_future_cycle(self):
         if self.fut_pos < len(self.fut):
-            return int(self.arrays["pk"]["cycle"][self.fut[self.fut_pos]])
+            return int(self.fut_cycle[self.fut_pos])
         return -1
 
     def run(self, int64_t until):
@@ -520,7 +534,7 @@ cdef class EngineCore:
             r = c.act[i]
             if c.rt[r].buf_flits > c.rt[r].rc[C_MAX_OCC]:
                 c.rt[r].rc[C_MAX_OCC] = c.rt[r].buf_flits
-            if c.rt[r].occ:  # flits left
+            if c.occ[r]:  # flits left
                 c.act[k] = r
                 k += 1
             else:
@@ -631,7 +645,7 @@ cdef class EngineCore:
         injected, or ``until`` if none does before (an idle stretch is skipped)."""
         cdef int64_t nxt = until
         if self.fut_pos < self.fut.shape[0]:
-            nxt = min(self.c.pk[self.fut[self.fut_pos]].cycle, until)
+            nxt = min(self.fut_cycle[self.fut_pos], until)
         return max(self.c.now, nxt)
 
     cdef bint _bands_full(self) noexcept nogil:
@@ -652,8 +666,10 @@ cdef class EngineCore:
         cdef Core* c = &self.c
         cdef int pid, ep, i, k, r, g
         cdef int64_t ready
-        while self.fut_pos < self.fut.shape[0] and c.pk[self.fut[self.fut_pos]].cycle <= c.now:
+        while self.fut_pos < self.fut.shape[0] and self.fut_cycle[self.fut_pos] <= c.now:
             pid = self.fut[self.fut_pos]
+            if self.fut_pos + AHEAD < self.fut.shape[0]:  # (a packet's row misses the caches)
+                prefetch(&c.pk[self.fut[self.fut_pos + AHEAD]])
             self.fut_pos += 1
             ep = c.pk[pid].src
             if self.wt_tail[ep] < 0 and ep < c.EP:
@@ -712,7 +728,7 @@ cdef class EngineCore:
         cdef Slot flit
         cdef int j
         new_flit(c, pid, ready, &flit)
-        if c.fly and c.lone_first and ep < c.EP and not c.rt[r].occ:
+        if c.fly and c.lone_first and ep < c.EP and not c.occ[r]:
             admit_into_flight(c, r, g - r * c.NI, &flit)
         else:
             for j in range(c.F):
@@ -775,7 +791,6 @@ _SLOT = (
     ("dy", np.uint16),
 )
 _ROUTER = (
-    ("occ", np.uint64),
     ("wake", np.int64),
     ("buf_flits", np.int64),
     ("x", np.int32),
@@ -785,7 +800,7 @@ _ROUTER = (
     ("lf", np.int64, (NDIR,)),
 )
 _BRANCH = (("sent", np.int32), ("ovc", np.int32))
-_OUT_VC = tuple((name, np.int32) for name in ("owner", "credits", "cr_head", "cr_cnt", "rr_va"))
+_OUT_VC = tuple((name, np.int32) for name in ("owner", "credits", "cr_head", "cr_cnt"))
 
 
 def _struct_dtype(fields, size):

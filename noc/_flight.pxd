@@ -1,6 +1,6 @@
-from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 
-from noc._core cimport C_MAX_OCC, NDIR, Core, Flier, OutVC, Router, Slot
+from noc._core cimport C_MAX_OCC, NDIR, Core, Flier, Router, Slot
 
 
 cdef void fly_due(Core* c) noexcept nogil
@@ -19,11 +19,11 @@ cdef inline bint holds_flier(Core* c, int r) noexcept nogil:
 ctypedef struct Air:
     Flier* fl
     Router* rt
+    uint64_t* occ
     uint8_t* flying  # Core.fly_m
     uint64_t* later  # the wheel's bucket of ``ready``
-    int32_t* fa
     int32_t* fh
-    OutVC* ovc
+    uint16_t* rr_va
     int64_t now
     int64_t ready  # the cycle a flit crossing a link now is ready: now + Lk + R
     int P, L
@@ -34,7 +34,7 @@ ctypedef struct Air:
 
 cdef inline void air_of(Core* c, Air* a) noexcept nogil:
     cdef int d
-    a.fl, a.rt, a.flying, a.fa, a.fh, a.ovc = c.fl, c.rt, c.fly_m, c.fa, c.fh, c.ovc
+    a.fl, a.rt, a.occ, a.flying, a.fh, a.rr_va = c.fl, c.rt, c.occ, c.fly_m, c.fh, c.rr_va
     a.now = c.now
     a.ready = c.now + c.Lk + c.Rp
     a.later = c.fwheel + (a.ready & (c.W - 1)) * c.NW
@@ -45,14 +45,14 @@ cdef inline void air_of(Core* c, Air* a) noexcept nogil:
     a.flown = 0
 
 
-cdef inline bint joinable(Air* a, int n, const Slot* s) noexcept nogil:
-    """Whether the flit of slot ``s`` crossing a link into router n now can be in flight
-    there: n's buffers are empty, and n holds no flier, or (two a router) one that leaves
-    after now and before the newcomer can, or when it can but through another output (so
-    that the two never compete for an output)."""
+cdef inline bint joinable(Air* a, int n, const Slot* s, int kx, int ky) noexcept nogil:
+    """Whether the flit of slot ``s`` crossing a link into router n now, its destination's
+    router (kx, ky) from n, can be in flight there: n's buffers are empty, and n holds no
+    flier, or (two a router) one that leaves after now and before the newcomer can, or when
+    it can but through another output (so that the two never compete for an output)."""
     cdef int m = a.flying[n]
     cdef Flier* other
-    if a.rt[n].occ:
+    if a.occ[n]:
         return False
     if not m:
         return True
@@ -62,7 +62,7 @@ cdef inline bint joinable(Air* a, int n, const Slot* s) noexcept nogil:
     if not a.now < other.flit.ready <= a.ready:
         return False
     return other.flit.ready < a.ready or out_port(a, n, other.kx, other.ky, other.flit.key) != (
-        out_port(a, n, s.dx - a.rt[n].x, s.dy - a.rt[n].y, s.key)
+        out_port(a, n, kx, ky, s.key)
     )
 
 
@@ -77,28 +77,30 @@ cdef inline int out_port(Air* a, int r, int kx, int ky, uint32_t key) noexcept n
     return NDIR + <int>key - r * a.L
 
 
-cdef inline void fly_into(Air* a, int n, int port, const Slot* s) noexcept nogil:
-    """The flit of slot ``s`` crosses a link now into input port ``port`` of router n
-    (``joinable``): it is in flight there, and leaves at the earliest when it is ready (Lk + R
-    cycles from now); a buffer write of n, counted in ``fa`` with n's occupancy (two flits
-    with a flier that came over a link). The caller counts it in ``n_fly``."""
-    cdef Flier* f = board(a, n, port, s)
+cdef inline void fly_into(Air* a, int n, int port, const Slot* s, int kx, int ky) noexcept nogil:
+    """The flit of slot ``s``, its destination's router (kx, ky) from n, crosses a link now
+    into input port ``port`` of router n (``joinable``): it is in flight there, and leaves at the earliest when it is ready (Lk + R
+    cycles from now); a buffer write of n, counted with n's occupancy at the end of the run
+    from the departures of its neighbours (``EngineCore._fold_flight``; an occupancy of two
+    here, with a flier that came over a link). The caller counts it in ``n_fly``."""
+    cdef Flier* f = board(a, n, port, s, kx, ky)
     f.flit.ready = a.ready
     f.flit.hops += 1
-    a.fa[n] += 1
     if a.flying[n] == 3 and a.fl[2 * n + (f == &a.fl[2 * n])].port < NDIR:
         a.rt[n].rc[C_MAX_OCC] = max(a.rt[n].rc[C_MAX_OCC], 2)
 
 
-cdef inline Flier* board(Air* a, int r, int port, const Slot* flit) noexcept nogil:
-    """Put ``flit``, come into input port ``port`` of router r, in flight in a free slot of
-    r's; it leaves at the earliest in the cycle of the bucket ``a.later``."""
+cdef inline Flier* board(
+    Air* a, int r, int port, const Slot* flit, int kx, int ky
+) noexcept nogil:
+    """Put ``flit``, come into input port ``port`` of router r, its destination's router
+    (kx, ky) from r, in flight in a free slot of r's; it leaves at the earliest in the cycle
+    of the bucket ``a.later``."""
     cdef int m = a.flying[r], k = m & 1  # (slot 1 if slot 0 is taken)
     cdef Flier* f = &a.fl[2 * r + k]
     f.flit = flit[0]
     f.port = port
-    f.kx = flit.dx - a.rt[r].x  # (the line of r's record just read for its occupancy)
-    f.ky = flit.dy - a.rt[r].y
+    f.kx, f.ky = kx, ky
     a.flying[r] = m | 1 << k
     a.later[r >> 6] |= <uint64_t>1 << (r & 63)
     return f
@@ -110,7 +112,7 @@ cdef inline void admit_into_flight(Core* c, int r, int port, const Slot* flit) n
     cdef Air a
     air_of(c, &a)
     a.later = c.fwheel + (flit.ready & (c.W - 1)) * c.NW
-    board(&a, r, port, flit)
+    board(&a, r, port, flit, flit.dx - c.rt[r].x, flit.dy - c.rt[r].y)
     c.n_fly += 1
 
 
@@ -125,7 +127,7 @@ cdef inline void leave(Air* a, int r, int k, int o) noexcept nogil:
     cdef Flier* f = &a.fl[2 * r + k]
     cdef int h = r * a.P + o
     a.fh[h] += 1
-    a.ovc[h].rr_va = f.port + 1 if f.port + 1 < a.P else 0
+    a.rr_va[h] = f.port + 1 if f.port + 1 < a.P else 0
     a.flying[r] &= ~(1 << k)
     f.flit.ready = -1
     a.flown += 1

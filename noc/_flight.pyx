@@ -26,17 +26,20 @@ Whatever writes a flit into a router holding fliers lands them first (``write_li
 every flier lands (``land_all``). While in flight, what a flier changes is kept as the router
 cycle keeps it: the round-robin pointer of the output VC it is granted, the delivery record
 and the receiver's ejection cycle (its pops change no credit check: ``leave``). Its counters
-go to ``fh`` (crossbar traversals, VC grants, link flits of the router it leaves) and ``fa``
-(buffer writes, and an occupancy of at least one, of the router it comes to over a link),
-which ``EngineCore.run`` adds into the router records; a second flier that comes over a link
-to one that did notes an occupancy of two (``fly_into``).
+go to ``fh`` (crossbar traversals, VC grants, link flits of the router it leaves), which
+``EngineCore.run`` adds into the router records. A departure through a mesh port is also a
+buffer write, and an occupancy of at least one, of the router it comes to, unless it was
+written into that router's buffer (``cross``, which counts that itself and takes one off
+``fa``); a flit that takes off from a router cycle adds one to ``fa`` (# perf: a hop writes
+no counter of the router it comes to). A second flier that comes over a link to one that did
+notes an occupancy of two (``fly_into``).
 """
 
 from libc.stdint cimport int64_t, uint64_t
 
 from noc._core cimport E_EJECTED, NDIR, Core, Flier, Slot, ctz64, push_flit
 from noc._credits cimport link_credit
-from noc._route cimport opp
+from noc._route cimport across_x, across_y, opp
 from noc._stages cimport record, write_link_flit
 
 
@@ -81,10 +84,10 @@ cdef inline void hop(Core* c, Air* a, int r, int k) noexcept nogil:
         arrive(c, a, r, k)
         return
     n = r + a.step[o]
-    if a.rt[n].occ or a.flying[n]:
+    if a.occ[n] or a.flying[n]:
         cross(c, a, r, k, o, n)
         return
-    fly_into(a, n, opp(o), &f.flit)
+    fly_into(a, n, opp(o), &f.flit, f.kx - across_x(o), f.ky - across_y(o))
     leave(a, r, k, o)
 
 
@@ -110,7 +113,7 @@ cdef void cross(Core* c, Air* a, int r, int k, int o, int n) noexcept nogil:
     cycle's credit check, or landed in r if there is no credit."""
     cdef Flier* f = &c.fl[2 * r + k]
     cdef Slot flit
-    cdef int j = due_slot(c, n)
+    cdef int j = due_slot(c, n), kx, ky
     if j >= 0 and not has_bit(c.fly_busy, n):  # n's fliers leave now: first
         c.fly_busy[r >> 6] ^= <uint64_t>1 << (r & 63)
         while j >= 0:
@@ -119,8 +122,9 @@ cdef void cross(Core* c, Air* a, int r, int k, int o, int n) noexcept nogil:
         c.fly_busy[r >> 6] ^= <uint64_t>1 << (r & 63)
         if not (c.fly_m[r] >> k & 1):  # it came to r: this one landed for it
             return
-    if joinable(a, n, &f.flit):
-        fly_into(a, n, opp(o), &f.flit)
+    kx, ky = f.kx - across_x(o), f.ky - across_y(o)  # from n
+    if joinable(a, n, &f.flit, kx, ky):
+        fly_into(a, n, opp(o), &f.flit, kx, ky)
         leave(a, r, k, o)
         return
     if holds_flier(c, n):
@@ -133,6 +137,7 @@ cdef void cross(Core* c, Air* a, int r, int k, int o, int n) noexcept nogil:
     flit.hops += 1
     leave(a, r, k, o)
     c.n_fly -= 1
+    c.fa[n] -= 1  # not a flier's arrival: write_link_flit counts the buffer write
     write_link_flit(c, n, opp(o), &flit, True)
 
 
@@ -152,8 +157,8 @@ cdef inline bint has_bit(const uint64_t* bits, int r) noexcept nogil:
 
 cdef void land(Core* c, int r) noexcept nogil:
     """Router r's fliers become flits in its buffer, the earlier come first, as if they had
-    been written there when they came (their buffer writes and occupancy were counted then:
-    ``Core.fa``, ``fly_into``). Whatever writes a flit into a router holding a flier calls
+    been written there when they came (their buffer writes and occupancy are counted as
+    arrivals: ``EngineCore._fold_flight``). Whatever writes a flit into a router holding a flier calls
     this first (a call, not inline: it is rare, and the router cycles stay small)."""
     cdef int m = c.fly_m[r]
     cdef int first = m >> 1  # the only one, or of two the one that came first

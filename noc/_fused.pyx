@@ -90,7 +90,7 @@ cdef inline void visit(Core* c, int r, bint lone_first) noexcept nogil:
     ``lone_below`` routers, an eighth of them by default: a sparse network), a unicast router
     with one occupied input port takes ``lone_port_cycle``, and flits may fly
     (noc/_flight.pyx)."""
-    cdef uint64_t m = c.rt[r].occ
+    cdef uint64_t m = c.occ[r]
     c.rt[r].wake = INT64_MAX
     c.n_wait -= 1
     c.visits += 1
@@ -112,7 +112,7 @@ cdef void fused_cycle(Core* c, int r) noexcept nogil:
     for one cycle (V = 1, F = 1: input index i is the input port, P <= 31); then records
     its buffer occupancy and schedules its next visit: the next cycle if a ready flit is
     left, else when the first head flit becomes ready (noc/_core.pxd, ``schedule``)."""
-    cdef uint64_t m = c.rt[r].occ
+    cdef uint64_t m = c.occ[r]
     cdef uint32_t ready = 0, asked = 0, b
     cdef uint32_t want[32]  # want[o]: input ports asking for output port o's VC
     cdef int g0 = r * c.P, i, o
@@ -176,8 +176,8 @@ cdef inline void grant_vcs(Core* c, int r, uint32_t asked, uint32_t* want) noexc
             o >= NDIR and c.now < c.eject_ready[r * c.L + o - NDIR]
         ):
             continue
-        i = first_from(want[o], c.ovc[h].rr_va)
-        c.ovc[h].rr_va = i + 1 if i + 1 < c.P else 0
+        i = first_from(want[o], c.rr_va[h])
+        c.rr_va[h] = i + 1 if i + 1 < c.P else 0
         c.ovc[h].owner = i
         c.rt[r].rc[C_VC_ARB] += 1
         c.vc[r * c.P + i].pend_va &= ~(1 << o)
@@ -267,7 +267,7 @@ cdef void unicast_router_cycle(Core* c, int r, Traffic* traffic) noexcept nogil:
     flits may be in flight, or take off where ``Core.fly`` allows (noc/_flight.pyx; # perf:
     a run-time test cost the 8x8 benchmark's router cycle 1.8-4.6 % instructions)."""
     cdef bint fly = Traffic is Sparse
-    cdef uint64_t m = c.rt[r].occ
+    cdef uint64_t m = c.occ[r]
     cdef uint32_t ready = 0, asked = 0, shared = 0, released = 0, b
     # want[o]: ready input ports asking for output port o's VC, valid where bit o of asked is
     # set (the first request of an output masks the entry's unset value away)
@@ -298,8 +298,8 @@ cdef void unicast_router_cycle(Core* c, int r, Traffic* traffic) noexcept nogil:
         if c.ovc[g0 + o].owner >= 0 or (o >= NDIR and now < c.eject_ready[r * c.L + o - NDIR]):
             continue
         b = want[o]
-        i = first_from(b, c.ovc[g0 + o].rr_va) if b & (b - 1) else ctz64(b)
-        c.ovc[g0 + o].rr_va = i + 1 if i + 1 < c.P else 0
+        i = first_from(b, c.rr_va[g0 + o]) if b & (b - 1) else ctz64(b)
+        c.rr_va[g0 + o] = i + 1 if i + 1 < c.P else 0
         c.ovc[g0 + o].owner = i
         c.vc[g0 + i].alloc = 1
         c.rt[r].rc[C_VC_ARB] += 1
@@ -311,7 +311,7 @@ cdef void unicast_router_cycle(Core* c, int r, Traffic* traffic) noexcept nogil:
         if not vc.alloc and not shared and c.ovc[g0 + o].owner < 0 and not (
             released >> o & 1 or o >= NDIR and now < c.eject_ready[r * c.L + o - NDIR]
         ):  # the output's only asker: its VC grant
-            c.ovc[g0 + o].rr_va = i + 1 if i + 1 < c.P else 0
+            c.rr_va[g0 + o] = i + 1 if i + 1 < c.P else 0
             c.ovc[g0 + o].owner = i
             vc.alloc = 1
             c.rt[r].rc[C_VC_ARB] += 1
@@ -356,15 +356,17 @@ cdef inline bint take_off(Core* c, int r, int o, const Slot* s) noexcept nogil:
     """Where flits may fly, send the flit of slot s from router r across mesh port o into
     flight at the next router if it can be there (noc/_flight.pyx, ``joinable``); whether it
     did."""
-    cdef int n = c.rt[r].nbr[o]  # (a router: no chip links with fliers)
+    cdef int n = c.rt[r].nbr[o], kx, ky  # (a router: no chip links with fliers)
     cdef Air a
-    if not c.fly or c.rt[n].occ:
+    if not c.fly or c.occ[n]:
         return False
     air_of(c, &a)
-    if not joinable(&a, n, s):
+    kx, ky = s.dx - c.rt[n].x, s.dy - c.rt[n].y
+    if not joinable(&a, n, s, kx, ky):
         return False
     c.rt[r].lf[o] += 1
-    fly_into(&a, n, opp(o), s)
+    c.fa[n] += 1  # its arrival at n (a flier's departure counts one: EngineCore._fold_flight)
+    fly_into(&a, n, opp(o), s, kx, ky)
     c.n_fly += 1
     return True
 
@@ -395,7 +397,7 @@ cdef void lone_port_cycle(Core* c, int r, int i) noexcept nogil:
         if not vc.alloc and c.ovc[g0 + o].owner < 0 and not (
             o >= NDIR and now < c.eject_ready[r * c.L + o - NDIR]
         ):
-            c.ovc[g0 + o].rr_va = i + 1 if i + 1 < c.P else 0
+            c.rr_va[g0 + o] = i + 1 if i + 1 < c.P else 0
             c.rt[r].rc[C_VC_ARB] += 1
             granted = True
         if (vc.alloc or granted) and (o >= NDIR or link_credit(c, r, o)):

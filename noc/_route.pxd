@@ -11,6 +11,16 @@ cdef inline int opp(int d) noexcept nogil:
     return d ^ 2
 
 
+cdef inline int across_x(int d) noexcept nogil:
+    """The change of x across mesh direction d (N, E, S, W: 0, +1, 0, -1)."""
+    return (d & 1) * (2 - d)
+
+
+cdef inline int across_y(int d) noexcept nogil:
+    """The change of y across mesh direction d (N, E, S, W: +1, 0, -1, 0)."""
+    return (~d & 1) * (1 - d)
+
+
 cdef inline int compute_route(Core* c, int r, int p, const Slot* s) noexcept nogil:
     """Output-port bitmask at router r for the packet of slot s arriving on input port p: XY, or the
     first matching table entry (bisection of the tables' search form, # perf: 200,000 local

@@ -141,6 +141,6 @@ cdef inline void pop_head(Core* c, int r, int i, int g, bint read) noexcept nogi
     c.vc[g].head = k - (c.vc[g].cap & -(k >= c.vc[g].cap))  # perf: branch-free, see below
     c.vc[g].cnt -= 1
     # perf: branch-free (with first_from's conditional move +3 % flit-hops/s on 8x8)
-    c.rt[r].occ &= ~(<uint64_t>(c.vc[g].cnt == 0) << i)
+    c.occ[r] &= ~(<uint64_t>(c.vc[g].cnt == 0) << i)
     c.rt[r].rc[C_BUF_READS] += read
     c.rt[r].buf_flits -= c.port_of[i] < NDIR  # link input buffers only
