@@ -97,13 +97,14 @@ cdef inline void prefetch_core(
     Py_ssize_t c,
     Py_ssize_t slot,
 ) noexcept nogil:
-    """Prefetch what core c will read: its active rows, axon types and weights (DRAM-bound)."""
+    """Prefetch what core c will read: its active rows and axon types. Not its weights: their
+    32 lines a core, prefetched too, stalled the loop on the rows (# perf: sparse 20 Hz on
+    4096 cores 510-550 -> 900-1000 M synaptic events/s, scripts/bench_crossbar.py, paired
+    runs; the weights stream in without help)."""
     cdef Py_ssize_t q, i
     cdef uint64_t active
     for i in range(0, N_AXONS, 64):
         __builtin_prefetch(&axon_type[c, i])
-    for i in range(0, 4 * N_AXONS, 32):
-        __builtin_prefetch(&weights_by_type[c, 0, 0] + i)
     for q in range(N_WORDS):
         active = ring[c, slot, q]
         while active:
