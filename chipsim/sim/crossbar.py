@@ -64,6 +64,15 @@ class CrossbarMachine:
         self.core_of_pe[self.pe_of_core] = np.arange(layout.n_cores)
         self.update_cost = update_cycles(costs, NeuronModel.TRUENORTH)
         self.core_first = np.arange(layout.n_cores, dtype=np.int64) * N_NEURONS
+        # each slot's target core, axon (8 bits) and delay (4 bits) in one integer (a slot with
+        # none sends no packet), so that a packet's target is one gather (# perf: three gathers
+        # from the layout's columns missed the caches three times a packet: receive 0.9 -> 0.56
+        # ms a tick of the full TrueNorth-like chip, cProfile)
+        self.target = (
+            (layout.target_core.astype(np.int64) << 12)
+            | (layout.target_axon.astype(np.int64) << 4)
+            | layout.target_delay
+        )
 
     def update(self, tick: int, start: np.ndarray) -> TickWork:
         counts = self.batch.step(tick)
@@ -118,10 +127,7 @@ class CrossbarMachine:
         self, seg_pe: np.ndarray, bounds: np.ndarray, sender: np.ndarray, base_tick: int
     ) -> Received:
         """Write each packet's axon into its core's delay ring (cost: one packet receive)."""
-        layout = self.layout
-        self.batch.deliver(
-            layout.target_core[sender], layout.target_axon[sender], layout.target_delay[sender],
-            base_tick,
-        )  # fmt: skip
+        target = self.target[sender]
+        self.batch.deliver(target >> 12, (target >> 4) & 0xFF, target & 0xF, base_tick)
         zeros = np.zeros(len(sender), dtype=np.int32)
         return Received(zeros, zeros, zeros, 0)
