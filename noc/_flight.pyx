@@ -16,8 +16,9 @@ buffers, so none of its outputs is held and nothing else competes):
 - else through the XY port to the next router: in flight again if it can be there (a router
   with empty buffers has a free slot whose credit has arrived: the buffers are deeper than
   Lk + 1, or Lk + 2 for two fliers, see ``EngineCore.fly``); if that router's flier leaves
-  in this cycle, after it; else written into its buffer with the router cycle's credit
-  check (``cross``);
+  in this cycle, after it (the two change places if each is the other's router's only
+  flier, bound for the other: ``swap``); else written into its buffer with the router
+  cycle's credit check (``cross``);
 - a flier that must wait (no credit, the receiver busy) *lands*: it becomes a flit in its
   router's buffer (``land``), whose visit this cycle then finds it blocked.
 
@@ -114,6 +115,10 @@ cdef void cross(Core* c, Air* a, int r, int k, int o, int n) noexcept nogil:
     cdef Flier* f = &c.fl[2 * r + k]
     cdef Slot flit
     cdef int j = due_slot(c, n), kx, ky
+    if j >= 0 and not has_bit(c.fly_busy, n):
+        if c.fly_m[r] == 1 << k and c.fly_m[n] == 1 << j and head_on(c, n, j, o):
+            swap(c, a, r, k, o, n, j)
+            return
     if j >= 0 and not has_bit(c.fly_busy, n):  # n's fliers leave now: first
         c.fly_busy[r >> 6] ^= <uint64_t>1 << (r & 63)
         while j >= 0:
@@ -139,6 +144,33 @@ cdef void cross(Core* c, Air* a, int r, int k, int o, int n) noexcept nogil:
     c.n_fly -= 1
     c.fa[n] -= 1  # not a flier's arrival: write_link_flit counts the buffer write
     write_link_flit(c, n, opp(o), &flit, True)
+
+
+cdef inline bint head_on(Core* c, int n, int j, int o) noexcept nogil:
+    """Whether router n's flier in slot j is bound back across mesh direction o (for the
+    router whose flier goes to n through o)."""
+    cdef Flier* f = &c.fl[2 * n + j]
+    if o & 1:  # E or W: x differs, the way back is W or E
+        return f.kx != 0 and (f.kx > 0) == (o == 3)
+    return f.kx == 0 and f.ky != 0 and (f.ky > 0) == (o == 2)
+
+
+cdef void swap(Core* c, Air* a, int r, int k, int o, int n, int j) noexcept nogil:
+    """Routers r and n, neighbours across mesh direction o, each hold one flier, due now and
+    bound for the other: they cross the two links at once, as the routers' cycles would send
+    them (each output free, each buffer empty but for the flier leaving it). # perf: the
+    TrueNorth-like traffic has 176,000 such meetings in 90 ticks, which landed both fliers:
+    router visits 1.01 -> 0.68 M, landings 0.55 -> 0.41 M, instructions -1.6 % and misses of
+    a 1 MiB last level -16 % (callgrind, 30 ticks); time within the VM's noise."""
+    cdef Flier* f = &c.fl[2 * r + k]
+    cdef Flier* g = &c.fl[2 * n + j]
+    cdef Slot ours = f.flit, theirs = g.flit
+    cdef int fx = f.kx - across_x(o), fy = f.ky - across_y(o)
+    cdef int gx = g.kx - across_x(opp(o)), gy = g.ky - across_y(opp(o))
+    leave(a, r, k, o)
+    leave(a, n, j, opp(o))
+    fly_into(a, n, opp(o), &ours, fx, fy)
+    fly_into(a, r, o, &theirs, gx, gy)
 
 
 cdef inline int due_slot(Core* c, int r) noexcept nogil:

@@ -342,6 +342,26 @@ def test_flits_in_flight_fly_and_land():
     assert totals.min() > 0
 
 
+@pytest.mark.parametrize("shape", [(8, 1), (1, 8)])
+def test_fliers_meeting_head_on_cross_in_flight(shape):
+    """Two packets between the ends of a row (a column), sent at once, meet as fliers due in
+    one cycle at neighbouring routers, each bound for the other's: they cross the two links
+    in flight (``swap``), with the reference's records, states and counters, and none lands
+    (two pairs: the second injected in a later window)."""
+    mesh = Mesh(*shape, 1)
+    ends = [0, mesh.endpoints - 1]
+    sc = SimpleNamespace(
+        mesh=mesh, params=NocParams(clock_hz=1e6, buffer_depth=4, **ONE_VC_ONE_FLIT),
+        tables=None, cycle=np.zeros(4, np.int64), src=np.array(ends * 2),
+        dest_or_key=np.array(ends[::-1] * 2),
+    )  # fmt: skip
+    engines: list = []
+    compare(sc, 0, flying(engines))
+    flown, landed = engines[0]._core.flight
+    # every crossing but each packet's first, which its source router's visit makes
+    assert (flown, landed) == (4 * (mesh.endpoints - 1), 0)
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_flight_gives_the_results_of_visits_on_a_large_mesh(seed):
     """16x16 mesh, uniform traffic in bursts (as spikes come): 6 bursts of 300 packets over
