@@ -378,9 +378,11 @@ cdef class EngineCore:
         ids = self.arrays["free_ids"][self.c.n_free - n : self.c.n_free][::-1].copy()
         self.c.n_free -= n
         self._fill(ids, cycle, src, key, tag)
-        ids = ids[_stable_order(cycle)]
-        self.fut = self._merged(np.asarray(self.fut)[self.fut_pos :], ids)
-        self.fut_cycle = self.arrays["pk"]["cycle"][self.fut]
+        order = _stable_order(cycle)
+        self.fut, self.fut_cycle = _merged(
+            np.asarray(self.fut)[self.fut_pos :], np.asarray(self.fut_cycle)[self.fut_pos :],
+            ids[order], cycle[order],
+        )  # fmt: skip
         self.fut_pos = 0
         self.c.unfinished += n
 
@@ -396,23 +398,6 @@ cdef class EngineCore:
             p = &self.c.pk[ids[k]]
             p.cycle, p.src, p.key, p.tag, p.live, p.next = cycle[k], src[k], key[k], tag[k], 1, -1
 
-    def _merged(self, const int32_t[::1] old, const int32_t[::1] new):
-        """Ids of two lists, each sorted by cycle, merged by cycle; ``old`` first at ties."""
-        out = np.empty(old.shape[0] + new.shape[0], dtype=np.int32)
-        cdef int32_t[::1] o = out
-        cdef Py_ssize_t i = 0, j = 0, k = 0
-        while i < old.shape[0] and j < new.shape[0]:
-            if self.c.pk[new[j]].cycle < self.c.pk[old[i]].cycle:
-                o[k] = new[j]
-                j += 1
-            else:
-                o[k] = old[i]
-                i += 1
-            k += 1
-        o[k : k + old.shape[0] - i] = old[i:]
-        k += old.shape[0] - i
-        o[k:] = new[j:]
-        return out
 
     @property
     def busy(self):
@@ -755,6 +740,27 @@ cdef inline void new_flit(Core* c, int pid, int64_t ready, Slot* flit) noexcept 
         node = c.ep_node[flit.key]
         flit.dx = c.rt[node].x
         flit.dy = c.rt[node].y
+
+
+def _merged(
+    const int32_t[::1] old, const int64_t[::1] old_cycle,
+    const int32_t[::1] new, const int64_t[::1] new_cycle,
+):  # fmt: skip
+    """Two lists of packet ids, each sorted by its cycles, merged by cycle (``old`` first at
+    ties): (ids, cycles). With the cycles at hand the merge reads no packet row (# perf:
+    `inject` on the TrueNorth-like capture 0.62-0.68 -> 0.58-0.61 ms a call, best of 6)."""
+    cdef Py_ssize_t n = old.shape[0] + new.shape[0], i = 0, j = 0, k
+    ids, cycles = np.empty(n, dtype=np.int32), np.empty(n, dtype=np.int64)
+    cdef int32_t[::1] to_id = ids
+    cdef int64_t[::1] to_cycle = cycles
+    for k in range(n):
+        if j == new.shape[0] or (i < old.shape[0] and old_cycle[i] <= new_cycle[j]):
+            to_id[k], to_cycle[k] = old[i], old_cycle[i]
+            i += 1
+        else:
+            to_id[k], to_cycle[k] = new[j], new_cycle[j]
+            j += 1
+    return ids, cycles
 
 
 def _stable_order(cycle):
