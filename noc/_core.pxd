@@ -160,9 +160,10 @@ ctypedef struct Core:
     Branch* br
     Slot* slot
     OutVC* ovc
-    # the VC allocators' round-robin pointers (input indices < NI <= 64), bytes apart from ovc:
-    # a flier writes one per hop (noc/_flight.pxd, ``leave``) and reads nothing else there
-    # (# perf: see noc/README.md, "Flits in flight")
+    # the VC allocators' round-robin pointers (input indices < NI <= 64), 2 bytes each in an
+    # array apart from ovc: a flier writes one per hop (noc/_flight.pxd, ``leave``) and reads
+    # nothing else of the output VC (# perf: see noc/README.md, "Flits in flight"; not single
+    # bytes, whose stores the compiler must assume alias everything)
     uint16_t* rr_va
     int64_t* cr_time
     int64_t* eject_ready

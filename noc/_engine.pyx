@@ -53,7 +53,8 @@ cdef class EngineCore:
     cdef dict arrays  # name -> NumPy array the struct points into (keeps them alive)
     # packets waiting for their cycle: ids fut[fut_pos:] in the order of their cycles,
     # fut_cycle[k] the cycle of fut[k] (# perf: the admission's test of the next packet read
-    # a row of pk each cycle, which the flight had evicted: ~9 % of a TrueNorth-like run)
+    # a row of pk each cycle, which the flight had evicted: 13 % of the samples of the
+    # TrueNorth-like capture replayed, docs/benchmarks.md)
     cdef int32_t[::1] fut, wt_head, wt_tail, wl
     cdef int64_t[::1] fut_cycle
     cdef uint8_t[::1] in_wl
@@ -397,7 +398,6 @@ cdef class EngineCore:
         for k in range(ids.shape[0]):
             p = &self.c.pk[ids[k]]
             p.cycle, p.src, p.key, p.tag, p.live, p.next = cycle[k], src[k], key[k], tag[k], 1, -1
-
 
     @property
     def busy(self):

@@ -79,10 +79,11 @@ cdef inline int out_port(Air* a, int r, int kx, int ky, uint32_t key) noexcept n
 
 cdef inline void fly_into(Air* a, int n, int port, const Slot* s, int kx, int ky) noexcept nogil:
     """The flit of slot ``s``, its destination's router (kx, ky) from n, crosses a link now
-    into input port ``port`` of router n (``joinable``): it is in flight there, and leaves at the earliest when it is ready (Lk + R
-    cycles from now); a buffer write of n, counted with n's occupancy at the end of the run
-    from the departures of its neighbours (``EngineCore._fold_flight``; an occupancy of two
-    here, with a flier that came over a link). The caller counts it in ``n_fly``."""
+    into input port ``port`` of router n (``joinable``): it is in flight there, and leaves at
+    the earliest when it is ready (Lk + R cycles from now); a buffer write of n, counted with
+    n's occupancy at the end of the run from the departures of its neighbours
+    (``EngineCore._fold_flight``; an occupancy of two here, with a flier that came over a
+    link). The caller counts it in ``n_fly``."""
     cdef Flier* f = board(a, n, port, s, kx, ky)
     f.flit.ready = a.ready
     f.flit.hops += 1

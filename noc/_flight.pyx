@@ -109,17 +109,17 @@ cdef void arrive(Core* c, Air* a, int r, int k) noexcept nogil:
 
 cdef void cross(Core* c, Air* a, int r, int k, int o, int n) noexcept nogil:
     """The flier due now in slot k of router r, bound through mesh port o for router n, which
-    holds flits or fliers: after n's flier that leaves now, if any; in flight at n if it
-    can join n's flier; else written into n's buffer (n's fliers land) with the router
-    cycle's credit check, or landed in r if there is no credit."""
+    holds flits or fliers: after n's flier that leaves now, if any (the two change places
+    if each is its router's only flier and bound for the other's: ``swap``); in flight at n
+    if it can join n's flier; else written into n's buffer (n's fliers land) with the
+    router cycle's credit check, or landed in r if there is no credit."""
     cdef Flier* f = &c.fl[2 * r + k]
     cdef Slot flit
     cdef int j = due_slot(c, n), kx, ky
-    if j >= 0 and not has_bit(c.fly_busy, n):
+    if j >= 0 and not has_bit(c.fly_busy, n):  # n's fliers leave now: first
         if c.fly_m[r] == 1 << k and c.fly_m[n] == 1 << j and head_on(c, n, j, o):
             swap(c, a, r, k, o, n, j)
             return
-    if j >= 0 and not has_bit(c.fly_busy, n):  # n's fliers leave now: first
         c.fly_busy[r >> 6] ^= <uint64_t>1 << (r & 63)
         while j >= 0:
             hop(c, a, n, j)
@@ -190,8 +190,9 @@ cdef inline bint has_bit(const uint64_t* bits, int r) noexcept nogil:
 cdef void land(Core* c, int r) noexcept nogil:
     """Router r's fliers become flits in its buffer, the earlier come first, as if they had
     been written there when they came (their buffer writes and occupancy are counted as
-    arrivals: ``EngineCore._fold_flight``). Whatever writes a flit into a router holding a flier calls
-    this first (a call, not inline: it is rare, and the router cycles stay small)."""
+    arrivals: ``EngineCore._fold_flight``). Whatever writes a flit into a router holding a
+    flier calls this first (a call, not inline: it is rare, and the router cycles stay
+    small)."""
     cdef int m = c.fly_m[r]
     cdef int first = m >> 1  # the only one, or of two the one that came first
     if m == 3 and c.fl[2 * r + 1].flit.ready > c.fl[2 * r].flit.ready:
