@@ -159,7 +159,7 @@ cdef void swap(Core* c, Air* a, int r, int k, int o, int n, int j) noexcept nogi
     """Routers r and n, neighbours across mesh direction o, each hold one flier, due now and
     bound for the other: they cross the two links at once, as the routers' cycles would send
     them (each output free, each buffer empty but for the flier leaving it). # perf: the
-    TrueNorth-like traffic has 176,000 such meetings in 90 ticks, which landed both fliers:
+    TrueNorth-like traffic has 156,000 such meetings in 90 ticks, which landed both fliers:
     router visits 1.01 -> 0.68 M, landings 0.55 -> 0.41 M, instructions -1.6 % and misses of
     a 1 MiB last level -16 % (callgrind, 30 ticks); time within the VM's noise."""
     cdef Flier* f = &c.fl[2 * r + k]
