@@ -117,7 +117,7 @@ cdef void cross(Core* c, Air* a, int r, int k, int o, int n) noexcept nogil:
     cdef Slot flit
     cdef int j = due_slot(c, n), kx, ky
     if j >= 0 and not has_bit(c.fly_busy, n):  # n's fliers leave now: first
-        if c.fly_m[r] == 1 << k and c.fly_m[n] == 1 << j and head_on(c, n, j, o):
+        if c.fly_m[r] == 1 << k and c.fly_m[n] == 1 << j and bound_for(a, n, j) == opp(o):
             swap(c, a, r, k, o, n, j)
             return
         c.fly_busy[r >> 6] ^= <uint64_t>1 << (r & 63)
@@ -146,13 +146,10 @@ cdef void cross(Core* c, Air* a, int r, int k, int o, int n) noexcept nogil:
     write_link_flit(c, n, opp(o), &flit, True)
 
 
-cdef inline bint head_on(Core* c, int n, int j, int o) noexcept nogil:
-    """Whether router n's flier in slot j is bound back across mesh direction o (for the
-    router whose flier goes to n through o)."""
-    cdef Flier* f = &c.fl[2 * n + j]
-    if o & 1:  # E or W: x differs, the way back is W or E
-        return f.kx != 0 and (f.kx > 0) == (o == 3)
-    return f.kx == 0 and f.ky != 0 and (f.ky > 0) == (o == 2)
+cdef inline int bound_for(Air* a, int n, int j) noexcept nogil:
+    """The output port through which router n's flier in slot j leaves (``out_port``)."""
+    cdef Flier* f = &a.fl[2 * n + j]
+    return out_port(a, n, f.kx, f.ky, f.flit.key)
 
 
 cdef void swap(Core* c, Air* a, int r, int k, int o, int n, int j) noexcept nogil:
