@@ -256,7 +256,8 @@ cdef class EngineCore:
         came = self.arrays["fa"].astype(np.int64)
         for d in range(NDIR):  # from the neighbour across direction d, through its port opp(d)
             there = routers["nbr"][:, d]
-            came[there >= 0] += left[there[there >= 0], d ^ 2]
+            linked = there >= 0
+            came[linked] += left[there[linked], d ^ 2]
         counters = routers["rc"]
         crossed = left.sum(axis=1)
         counters[:, C_XBAR] += crossed
