@@ -192,18 +192,22 @@ ctypedef struct Core:
     # flits in flight (noc/_flight.pyx; ``fly``: allowed, unicast fused path without bands
     # or chip links and buffers deeper than Lk + 1; ``fly2``: two per router, buffers deeper
     # than Lk + 2): fl[2 * r + k] is the flier in slot k of router r if bit k of fly_m[r] is
-    # set (n_fly in all); bucket b of fwheel (as ``wheel``) has bit r set for a flier at r
-    # that leaves at a cycle = b mod W; step[d] is the router number's change across mesh
-    # direction d; fh[r * P + o] counts fliers that left r through port o; the flits that
-    # came to r in flight over a link are the neighbours' departures towards r, plus fa[r]
-    # (+1 for each that took off from a router cycle, -1 for each written into r's buffer);
-    # both are folded into the router counters by EngineCore.run
+    # set (n_fly in all); bucket b of the flight wheel lists in fwheel[b * fcap ..] the
+    # fwn[b] routers where a flier was put that leaves at the next cycle = b mod W (each
+    # cycle empties its bucket, so a bucket lists at most one flier a slot: fcap = 2 R);
+    # step[d] is the router number's change across mesh direction d; fh[r * P + o] counts
+    # fliers that left r through port o; the flits that came to r in flight over a link are
+    # the neighbours' departures towards r, plus fa[r] (+1 for each that took off from a
+    # router cycle, -1 for each written into r's buffer); both are folded into the router
+    # counters by EngineCore.run
     bint fly, fly2
     int64_t flown, landed  # fliers' crossbar traversals, fliers landed (EngineCore.flight)
     Flier* fl
     uint8_t* fly_m
     uint64_t* fly_busy  # bit r: the flier at r waits for one ahead to move (noc/_flight.pyx)
-    uint64_t* fwheel
+    int32_t* fwheel
+    int32_t* fwn
+    int fcap
     int n_fly
     int32_t step[NDIR]
     int32_t* fh

@@ -21,7 +21,7 @@ from noc._bands cimport (
     Bands, Worker, band_cycle, bands_cycle_serial, copy_all_boundary, join_workers,
     park_workers, pthread_t, start_workers, wake_workers,
 )
-from noc._flight cimport admit_into_flight, fly_due, holds_flier, land
+from noc._flight cimport admit_into_flight, clear_flight_wheel, fly_due, holds_flier, land
 from noc._fused cimport visit_due
 from noc._records cimport sort_by_dest
 from noc._router cimport router_cycle
@@ -240,7 +240,9 @@ cdef class EngineCore:
         self._set("fl", fliers)
         self._set("fly_m", np.zeros(c.R, dtype=np.uint8))
         self._set("fly_busy", np.zeros(c.NW, dtype=np.uint64))
-        self._set("fwheel", np.zeros(c.W * c.NW, dtype=np.uint64))
+        c.fcap = 2 * c.R
+        self._set("fwheel", np.zeros(c.W * c.fcap, dtype=np.int32))
+        self._set("fwn", np.zeros(c.W, dtype=np.int32))
         self._set("fh", np.zeros(c.R * c.P, dtype=np.int32))
         self._set("fa", np.zeros(c.R, dtype=np.int32))
         c.step[0], c.step[1], c.step[2], c.step[3] = c.width, 1, -c.width, -1  # N, E, S, W
@@ -495,12 +497,15 @@ cdef class EngineCore:
         while c.now < until and c.n_out + c.EP + c.NX <= self.out_cap:
             if c.n_act == 0 and c.n_wait == 0 and c.n_fly == 0 and self.n_wl == 0:
                 c.now = self._next_injection(until)
+                clear_flight_wheel(c)  # (cycles skipped: their buckets are not emptied)
                 if c.now >= until:
                     return
             self._admit()
             first = c.n_out
             if c.n_fly:  # before the visits, so that a flier landing now is visited now
                 fly_due(c)
+            else:
+                c.fwn[c.now & (c.W - 1)] = 0  # (what it lists has landed or left)
             if c.fused:
                 visit_due(c)
             else:

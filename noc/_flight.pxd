@@ -8,6 +8,13 @@ cdef void land(Core* c, int r) noexcept nogil
 cdef void land_all(Core* c) noexcept nogil
 
 
+cdef inline void clear_flight_wheel(Core* c) noexcept nogil:
+    """Empty every bucket of the flight wheel (no flier is in flight)."""
+    cdef int b
+    for b in range(c.W):
+        c.fwn[b] = 0
+
+
 cdef inline bint holds_flier(Core* c, int r) noexcept nogil:
     """Whether a flit is in flight at router r."""
     return c.fly_m[r] != 0
@@ -21,7 +28,8 @@ ctypedef struct Air:
     Router* rt
     uint64_t* occ
     uint8_t* flying  # Core.fly_m
-    uint64_t* later  # the wheel's bucket of ``ready``
+    int32_t* later  # the flight wheel's bucket of ``ready``: its list of routers
+    int32_t* later_n  # and how many it lists
     int32_t* fh
     uint16_t* rr_va
     int64_t now
@@ -37,12 +45,18 @@ cdef inline void air_of(Core* c, Air* a) noexcept nogil:
     a.fl, a.rt, a.occ, a.flying, a.fh, a.rr_va = c.fl, c.rt, c.occ, c.fly_m, c.fh, c.rr_va
     a.now = c.now
     a.ready = c.now + c.Lk + c.Rp
-    a.later = c.fwheel + (a.ready & (c.W - 1)) * c.NW
     a.P, a.L = c.P, c.L
+    due_at(c, a, a.ready)
     a.two = c.fly2
     for d in range(NDIR):
         a.step[d] = c.step[d]
     a.flown = 0
+
+
+cdef inline void due_at(Core* c, Air* a, int64_t cycle) noexcept nogil:
+    """Put the fliers that ``board`` puts in the flight wheel's bucket of ``cycle``."""
+    a.later = c.fwheel + (cycle & (c.W - 1)) * c.fcap
+    a.later_n = &c.fwn[cycle & (c.W - 1)]
 
 
 cdef inline bint joinable(Air* a, int n, const Slot* s, int kx, int ky) noexcept nogil:
@@ -103,7 +117,8 @@ cdef inline Flier* board(
     f.port = port
     f.kx, f.ky = kx, ky
     a.flying[r] = m | 1 << k
-    a.later[r >> 6] |= <uint64_t>1 << (r & 63)
+    a.later[a.later_n[0]] = r
+    a.later_n[0] += 1
     return f
 
 
@@ -112,7 +127,7 @@ cdef inline void admit_into_flight(Core* c, int r, int port, const Slot* flit) n
     there from its injection queue, ready at ``flit.ready``."""
     cdef Air a
     air_of(c, &a)
-    a.later = c.fwheel + (flit.ready & (c.W - 1)) * c.NW
+    due_at(c, &a, flit.ready)
     board(&a, r, port, flit, flit.dx - c.rt[r].x, flit.dy - c.rt[r].y)
     c.n_fly += 1
 

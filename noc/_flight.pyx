@@ -36,39 +36,38 @@ no counter of the router it comes to). A second flier that comes over a link to 
 notes an occupancy of two (``fly_into``).
 """
 
-from libc.stdint cimport int64_t, uint64_t
+from libc.stdint cimport int32_t, int64_t, uint64_t
 
-from noc._core cimport E_EJECTED, NDIR, Core, Flier, Slot, ctz64, push_flit
+from noc._core cimport E_EJECTED, NDIR, Core, Flier, Slot, push_flit
 from noc._credits cimport link_credit
 from noc._route cimport across_x, across_y, opp
 from noc._stages cimport record, write_link_flit
 
 
 cdef void fly_due(Core* c) noexcept nogil:
-    """Move the fliers due this cycle (their routers' bits in this cycle's bucket of
-    ``fwheel``), in router order, emptying the bucket; a bit whose flier has landed or left
-    is stale. (A router's two fliers due in one cycle leave through different outputs:
-    ``joinable``.)"""
+    """Move the fliers due this cycle (the routers listed in this cycle's bucket of the
+    flight wheel), emptying the bucket. A router listed whose flier has landed or left, or
+    listed twice, has none due; a router's two fliers due in one cycle leave through
+    different outputs (``joinable``). The order of the moves changes no result, since a
+    flier bound for a router whose flier leaves now moves that one first (``cross``).
+
+    # perf: a list a bucket instead of a bit set over the routers walked in router order:
+    on the TrueNorth-like capture's first 30 ticks 14 % fewer instructions and 41 % fewer
+    mispredicted branches (callgrind's model), +1-3 % flit-hops/s CPU (paired runs)."""
     cdef int64_t now = c.now
-    cdef uint64_t* bucket = c.fwheel + (now & (c.W - 1)) * c.NW
-    cdef uint64_t bits
-    cdef int w, r
+    cdef int b = now & (c.W - 1), i, r
+    cdef const int32_t* due = c.fwheel + b * c.fcap
     cdef Air a
     air_of(c, &a)
-    for w in range(c.NW):
-        bits = bucket[w]
-        if not bits:
-            continue
-        bucket[w] = 0
-        while bits:
-            r = (w << 6) + ctz64(bits)
-            bits &= bits - 1
-            if a.fl[2 * r].flit.ready == now:
-                hop(c, &a, r, 0)
-                if a.fl[2 * r + 1].flit.ready == now:  # a pair leaving together
-                    hop(c, &a, r, 1)
-            elif a.fl[2 * r + 1].flit.ready == now:
+    for i in range(c.fwn[b]):  # (nothing is put in this bucket meanwhile: W > Lk + R)
+        r = due[i]
+        if a.fl[2 * r].flit.ready == now:
+            hop(c, &a, r, 0)
+            if a.fl[2 * r + 1].flit.ready == now:  # a pair leaving together
                 hop(c, &a, r, 1)
+        elif a.fl[2 * r + 1].flit.ready == now:
+            hop(c, &a, r, 1)
+    c.fwn[b] = 0
     c.flown += a.flown
 
 

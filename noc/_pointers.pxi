@@ -40,6 +40,7 @@ cdef dict _pointer_offsets():
         "fly_m": <size_t>&c.fly_m - b,
         "fly_busy": <size_t>&c.fly_busy - b,
         "fwheel": <size_t>&c.fwheel - b,
+        "fwn": <size_t>&c.fwn - b,
         "fh": <size_t>&c.fh - b,
         "fa": <size_t>&c.fa - b,
         "va_req": <size_t>&c.va_req - b,
