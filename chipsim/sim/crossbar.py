@@ -26,9 +26,9 @@ from chipsim.sim.machine import Packets, TickWork
 from chipsim.sim.replay import Replay
 from chipsim.sim.truenorth_ideal import source_groups
 from chipsim.timebase import UnitClocks
-from cores import CycleCosts, NeuronModel, emission_cycles_by_core, update_cycles
+from cores import CycleCosts, NeuronModel, update_cycles
 from cores.crossbar import N_NEURONS
-from cores.spike_vector import spike_indices
+from cores.spike_vector import core_emissions, spike_indices
 
 
 class CrossbarMachine:
@@ -63,7 +63,6 @@ class CrossbarMachine:
         self.core_of_pe = np.full(len(pes), -1, dtype=np.int64)
         self.core_of_pe[self.pe_of_core] = np.arange(layout.n_cores)
         self.update_cost = update_cycles(costs, NeuronModel.TRUENORTH)
-        self.core_first = np.arange(layout.n_cores, dtype=np.int64) * N_NEURONS
         # each slot's target core, axon (8 bits) and delay (4 bits) in one integer (a slot with
         # none sends no packet), so that a packet's target is one gather (# perf: three gathers
         # from the layout's columns missed the caches three times a packet: receive 0.9 -> 0.56
@@ -82,14 +81,12 @@ class CrossbarMachine:
                 self.batch.spikes[self.layout.slots(fired)] = 1
         else:
             self._replace_spikes(tick)
-        slots = spike_indices(self.batch.spikes)
         events = counts.crossbar[:, 0]
         neurons = counts.neurons[:, 0]
         per_core_start = start[self.pe_of_core] + events * self.costs.synaptic_event_cycles
-        _, cycle = emission_cycles_by_core(
-            self.costs, self.update_cost, per_core_start, self.core_first, slots
+        slots, cycle, fired = core_emissions(
+            self.batch.spikes, N_NEURONS, per_core_start, self.costs, self.update_cost
         )
-        fired = np.bincount(slots // N_NEURONS, minlength=self.layout.n_cores)
         cycles = (
             self.costs.timer_tick_cycles
             + events * self.costs.synaptic_event_cycles
