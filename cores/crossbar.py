@@ -36,7 +36,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from cores.parallel import column_sums, map_core_ranges
+from cores.parallel import Balance, column_sums, map_core_ranges
 from cores.rng import check_seed
 from cores.truenorth import TrueNorthNeurons, check_batch, check_core_ids, core_counts_array
 
@@ -144,6 +144,7 @@ class CrossbarCores:
         syn_draws: np.ndarray | None = None,
         core_counts: np.ndarray | None = None,
         threads: int = 1,
+        balance: Balance | None = None,
     ) -> CrossbarCounts:
         """Summed synaptic input of tick ``tick`` for every neuron of the batch (module doc).
 
@@ -159,6 +160,8 @@ class CrossbarCores:
             reads, draws), for per-core busy cycles and energy.
         threads : int, IN threads that share the cores (:mod:`cores.parallel`; the same
             results).
+        balance : cores.parallel.Balance or None, IN/OUT where to cut the batch among the
+            threads (kept by a caller that integrates tick after tick); None: evenly.
 
         Returns
         -------
@@ -195,4 +198,4 @@ class CrossbarCores:
                 syn_input[N_NEURONS * a : N_NEURONS * b], counts[a:b],
             )  # fmt: skip
 
-        return CrossbarCounts(*column_sums(map_core_ranges(cores, self.n_cores, threads)))
+        return CrossbarCounts(*column_sums(map_core_ranges(cores, self.n_cores, threads, balance)))

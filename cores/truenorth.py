@@ -51,7 +51,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from cores.parallel import column_sums, map_core_ranges
+from cores.parallel import Balance, column_sums, map_core_ranges
 from cores.rng import check_seed, simd_path
 
 try:
@@ -239,6 +239,7 @@ def update_neurons(
     core_counts: np.ndarray | None = None,
     simd: str = "auto",
     threads: int = 1,
+    balance: Balance | None = None,
 ) -> TrueNorthNeuronCounts:
     """Advance every neuron of a batch of cores by one tick (steps 1-3 of the module doc).
 
@@ -260,6 +261,8 @@ def update_neurons(
     simd : str, IN SIMD path of the draws and lanes (:func:`cores.rng.simd_path`); every path
         gives the same results, "auto" is the fastest.
     threads : int, IN threads that share the cores (:mod:`cores.parallel`; the same results).
+    balance : cores.parallel.Balance or None, IN/OUT where to cut the batch among the threads
+        (kept by a caller that updates tick after tick); None: evenly.
 
     Returns
     -------
@@ -294,4 +297,4 @@ def update_neurons(
             spikes[n], counts[a:b], path,
         )  # fmt: skip
 
-    return TrueNorthNeuronCounts(*column_sums(map_core_ranges(cores, n_cores, threads)))
+    return TrueNorthNeuronCounts(*column_sums(map_core_ranges(cores, n_cores, threads, balance)))

@@ -20,6 +20,7 @@ from typing import NamedTuple
 import numpy as np
 
 from cores.crossbar import N_NEURONS, CrossbarCores
+from cores.parallel import Balance
 from cores.rng import check_seed
 from cores.truenorth import TrueNorthNeurons, check_core_ids, update_neurons
 
@@ -50,6 +51,7 @@ class TrueNorthCoreBatch:
     v: np.ndarray = field(init=False)
     spikes: np.ndarray = field(init=False)
     _syn_input: np.ndarray = field(init=False, repr=False)
+    _balances: tuple[Balance, Balance] = field(init=False, repr=False)  # integrate, update
 
     def __post_init__(self) -> None:
         self.core_ids = check_core_ids(self.core_ids)
@@ -65,6 +67,7 @@ class TrueNorthCoreBatch:
         self.v = np.zeros(n, dtype=np.int32)
         self.spikes = np.zeros(n, dtype=np.uint8)
         self._syn_input = np.zeros(n, dtype=np.int32)
+        self._balances = (Balance(), Balance())
 
     def deliver(self, core, axon, delay, tick: int) -> int:
         """Schedule axon spikes (batch core index, axon, delay 1..15); see CrossbarCores."""
@@ -77,10 +80,11 @@ class TrueNorthCoreBatch:
         neuron_counts = np.empty((n_cores, 3), dtype=np.int64)
         self.crossbar.integrate(
             self.neurons, self._syn_input, core_ids=self.core_ids, tick=tick, seed=self.seed,
-            core_counts=xbar_counts, threads=self.threads,
+            core_counts=xbar_counts, threads=self.threads, balance=self._balances[0],
         )  # fmt: skip
         update_neurons(
             self.neurons, self.v, self._syn_input, self.spikes, core_ids=self.core_ids,
             tick=tick, seed=self.seed, core_counts=neuron_counts, threads=self.threads,
+            balance=self._balances[1],
         )  # fmt: skip
         return TickCounts(crossbar=xbar_counts, neurons=neuron_counts)

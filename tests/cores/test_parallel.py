@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from cores.crossbar import CrossbarCores
-from cores.parallel import core_ranges, map_core_ranges
+from cores.parallel import Balance, core_ranges, map_core_ranges
 from cores.truenorth import THRESHOLD_MAX, TrueNorthNeurons
 from cores.truenorth_core import TrueNorthCoreBatch
 
@@ -30,6 +30,32 @@ def test_map_core_ranges_keeps_range_order_and_raises_after_all_ended():
     with pytest.raises(RuntimeError, match="first range failed"):
         map_core_ranges(call, 9, 3)
     assert sorted(seen) == [(0, 3), (3, 6), (6, 9)]
+
+
+def test_balance_gives_the_faster_thread_more_cores():
+    """Even ranges first; after calls in which the second thread took twice as long on the
+    same number of cores, it gets about half as many; never fewer than half an even share,
+    and the ranges always cover the batch in order."""
+    balance = Balance()
+    assert balance.ranges(100, 2) == [(0, 50), (50, 100)]
+    for _ in range(30):
+        ranges = balance.ranges(100, 2)
+        sizes = [b - a for a, b in ranges]
+        balance.record(ranges, [sizes[0] * 1.0, sizes[1] * 2.0])
+    assert balance.ranges(100, 2) == [(0, 67), (67, 100)]
+    balance.record([(0, 50), (50, 100)], [1.0, 100.0])  # a stall: the floor holds
+    for _ in range(30):
+        balance.record([(0, 50), (50, 100)], [1.0, 100.0])
+    assert balance.ranges(100, 2) == [(0, 75), (75, 100)]
+    assert balance.ranges(100, 3) == core_ranges(100, 3)  # other threads: even again
+
+
+def test_map_core_ranges_with_a_balance_records_each_range():
+    """Every range is called once, in the calling thread and the pool, and the balance learns
+    their times."""
+    balance = Balance()
+    assert map_core_ranges(lambda a, b: (a, b), 10, 2, balance) == [(0, 5), (5, 10)]
+    assert balance.rates is not None and len(balance.rates) == 2
 
 
 def random_batch(seed: int, n_cores: int, threads: int) -> TrueNorthCoreBatch:
