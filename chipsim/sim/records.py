@@ -2,10 +2,16 @@
 
 A :class:`TableStream` collects columns batch by batch and writes a row group whenever
 ``rows_per_group`` rows are pending; without a path it keeps everything (tests, small runs).
+Row groups bound for a file are made and written in one thread that the streams share, one
+at a time a stream (so that one row group a stream waits at most), while the run goes on
+(# perf: the full TrueNorth-like chip, 1000 ticks with 2 threads: the records part 2.5 ->
+1.9 s, the NoC and the neurons no slower).
 """
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +26,17 @@ import pyarrow.parquet as pq
 # quick-start TrueNorth-like run's spike table, 26,000 rows: 1.6 -> 1.2 ms written, 205 ->
 # 83 KiB; the full TrueNorth-like chip's streams, 300 ticks: 0.39 -> 0.24 s written).
 DICTIONARY_COLUMNS = ("tick", "pe")
+
+
+_threads: list[ThreadPoolExecutor] = []  # the writing thread, once started
+# a forked child has none of its parent's threads: it starts its own
+os.register_at_fork(after_in_child=_threads.clear)
+
+
+def _writing_thread() -> ThreadPoolExecutor:
+    if not _threads:
+        _threads.append(ThreadPoolExecutor(1, thread_name_prefix="chipsim-records"))
+    return _threads[0]
 
 
 class TableStream:
@@ -43,6 +60,7 @@ class TableStream:
         self._pending: list[list[np.ndarray]] = []  # per batch, its columns in schema order
         self._pending_rows = 0
         self._kept: list[pa.RecordBatch] = []
+        self._writing: Future | None = None  # the row group being written
         self._writer = None
         if path is not None:
             dictionary = [f.name for f in schema if f.name in DICTIONARY_COLUMNS]
@@ -74,24 +92,37 @@ class TableStream:
             self.flush()
 
     def flush(self) -> None:
-        """Turn the pending batches into one row group (kept, or written to ``path``)."""
+        """Turn the pending batches into one row group: kept, or written to ``path`` in the
+        writing thread once the one before is written (an error there is raised here)."""
         if not self._pending:
             return
-        columns = zip(self.schema, zip(*self._pending, strict=True), strict=True)
-        batch = pa.record_batch(
-            [_arrow(np.concatenate(parts), f.type) for f, parts in columns], schema=self.schema
-        )
-        self._pending, self._pending_rows = [], 0
+        pending, self._pending, self._pending_rows = self._pending, [], 0
         if self._writer is None:
-            self._kept.append(batch)
-        else:
-            self._writer.write_batch(batch)
+            self._kept.append(self._batch(pending))
+            return
+        self._wait()
+        self._writing = _writing_thread().submit(
+            lambda: self._writer.write_batch(self._batch(pending))
+        )
 
     def close(self) -> None:
+        """Write what is pending and close the file (every row group written)."""
         self.flush()
+        self._wait()
         if self._writer is not None:
             self._writer.close()
             self._writer = None
+
+    def _wait(self) -> None:
+        if self._writing is not None:
+            writing, self._writing = self._writing, None
+            writing.result()
+
+    def _batch(self, pending: list[list[np.ndarray]]) -> pa.RecordBatch:
+        columns = zip(self.schema, zip(*pending, strict=True), strict=True)
+        return pa.record_batch(
+            [_arrow(np.concatenate(parts), f.type) for f, parts in columns], schema=self.schema
+        )
 
     def table(self) -> pa.Table:
         """Everything appended (read back from the file when streaming)."""

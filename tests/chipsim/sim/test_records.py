@@ -46,12 +46,16 @@ def test_columns_of_different_lengths_are_refused() -> None:
     assert stream.rows == 0
 
 
-def test_a_value_that_does_not_fit_its_column_is_refused() -> None:
-    """Checked when the row group is made: 2**40 does not fit the int32 tick column."""
-    stream = TableStream(None, SCHEMA)
-    stream.append(tick=np.array([2**40]), value=[0])
+@pytest.mark.parametrize("to_file", [False, True])
+def test_a_value_that_does_not_fit_its_column_is_refused(tmp_path, to_file: bool) -> None:
+    """Checked when the row group is made: 2**40 does not fit the int32 tick column. Kept in
+    memory, the append that fills the row group raises; bound for a file, the row group is
+    made in the writing thread, and closing the stream raises."""
+    stream = TableStream(tmp_path / "t.parquet" if to_file else None, SCHEMA, rows_per_group=1)
     with pytest.raises(pa.ArrowInvalid):
-        stream.table()
+        stream.append(tick=np.array([2**40]), value=[0])
+        assert to_file  # (kept in memory, the append raised)
+        stream.close()
 
 
 def test_a_batch_is_kept_as_it_was_appended() -> None:
