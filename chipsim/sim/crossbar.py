@@ -72,6 +72,10 @@ class CrossbarMachine:
             | (layout.target_axon.astype(np.int64) << 4)
             | layout.target_delay
         )
+        # each slot's network neuron (layout.slot_neuron: negative where none) times 2, plus
+        # 1 where it sends packets: a tick's spikes take one gather for both (# perf: one
+        # gather of 20,000 spikes from a table of the chip's 1 M slots, ~0.2 ms, a tick less)
+        self.slot_code = (layout.slot_neuron << 1) | (layout.target_core >= 0)
 
     def update(self, tick: int, start: np.ndarray) -> TickWork:
         counts = self.batch.step(tick)
@@ -93,13 +97,14 @@ class CrossbarMachine:
             + neurons * self.update_cost
             + fired * self.costs.spike_send_cycles
         )
-        ids = self.layout.slot_neuron[slots]
+        code = self.slot_code[slots]
+        ids = code >> 1
         network = ids >= 0
         if self.replay is not None and self.replay.has_cycles:
             pe = self.pe_of_core[slots[network] // N_NEURONS]
             recorded = self.replay.cycles(tick, ids[network])
             cycle[network] = self.pe_clock.from_reference(recorded, pe)
-        sends = self.layout.target_core[slots] >= 0
+        sends = (code & 1).astype(bool)
         zeros = np.zeros(self.layout.n_cores, dtype=np.int64)
         return TickWork(
             pes=self.pe_of_core, cycles=cycles, neurons=neurons, sources=zeros, fired=fired,
