@@ -64,9 +64,12 @@ class CrossbarMachine:
         self.core_of_pe[self.pe_of_core] = np.arange(layout.n_cores)
         self.update_cost = update_cycles(costs, NeuronModel.TRUENORTH)
         # each slot's target core, axon (8 bits) and delay (4 bits) in one integer (a slot with
-        # none sends no packet), so that a packet's target is one gather (# perf: three gathers
-        # from the layout's columns missed the caches three times a packet: receive 0.9 -> 0.56
-        # ms a tick of the full TrueNorth-like chip, cProfile)
+        # none sends no packet), which its packets carry (in the tag's 32 bits: cores < 2**20),
+        # so that a packet's target is one gather when it is sent and none when it arrives
+        # (# perf: three gathers from the layout's columns missed the caches three times a
+        # packet: receive 0.9 -> 0.56 ms a tick of the full TrueNorth-like chip, cProfile)
+        if layout.n_cores >= 1 << 20:
+            raise ValueError(f"{layout.n_cores} crossbar cores: at most 2**20 - 1 are simulated")
         self.target = (
             (layout.target_core.astype(np.int64) << 12)
             | (layout.target_axon.astype(np.int64) << 4)
@@ -121,15 +124,18 @@ class CrossbarMachine:
         spikes[self.layout.slots(self.replay.neurons(tick, 0, self.layout.net.n_neurons))] = 1
 
     def packets(self, work: TickWork) -> Packets:
-        src_core = work.sender // N_NEURONS
-        dest = self.endpoint_of_core[self.layout.target_core[work.sender]]
-        return Packets(self.pe_of_core[src_core], dest, work.sender, work.sender_cycle)
+        """A packet a sending slot, carrying its target (core, axon, delay: ``target``), which
+        is all its receiver needs (# perf: no second gather by slot there)."""
+        target = self.target[work.sender]
+        dest = self.endpoint_of_core[target >> 12]
+        return Packets(self.pe_of_core[work.sender // N_NEURONS], dest, target, work.sender_cycle)
 
     def receive(
         self, seg_pe: np.ndarray, bounds: np.ndarray, sender: np.ndarray, base_tick: int
     ) -> Received:
-        """Write each packet's axon into its core's delay ring (cost: one packet receive)."""
-        target = self.target[sender]
+        """Write each packet's axon into its core's delay ring (cost: one packet receive);
+        ``sender``: what the packets carry, their targets (``packets``)."""
+        target = sender
         self.batch.deliver(target >> 12, (target >> 4) & 0xFF, target & 0xF, base_tick)
         zeros = np.zeros(len(sender), dtype=np.int32)
         return Received(zeros, zeros, zeros, 0)

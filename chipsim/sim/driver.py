@@ -11,7 +11,7 @@ One SimPy process (the chip clock) drives the ticks; at each tick start ``T``:
    the PE is free (work still pending from the previous tick is overrun), and its spikes leave
    at the cycles the cost model gives;
 4. the spikes enter the NoC as one array (emission cycle, source endpoint, key or destination,
-   tag = emission tick << 32 | neuron).
+   tag = emission tick << 32 | what the packet carries: ``Packets.sender``).
 
 Departure from design.md decision 2 (recorded in docs/architecture.md): PE busy phases are
 computed with arrays (:mod:`cores.pe_timeline`) instead of one SimPy process per PE
@@ -44,7 +44,7 @@ MAX_DRAIN_TICKS = 1000
 """Ticks the NoC may run after the last update to deliver packets still in flight."""
 TAG_TICK_SHIFT = 32
 SENDER_MASK = (1 << TAG_TICK_SHIFT) - 1
-"""A packet's tag is ``emission tick << 32 | sender`` (the machine's id of the spike)."""
+"""A packet's tag is ``emission tick << 32 | sender`` (what it carries: ``Packets.sender``)."""
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ class Packets:
 
     src_pe: np.ndarray  # int64
     dest_or_key: np.ndarray  # uint32: destination PE's endpoint (unicast) or multicast key
-    sender: np.ndarray  # int64, the spike each packet carries (TickWork.sender)
+    sender: np.ndarray  # int64 (< 2**32), what each packet carries back to ``receive``
     cycle: np.ndarray  # int64, PE cycle at which it leaves
 
 
@@ -62,6 +62,6 @@ class Machine(Protocol):
     def receive(
         self, seg_pe: np.ndarray, bounds: np.ndarray, sender: np.ndarray, base_tick: int
     ) -> Received:
-        """Process packets grouped by PE (PE ``seg_pe[s]``, increasing, receives the spikes of
-        ``sender[bounds[s]:bounds[s + 1]]`` in arrival order), their effect due from
-        ``base_tick`` on; return the work each cost."""
+        """Process packets grouped by PE (PE ``seg_pe[s]``, increasing, receives the packets
+        that carry ``sender[bounds[s]:bounds[s + 1]]`` (``Packets.sender``) in arrival order),
+        their effect due from ``base_tick`` on; return the work each cost."""
