@@ -43,8 +43,7 @@ def test_balance_gives_the_faster_thread_more_cores():
         sizes = [b - a for a, b in ranges]
         balance.record(ranges, [sizes[0] * 1.0, sizes[1] * 2.0])
     assert balance.ranges(100, 2) == [(0, 67), (67, 100)]
-    balance.record([(0, 50), (50, 100)], [1.0, 100.0])  # a stall: the floor holds
-    for _ in range(30):
+    for _ in range(30):  # the second thread stalls: the floor holds
         balance.record([(0, 50), (50, 100)], [1.0, 100.0])
     assert balance.ranges(100, 2) == [(0, 75), (75, 100)]
     assert balance.ranges(100, 3) == core_ranges(100, 3)  # other threads: even again
