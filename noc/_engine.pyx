@@ -502,10 +502,8 @@ cdef class EngineCore:
                     return
             self._admit()
             first = c.n_out
-            if c.n_fly:  # before the visits, so that a flier landing now is visited now
-                fly_due(c)
-            else:
-                c.fwn[c.now & (c.W - 1)] = 0  # (what it lists has landed or left)
+            if c.fwn[c.now & (c.W - 1)]:  # fliers due now (or landed: fly_due empties it)
+                fly_due(c)  # (before the visits, so that a flier landing now is visited now)
             if c.fused:
                 visit_due(c)
             else:

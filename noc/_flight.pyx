@@ -92,7 +92,7 @@ cdef inline void hop(Core* c, Air* a, int r, int k) noexcept nogil:
         return
     n = r + a.step[o]
     if a.occ[n] or a.flying[n]:
-        cross(c, a, r, k, o, n)
+        cross(c, a, r, k, o, n, kx, ky)
         return
     fly_into(a, n, opp(o), &f.flit, kx, ky)
     leave(a, r, k, o)
@@ -113,18 +113,21 @@ cdef void arrive(Core* c, Air* a, int r, int k) noexcept nogil:
     c.n_fly -= 1
 
 
-cdef void cross(Core* c, Air* a, int r, int k, int o, int n) noexcept nogil:
-    """The flier due now in slot k of router r, bound through mesh port o for router n, which
-    holds flits or fliers: after n's flier that leaves now, if any (the two change places
-    if each is its router's only flier and bound for the other's: ``swap``); in flight at n
-    if it can join n's flier; else written into n's buffer (n's fliers land) with the
-    router cycle's credit check, or landed in r if there is no credit."""
+cdef void cross(
+    Core* c, Air* a, int r, int k, int o, int n, int kx, int ky
+) noexcept nogil:
+    """The flier due now in slot k of router r, bound through mesh port o for router n, its
+    destination's router (kx, ky) from n, where n holds flits or fliers: after n's flier
+    that leaves now, if any (the two change places if each is its router's only flier and
+    bound for the other's: ``swap``); in flight at n if it can join n's flier; else written
+    into n's buffer (n's fliers land) with the router cycle's credit check, or landed in r
+    if there is no credit."""
     cdef Flier* f = &c.fl[2 * r + k]
     cdef Slot flit
-    cdef int j = due_slot(c, n), kx, ky
+    cdef int j = due_slot(c, n)
     if j >= 0 and not has_bit(c.fly_busy, n):  # n's fliers leave now: first
         if c.fly_m[r] == 1 << k and c.fly_m[n] == 1 << j and bound_for(a, n, j) == opp(o):
-            swap(c, a, r, k, o, n, j)
+            swap(c, a, r, k, o, n, j, kx, ky)
             return
         c.fly_busy[r >> 6] ^= <uint64_t>1 << (r & 63)
         while j >= 0:
@@ -133,7 +136,6 @@ cdef void cross(Core* c, Air* a, int r, int k, int o, int n) noexcept nogil:
         c.fly_busy[r >> 6] ^= <uint64_t>1 << (r & 63)
         if not (c.fly_m[r] >> k & 1):  # it came to r: this one landed for it
             return
-    kx, ky = f.kx - across_x(o), f.ky - across_y(o)  # from n
     if joinable(a, n, &f.flit, kx, ky):
         fly_into(a, n, opp(o), &f.flit, kx, ky)
         leave(a, r, k, o)
@@ -158,21 +160,23 @@ cdef inline int bound_for(Air* a, int n, int j) noexcept nogil:
     return out_port(a, n, f.kx, f.ky, f.flit.key)
 
 
-cdef void swap(Core* c, Air* a, int r, int k, int o, int n, int j) noexcept nogil:
+cdef void swap(
+    Core* c, Air* a, int r, int k, int o, int n, int j, int kx, int ky
+) noexcept nogil:
     """Routers r and n, neighbours across mesh direction o, each hold one flier, due now and
-    bound for the other: they cross the two links at once, as the routers' cycles would send
-    them (each output free, each buffer empty but for the flier leaving it). # perf: the
+    bound for the other (r's, its destination's router (kx, ky) from n): they cross the two
+    links at once, as the routers' cycles would send them (each output free, each buffer
+    empty but for the flier leaving it). # perf: the
     TrueNorth-like traffic has 156,000 such meetings in 90 ticks, which landed both fliers:
     router visits 1.01 -> 0.68 M, landings 0.55 -> 0.41 M, instructions -1.6 % and misses of
     a 1 MiB last level -16 % (callgrind, 30 ticks); time within the VM's noise."""
     cdef Flier* f = &c.fl[2 * r + k]
     cdef Flier* g = &c.fl[2 * n + j]
     cdef Slot ours = f.flit, theirs = g.flit
-    cdef int fx = f.kx - across_x(o), fy = f.ky - across_y(o)
     cdef int gx = g.kx - across_x(opp(o)), gy = g.ky - across_y(opp(o))
     leave(a, r, k, o)
     leave(a, n, j, opp(o))
-    fly_into(a, n, opp(o), &ours, fx, fy)
+    fly_into(a, n, opp(o), &ours, kx, ky)
     fly_into(a, r, o, &theirs, gx, gy)
 
 
