@@ -124,8 +124,9 @@ class CrossbarMachine:
         spikes[self.layout.slots(self.replay.neurons(tick, 0, self.layout.net.n_neurons))] = 1
 
     def packets(self, work: TickWork) -> Packets:
-        """A packet a sending slot, carrying its target (core, axon, delay: ``target``), which
-        is all its receiver needs (# perf: no second gather by slot there)."""
+        """One packet per sending slot, carrying the slot's target (core, axon, delay:
+        ``target``), which is all its receiver needs (# perf: no second gather by slot in
+        ``receive``)."""
         target = self.target[work.sender]
         dest = self.endpoint_of_core[target >> 12]
         return Packets(self.pe_of_core[work.sender // N_NEURONS], dest, target, work.sender_cycle)
