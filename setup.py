@@ -20,6 +20,10 @@ DEBUG = os.environ.get("CHIPSIM_DEBUG_KERNELS") == "1"
 # modules compiled with gcc's default inlining limit (# perf: with the higher one, the NoC's
 # flight loop inlines its rare paths and spills its hot one: 150 -> 100 instructions a hop)
 DEFAULT_INLINING = {"noc._flight"}
+# modules whose ``cdef inline`` functions gcc and clang must inline (# perf: the NoC's dense
+# router cycle inlined into its loop over the routers due: +2 % flit-hops/s CPU on the 8x8
+# benchmark, -1.2 % instructions; gcc's size limits had kept it a call)
+ALWAYS_INLINE = {"noc._fused"}
 
 
 def kernel_extensions() -> list[Extension]:
@@ -37,7 +41,12 @@ def kernel_extensions() -> list[Extension]:
                     [str(pyx)],
                     depends=[str(h) for h in sorted(pyx.parent.glob("*.h"))],
                     include_dirs=[numpy.get_include()],
-                    define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+                    define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")]
+                    + (
+                        [("CYTHON_INLINE", "inline __attribute__((always_inline))")]
+                        if module in ALWAYS_INLINE
+                        else []
+                    ),
                     extra_compile_args=["-O3"]
                     + ([] if module in DEFAULT_INLINING else ["-finline-limit=1000"]),
                 )

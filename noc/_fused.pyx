@@ -249,7 +249,7 @@ ctypedef fused Traffic:
     Sparse
 
 
-cdef void unicast_cycle(Core* c, int r) noexcept nogil:
+cdef inline void unicast_cycle(Core* c, int r) noexcept nogil:
     """``unicast_router_cycle`` where no flit is in flight (dense cycles)."""
     unicast_router_cycle(c, r, <Dense*>NULL)
 
@@ -259,7 +259,7 @@ cdef void unicast_cycle_sparse(Core* c, int r) noexcept nogil:
     unicast_router_cycle(c, r, <Sparse*>NULL)
 
 
-cdef void unicast_router_cycle(Core* c, int r, Traffic* traffic) noexcept nogil:
+cdef inline void unicast_router_cycle(Core* c, int r, Traffic* traffic) noexcept nogil:
     """``fused_cycle`` for XY unicast without drops: the same RC, VA, SA, ST, pop, counters
     and wake-up, with an input VC's ``route`` holding the output port (not a mask) and
     ``alloc`` non-zero while the port holds that output's VC. A head never has more than one
