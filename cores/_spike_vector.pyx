@@ -6,20 +6,37 @@ Twin: ``np.flatnonzero`` (tests/cores/test_spike_vector.py).
 from libc.stdint cimport int64_t, uint8_t, uint64_t
 from libc.string cimport memcpy
 
+cdef extern from *:
+    int __builtin_ctzll(unsigned long long x) nogil
+
+
+cdef inline uint64_t nonzero_bytes(const uint8_t* eight) noexcept nogil:
+    """Bit 8 b set where entry b of the 8 entries at ``eight`` is non-zero (tested entry by
+    entry: any byte order). Walking them by count-trailing-zeros finds the entries in order
+    without a branch per entry (# perf: ``core_emissions`` on the full TrueNorth-like chip's
+    vector, 1 M neurons with 2 % spiking, caches cold: 0.50 -> 0.40 ms)."""
+    cdef uint64_t word, flags = 0
+    cdef int b
+    memcpy(&word, eight, 8)
+    if not word:  # (spikes are sparse)
+        return 0
+    for b in range(8):
+        flags |= <uint64_t>(eight[b] != 0) << (8 * b)
+    return flags
+
 
 def spike_indices(const uint8_t[::1] spikes, int64_t[::1] out):
     """IN spikes (n,) uint8; OUT out (>= number of non-zero entries) their indices, increasing.
-    Returns how many. Eight entries are tested at once (spikes are sparse)."""
+    Returns how many. Eight entries are tested at once (``nonzero_bytes``)."""
     cdef Py_ssize_t n = spikes.shape[0], i = 0, j, k = 0
     cdef uint64_t word
     with nogil:
         while i + 8 <= n:
-            memcpy(&word, &spikes[i], 8)
-            if word:
-                for j in range(i, i + 8):
-                    if spikes[j]:
-                        out[k] = j
-                        k += 1
+            word = nonzero_bytes(&spikes[i])
+            while word:
+                out[k] = i + (__builtin_ctzll(word) >> 3)
+                word &= word - 1
+                k += 1
             i += 8
         for j in range(i, n):
             if spikes[j]:
@@ -53,21 +70,23 @@ def core_emissions(
         fired[:] = 0
         while i < n:
             if i + 8 <= n:
-                memcpy(&word, &spikes[i], 8)
-                if not word:
-                    i += 8
-                    continue
-            for j in range(i, min(i + 8, n)):
-                if spikes[j]:
-                    while j >= first + per_core:  # the next core with a spike
-                        fired[c] = count
-                        c += 1
-                        first += per_core
-                        count = 0
-                    count += 1
-                    out_index[k] = j
-                    out_cycle[k] = start[c] + timer + (j - first + 1) * update + count * send
-                    k += 1
+                word = nonzero_bytes(&spikes[i])
+            else:  # the last entries
+                word = 0
+                for j in range(i, n):
+                    word |= <uint64_t>(spikes[j] != 0) << (8 * (j - i))
+            while word:
+                j = i + (__builtin_ctzll(word) >> 3)
+                word &= word - 1
+                while j >= first + per_core:  # the next core with a spike
+                    fired[c] = count
+                    c += 1
+                    first += per_core
+                    count = 0
+                count += 1
+                out_index[k] = j
+                out_cycle[k] = start[c] + timer + (j - first + 1) * update + count * send
+                k += 1
             i += 8
         if k:
             fired[c] = count
