@@ -20,9 +20,10 @@ DEBUG = os.environ.get("CHIPSIM_DEBUG_KERNELS") == "1"
 # modules compiled with gcc's default inlining limit (# perf: with the higher one, the NoC's
 # flight loop inlines its rare paths and spills its hot one: 150 -> 100 instructions a hop)
 DEFAULT_INLINING = {"noc._flight"}
-# modules whose ``cdef inline`` functions gcc and clang must inline (# perf: the NoC's dense
-# router cycle inlined into its loop over the routers due: +2 % flit-hops/s CPU on the 8x8
-# benchmark, -1.2 % instructions; gcc's size limits had kept it a call)
+# modules whose inline functions (``cdef inline``, and Cython's own: all that Cython marks
+# CYTHON_INLINE) gcc and clang must inline (# perf: the NoC's dense router cycle inlined
+# into its loop over the routers due: +2-3 % flit-hops/s CPU on the 8x8 benchmark, -1.2 %
+# instructions; gcc's size limits had kept it a call)
 ALWAYS_INLINE = {"noc._fused"}
 
 
