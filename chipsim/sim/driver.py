@@ -13,6 +13,10 @@ One SimPy process (the chip clock) drives the ticks; at each tick start ``T``:
 4. the spikes enter the NoC as one array (emission cycle, source endpoint, key or destination,
    tag = emission tick << 32 | what the packet carries: ``Packets.sender``).
 
+What the run records (:class:`~chipsim.sim.recorder.RunRecorder`) is handed over as each step
+ends and recorded, in the same order, by a worker thread while the NoC advances at the next
+tick start (:mod:`chipsim.sim.background`).
+
 Departure from design.md decision 2 (recorded in docs/architecture.md): PE busy phases are
 computed with arrays (:mod:`cores.pe_timeline`) instead of one SimPy process per PE
 yielding timeouts; every cost is known when a batch is taken, so the result is the same, and a
@@ -29,6 +33,7 @@ import simpy
 
 from chipsim.config import LatePacketPolicy
 from chipsim.mapping.mapper import Mapping
+from chipsim.sim.background import Background
 from chipsim.sim.dram import DramChannel
 from chipsim.sim.machines import machine_for
 from chipsim.sim.part_times import PartTimes
@@ -102,6 +107,11 @@ class ChipSimulation:
         self.drop_late = config.chip.late_packet_policy is LatePacketPolicy.DROP
         self.env = simpy.Environment()
         self.times = PartTimes()
+        # the recorder's calls of a tick run in a worker thread while the NoC advances (they
+        # hold the GIL, the NoC's cycle loop does not: chipsim.sim.background), so they take
+        # no time of their own (# perf: 0.74 ms a tick of the full TrueNorth-like chip and
+        # 0.45 ms of the SpiNNaker2-like benchmark; 400-tick runs -4 % for both, alternating)
+        self.background = Background()
         self._scratch = np.empty((4, 0), np.int64)  # reused by _arrivals, tick after tick
 
     def _engine(self) -> NocEngine:
@@ -125,28 +135,38 @@ class ChipSimulation:
 
     def _clock(self, ticks: int, on_tick: Callable[[int], object]):
         c = self.clocks.cycles_per_tick
-        for tick in range(ticks):
-            self._receive(tick * c, arrival_tick=tick - 1)
-            if tick > 0:
-                self.recorder.end_tick(tick - 1, self.timeline, self._pe_cycle(tick * c))
-            self._update(tick)
-            on_tick(1)
-            yield self.env.timeout(c)
-        self._receive(ticks * c, arrival_tick=ticks - 1)
-        self.recorder.end_tick(ticks - 1, self.timeline, self._pe_cycle(ticks * c))
-        # drain: deliver what is still in flight (no more updates), so every packet is counted
-        self.timeline.busy[:] = 0
-        for extra in range(1, MAX_DRAIN_TICKS + 1):
-            if self.engine.in_flight == 0:
-                break
-            self._receive((ticks + extra) * c, arrival_tick=ticks + extra - 1)
-        self.recorder.finish(self.engine, drain_busy=self.timeline.busy)
+        try:
+            for tick in range(ticks):
+                self._receive(tick * c, arrival_tick=tick - 1)
+                if tick > 0:
+                    self._end_tick(tick - 1, tick * c)
+                self._update(tick)
+                on_tick(1)
+                yield self.env.timeout(c)
+            self._receive(ticks * c, arrival_tick=ticks - 1)
+            self._end_tick(ticks - 1, ticks * c)
+            # drain: deliver what is still in flight (no more updates), so every packet counts
+            self.timeline.busy[:] = 0
+            for extra in range(1, MAX_DRAIN_TICKS + 1):
+                if self.engine.in_flight == 0:
+                    break
+                self._receive((ticks + extra) * c, arrival_tick=ticks + extra - 1)
+            self.background.wait()
+            self.recorder.finish(self.engine, drain_busy=self.timeline.busy)
+        finally:
+            self.background.close()
+
+    def _end_tick(self, tick: int, next_start: int) -> None:
+        """Record tick ``tick``'s PE work, up to the next tick's start (a reference cycle)."""
+        overrun = self.timeline.overrun(self._pe_cycle(next_start))
+        self.background.call(self.recorder.end_tick, tick, self.timeline.busy.copy(), overrun)
 
     def _pe_cycle(self, reference_cycle: int) -> np.ndarray:
         """Every PE's first cycle at or after a reference instant (PEs have their own clocks)."""
         return self.clocks.pe.all_from_reference(reference_cycle)
 
     def _receive(self, until: int, arrival_tick: int) -> None:
+        self.background.release()  # (they run while the NoC, below, releases the GIL)
         with self.times.part("noc"):
             d = self.engine.advance(int(self.clocks.noc.from_reference(until)))
         if len(d) == 0:
@@ -174,7 +194,10 @@ class ChipSimulation:
         if window is not None:
             served = ready if serve_order is None else ready[serve_order]
             window.packet_phases(arrival_tick, batch.pe, served, finish, free_before)
-        self.recorder.received(d, batch.seg_pe, batch.bounds, batch.late, work, batch.dropped_late)
+        self.background.call(
+            self.recorder.received, d, batch.seg_pe, batch.bounds, batch.late, work,
+            batch.dropped_late,
+        )  # fmt: skip
 
     def _arrivals(self, d, arrival_tick: int) -> Arrivals:
         """The delivered packets handed to PEs, grouped by PE (engine's order within a PE);
@@ -205,10 +228,9 @@ class ChipSimulation:
         self.timeline.add_tick_phase(work.pes, start[work.pes], work.cycles)
         if (window := self._window(tick)) is not None:
             window.update_phases(tick, work.pes, start[work.pes], work.cycles)
-        self.recorder.updated(work)
-        self.recorder.spikes(
-            tick, work.recorded, self.clocks.pe.to_reference(work.recorded_cycle, work.recorded_pe)
-        )
+        self.background.call(self.recorder.updated, work)
+        recorded_cycle = self.clocks.pe.to_reference(work.recorded_cycle, work.recorded_pe)
+        self.background.call(self.recorder.spikes, tick, work.recorded, recorded_cycle)
         if work.sender.size == 0:
             return
         packets = self.machine.packets(work)
@@ -218,7 +240,7 @@ class ChipSimulation:
         src = self.mapping.pes.endpoint[packets.src_pe]
         with self.times.part("noc"):
             self.engine.inject(cycle, src, packets.dest_or_key, tag)
-        self.recorder.sent(packets.src_pe)
+        self.background.call(self.recorder.sent, packets.src_pe)
 
     def _window(self, tick: int):
         """The recorder's timeline window if it covers ``tick`` (``--timeline``), else None."""

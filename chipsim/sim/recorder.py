@@ -18,7 +18,6 @@ from chipsim.sim.machine import TickWork
 from chipsim.sim.records import TableStream
 from chipsim.traces import schema as trace_schema
 from cores.packet_queue import add_clipped_histogram
-from cores.pe_timeline import PeTimeline
 from cores.sram_traffic import PACKET_COUNTS, packet_counts, update_sram_bytes
 
 LATENCY_BINS = 1 << 16
@@ -165,18 +164,19 @@ class RunRecorder:
         )
         self._sampled += take
 
-    def end_tick(self, tick: int, timeline: PeTimeline, next_tick_start: int) -> None:
-        overrun = timeline.overrun(next_tick_start)
-        self.pe["busy_cycles"] += timeline.busy
+    def end_tick(self, tick: int, busy: np.ndarray, overrun: np.ndarray) -> None:
+        """The tick is over: each PE's busy cycles in it and its work left at the next tick's
+        start (overrun cycles), int64 (n_pes,)."""
+        self.pe["busy_cycles"] += busy
         self.pe["overrun_ticks"] += overrun > 0
         self.pe["overrun_cycles"] += overrun
         self.tick_stream.append(
-            tick=[tick], max_busy_cycles=[int(timeline.busy.max())],
+            tick=[tick], max_busy_cycles=[int(busy.max())],
             overrun_pes=[int((overrun > 0).sum())], **{k: [v] for k, v in self._tick.items()},
         )  # fmt: skip
-        active = np.flatnonzero(timeline.busy)
+        active = np.flatnonzero(busy)
         self.pe_tick_stream.append(
-            tick=np.full(len(active), tick), pe=active, busy_cycles=timeline.busy[active],
+            tick=np.full(len(active), tick), pe=active, busy_cycles=busy[active],
             overrun_cycles=overrun[active],
         )  # fmt: skip
         self._reset_tick()

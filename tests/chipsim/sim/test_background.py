@@ -1,0 +1,58 @@
+"""The worker thread that runs the recorder's calls: order, held calls, errors."""
+
+import threading
+
+import pytest
+
+from chipsim.sim.background import Background
+
+
+def test_calls_run_in_order_once_released_and_waited_for():
+    seen, background = [], Background()
+    for k in range(50):
+        background.call(seen.append, k)
+        if k % 7 == 0:
+            background.release()
+    background.wait()
+    background.close()
+    assert seen == list(range(50))
+
+
+def test_held_calls_do_not_run_before_release():
+    ran, background = threading.Event(), Background()
+    background.call(ran.set)
+    assert not ran.wait(0.05)
+    background.wait()
+    assert ran.is_set()
+    background.close()
+
+
+def test_an_error_is_raised_at_wait():
+    def fail():
+        raise RuntimeError("stream broke")
+
+    background = Background()
+    background.call(fail)
+    with pytest.raises(RuntimeError, match="stream broke"):
+        background.wait()
+    background.close()
+
+
+def test_an_error_is_raised_at_a_later_release():
+    def fail():
+        raise ValueError("bad row")
+
+    background = Background()
+    background.call(fail)
+    background.release()
+    background._running[0].exception()  # (let it finish)
+    with pytest.raises(ValueError, match="bad row"):
+        background.release()
+    background.close()
+
+
+def test_close_drops_what_was_held():
+    seen, background = [], Background()
+    background.call(seen.append, 1)
+    background.close()
+    assert seen == []
