@@ -27,7 +27,6 @@ the run.
 from libc.stdint cimport int32_t
 
 from noc._core cimport ATOMIC_RELAXED, Core, Handoff, Slot, atomic_add_fetch
-from noc._fused cimport visit_due
 from noc._records cimport sort_by_dest
 from noc._stages cimport write_link_flit
 
@@ -91,7 +90,7 @@ cdef inline void visit_band(Bands* x, int t) noexcept nogil:
     cdef Core* c = &x.core[t]
     cdef int first = c.n_out
     c.now = x.now
-    visit_due(c)
+    c.visit_routers(c)
     sort_by_dest(c, first)
 
 

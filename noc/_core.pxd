@@ -189,6 +189,8 @@ ctypedef struct Core:
     # path, and the visits of a cycle below which the next does (an eighth of the routers)
     bint lone_first
     int lone_below
+    # fused path: visits the routers due this cycle (noc/_fused.pyx, ``choose_visits``)
+    void (*visit_routers)(Core* c) noexcept nogil
     # flits in flight (noc/_flight.pyx; ``fly``: allowed, unicast fused path without bands
     # or chip links and buffers deeper than Lk + 1; ``fly2``: two per router, buffers deeper
     # than Lk + 2): fl[2 * r + k] is the flier in slot k of router r if bit k of fly_m[r] is

@@ -22,7 +22,7 @@ from noc._bands cimport (
     park_workers, pthread_t, start_workers, wake_workers,
 )
 from noc._flight cimport admit_into_flight, clear_flight_wheel, fly_due, holds_flier, land
-from noc._fused cimport visit_due
+from noc._fused cimport choose_visits, point_visits, visits_prefetch
 from noc._records cimport sort_by_dest
 from noc._router cimport router_cycle
 
@@ -95,6 +95,7 @@ cdef class EngineCore:
         c.lone_below = c.R // 8  # (noc/_fused.pyx, ``visit``)
         self.arrays = {}
         self._init_topology(mesh, tables)
+        choose_visits(c)
         self._init_vcs(params.injection_queue_packets * c.F)
         self._init_packets(1024)
         self._set("ec", np.zeros((c.EP + c.NX, len(ENDPOINT_COUNTERS)), dtype=np.int64))
@@ -486,6 +487,20 @@ cdef class EngineCore:
         for b in range(self.T):
             self.x.core[b].lone_below = value
 
+    @property
+    def prefetching(self):
+        """Whether the fused path's visits prefetch the next router's input VCs (chosen by
+        the mesh's size: noc/_fused.pyx, ``choose_visits``; tests: either, the same
+        results)."""
+        return bool(visits_prefetch(&self.c))
+
+    @prefetching.setter
+    def prefetching(self, bint value):
+        cdef int b
+        point_visits(&self.c, value)
+        for b in range(self.T):
+            point_visits(&self.x.core[b], value)
+
     def take_output(self):
         """Delivery records since the last call: (arrival, dest, key, src, inject, hops, tag),
         each cycle's by destination (see ``records_sorted``)."""
@@ -511,7 +526,7 @@ cdef class EngineCore:
             if c.fwn[c.now & (c.W - 1)]:  # fliers due now (or landed: fly_due empties it)
                 fly_due(c)  # (before the visits, so that a flier landing now is visited now)
             if c.fused:
-                visit_due(c)
+                c.visit_routers(c)
             else:
                 self._visit_active()
             sort_by_dest(c, first)

@@ -37,7 +37,42 @@ from noc._stages cimport (
 )
 
 
-cdef void visit_due(Core* c) noexcept nogil:
+cdef enum:
+    # input VC records above which the visits prefetch those of the router after next
+    # (``choose_visits``)
+    PREFETCH_ABOVE_BYTES = 256 * 1024
+
+
+cdef void choose_visits(Core* c) noexcept nogil:
+    """Point ``c.visit_routers`` at ``visit_due``'s form for the mesh: prefetching the input
+    VCs of the router after next where they may miss the caches, not where they fit (# perf:
+    the 8x8 mesh's 20 KB: 3 % fewer instructions, +1 % flit-hops/s CPU in 8 pairs; the
+    64x64 mesh's 1.3 MB gain 3-10 % from it). Two functions, called through a pointer, which
+    keeps the compiler from inlining them into the engine's cycle loop: as a test inside one
+    function, or as more copies of its loop there, the choice cost the 8x8 run 1.1 % more
+    instructions and the TrueNorth-like traffic 11 % (code size)."""
+    point_visits(c, c.R * c.P * sizeof(InVC) > PREFETCH_ABOVE_BYTES)
+
+
+cdef void point_visits(Core* c, bint prefetching) noexcept nogil:
+    """Point ``c.visit_routers`` at the form of ``visit_due`` that prefetches or not."""
+    c.visit_routers = visit_due_prefetching if prefetching else visit_due_in_cache
+
+
+cdef bint visits_prefetch(const Core* c) noexcept nogil:
+    """Whether ``c.visit_routers`` prefetches."""
+    return c.visit_routers == visit_due_prefetching
+
+
+cdef void visit_due_prefetching(Core* c) noexcept nogil:
+    visit_due(c, True)
+
+
+cdef void visit_due_in_cache(Core* c) noexcept nogil:
+    visit_due(c, False)
+
+
+cdef inline void visit_due(Core* c, bint prefetching) noexcept nogil:
     """Fused path: visit the routers due this cycle, in router order (their bits in this
     cycle's bucket of the wheel; visits only schedule later cycles), emptying the bucket. A
     set bit whose router's wake-up has moved earlier is stale and skipped. Each visit
@@ -52,22 +87,23 @@ cdef void visit_due(Core* c) noexcept nogil:
     the 64x64 windows (without the prefetch +0 % / -4 % on the latter two). No bucket is
     walked while no router has a visit due (its stale bits wait for its next walk): the
     TrueNorth-like traffic has long stretches of fliers alone (this function's instructions
-    -27 % on the capture, +3 % flit-hops/s, 10 pairs on two captures).
+    -27 % on the capture, +3 % flit-hops/s, 10 pairs on two captures). A mesh whose input
+    VCs fit in the caches takes the form without the prefetch (``choose_visits``).
     """
     cdef int64_t before = c.visits
     if c.n_wait:  # (else only fliers move: no bucket to walk, # perf: see above)
         if c.lone_first:  # (two copies of the loop: the per-visit test only where it pays)
-            visit_bucket(c, True)
+            visit_bucket(c, True, prefetching)
         else:
-            visit_bucket(c, False)
+            visit_bucket(c, False, prefetching)
     c.lone_first = c.visits - before < c.lone_below
     if not c.lone_first and c.n_fly:  # flits fly in sparse cycles only
         land_all(c)
 
 
-cdef inline void visit_bucket(Core* c, bint lone_first) noexcept nogil:
+cdef inline void visit_bucket(Core* c, bint lone_first, bint prefetching) noexcept nogil:
     """``visit_due``'s loop over this cycle's bucket of the wheel (``lone_first``: see
-    ``visit``)."""
+    ``visit``; ``prefetching``: the input VCs of the router after next)."""
     cdef int b = c.now & (c.W - 1), w, r, ahead
     cdef uint64_t* bucket = c.wheel + b * c.NW
     cdef uint64_t bits, later
@@ -80,7 +116,7 @@ cdef inline void visit_bucket(Core* c, bint lone_first) noexcept nogil:
             r = (w << 6) + ctz64(bits)
             bits &= bits - 1
             later = bits & (bits - 1)
-            if later:  # the input VCs of the router after next (large meshes miss the caches)
+            if prefetching and later:  # (large meshes miss the caches)
                 ahead = (w << 6) + ctz64(later)
                 prefetch(<char*>(c.vc + ahead * c.P))
                 prefetch(<char*>(c.vc + ahead * c.P) + 64)

@@ -395,6 +395,31 @@ def test_flight_gives_the_results_of_visits_on_a_large_mesh(seed):
     assert flown > 0 and landed > 0
 
 
+@pytest.mark.parametrize(("k", "chosen"), [(8, False), (32, True)])
+def test_visits_with_and_without_prefetch_agree(k, chosen):
+    """The fused visits prefetch the next router's input VCs on meshes whose records may miss
+    the caches (``EngineCore.prefetching``, chosen by size); either form gives the same
+    records, states and counters, in dense and sparse cycles (bursts, fliers included)."""
+    mesh = Mesh(k, k, 1)
+    params = NocParams(clock_hz=1e6, **ONE_VC_ONE_FLIT)
+    rng = np.random.default_rng(k)
+    n = 8 * k * k
+    cycle = np.sort(rng.integers(0, 30, n) + 200 * rng.integers(0, 4, n))
+    sc = SimpleNamespace(
+        mesh=mesh, params=params, tables=None, cycle=cycle,
+        src=rng.integers(0, mesh.endpoints, n), dest_or_key=rng.integers(0, mesh.endpoints, n),
+    )  # fmt: skip
+    assert NocEngine(mesh, params)._core.prefetching is chosen
+
+    def forced(mesh, params, tables=None) -> NocEngine:
+        engine = NocEngine(mesh, params, tables)
+        engine._core.prefetching = not chosen
+        return engine
+
+    windows = np.cumsum(rng.integers(1, 150, 12))
+    assert_same(run_windows(NocEngine, sc, windows), run_windows(forced, sc, windows))
+
+
 def test_flight_only_where_it_holds():
     """Fliers need the unicast fused path, buffers deeper than Lk + 1 (two in a router:
     Lk + 2), no chip links and one band; they cannot be switched on elsewhere."""
