@@ -279,6 +279,9 @@ cdef class EngineCore:
                 for o in range(c.P):
                     c.fh[r * c.P + o] = 0
                 c.fa[r] = 0
+        # nothing to fold while these stay: every departure counts in flown, and every other
+        # way into flight (a router cycle's send, an admission) adds to n_fly, which falls
+        # only with a departure or a landing
         self.fold_mark = (self.c.flown, self.c.landed, self.c.n_fly)
 
     @property

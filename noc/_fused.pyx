@@ -65,10 +65,12 @@ cdef bint visits_prefetch(const Core* c) noexcept nogil:
 
 
 cdef void visit_due_prefetching(Core* c) noexcept nogil:
+    """``visit_due`` for meshes whose input VCs may miss the caches."""
     visit_due(c, True)
 
 
 cdef void visit_due_in_cache(Core* c) noexcept nogil:
+    """``visit_due`` for meshes whose input VCs fit in the caches."""
     visit_due(c, False)
 
 
