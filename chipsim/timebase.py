@@ -78,10 +78,17 @@ def scaled_up(x: np.ndarray, mul: np.ndarray | int, div: np.ndarray | int) -> np
 
     # perf: for a scalar ``div`` that is a power of two, a shift; for 1, none: NumPy's int64
     floor division costs ~1.7 ns a value, 0.1 ms for the ~60,000 arrivals of a SpiNNaker2-like
-    tick, whose PE clock is a quarter of the reference clock.
+    tick, whose PE clock is a quarter of the reference clock. In place on the one new array:
+    a temporary of 4 MiB or more (a burst's half million arrivals) is a fresh allocation
+    whose pages fault in, 3.7 -> 0.2 ms for 500,000 values.
     """
-    y = x * mul
+    y = np.asarray(x * mul)  # (an array also for a 0-d x, for the in-place steps)
     if np.ndim(div) == 0 and int(div) & (int(div) - 1) == 0:  # 1, 2, 4, ...
         shift = int(div).bit_length() - 1
-        return (y + (int(div) - 1)) >> shift if shift else y
-    return -((-y) // div)
+        if shift:
+            y += int(div) - 1
+            y >>= shift
+        return y
+    np.negative(y, out=y)
+    y //= div
+    return np.negative(y, out=y)
