@@ -76,3 +76,63 @@ def test_one_core_calls_keep_their_set_while_the_matrix_lives():
     del m, first, second
     gc.collect()
     assert key not in synapse_lookup._single_sets
+
+
+def _table(entries):
+    """A table of one-row blocks of one synaptic word each (key, mask per entry), with its
+    rows: row i at byte 16 i, a header and word i + 1."""
+    table = np.array(
+        [[key, mask, 16 * i, 1 | 1 << 16] for i, (key, mask) in enumerate(entries)], np.uint32
+    )
+    rows = np.zeros(4 * len(entries), np.uint32)
+    rows[1::4] = 1  # one synaptic word a row
+    rows[3::4] = np.arange(len(entries)) + (1 << 16)  # weight 1, delay 0, neuron i
+    return table, rows
+
+
+DENSE = [(k << 11, 0xFFFFF800) for k in (1, 2, 4, 5)]  # one mask, a block without an entry
+MIXED = [(0x0800, 0xFFFFF800), (0x1000, 0xFFFFFC00), (0x2000, 0xFFFFF000)]
+SPARSE = [(0x0800, 0xFFFFF800), (0x0800 + (500 << 11), 0xFFFFF800)]
+
+
+@pytest.mark.parametrize(
+    ("entries", "direct"),
+    [(DENSE, [0, 1, -1, 2, 3]), (MIXED, None), (SPARSE, None), ([(0, 0)], None), ([], None)],
+)
+def test_a_tables_blocks_are_indexed_where_it_has_one_mask_and_few_gaps(entries, direct):
+    """The direct index of a table's blocks (entry per block from the first, -1 for none) is
+    built for one mask and blocks close together; not for several masks, far-apart blocks or
+    a mask that puts every key in one block."""
+    table, rows = _table(entries) if entries else (np.zeros((0, 4), np.uint32), np.zeros(0))
+    index = _synapse_lookup.direct_index(table)
+    assert (index is None) if direct is None else index.tolist() == direct
+    if entries:
+        got = _synapse_lookup.MatrixSet([table], [rows.astype(np.uint32)], [0]).direct[0]
+        assert (got is None) == (direct is None)
+
+
+@pytest.mark.parametrize("entries", [DENSE, MIXED, SPARSE])
+def test_entries_found_by_index_or_bisection_equal_the_twin(entries):
+    """Keys in each entry's row 0 and past it, in the gaps, below the first entry and above
+    the last: the same entry, steps, words and ring buffers as the twin's search, whichever
+    way the kernel finds them."""
+    from cores.reference.synapse_lookup import synapse_lookup
+
+    table, rows = _table(entries)
+    matrices = _synapse_lookup.MatrixSet([table], [rows], [0])
+    starts = table[:, 0].astype(np.int64)
+    keys = np.concatenate(
+        [starts, starts + 1, starts + 0x400, starts - 1, [0, 0x7FF, 2**32 - 1], starts + 4096]
+    )
+    keys = keys[(keys >= 0) & (keys < 2**32)].astype(np.uint32)
+    args = (keys, np.array([0, keys.size]), np.zeros(1, np.int32), np.zeros(1, np.int64))
+    results = []
+    for lookup in (_synapse_lookup.synapse_lookup, synapse_lookup):
+        ring = np.zeros((16, 2, len(entries)), np.uint16)
+        outs = [np.zeros(keys.size, np.int32) for _ in range(3)]
+        results.append((lookup(matrices, *args, ring, *outs), ring, outs))
+    (counts, ring, outs), (counts_ref, ring_ref, outs_ref) = results
+    assert counts == counts_ref and counts[1] < keys.size  # some hits, some misses
+    np.testing.assert_array_equal(ring, ring_ref)
+    for a, b in zip(outs, outs_ref, strict=True):
+        np.testing.assert_array_equal(a, b)
