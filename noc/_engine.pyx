@@ -185,6 +185,9 @@ cdef class EngineCore:
         self._set("t_first", form.run_first)
         self._set("t_key", _nonempty(form.key))
         self._set("t_route", _nonempty(form.route))
+        self._set("t_index_at", _nonempty(form.run_index_at))
+        self._set("t_shift", _nonempty(form.run_shift))
+        self._set("t_index", _nonempty(form.index))
 
     def _init_vcs(self, queue_flits):
         cdef Core* c = &self.c

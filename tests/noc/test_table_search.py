@@ -14,12 +14,20 @@ MASKS = [0xFFFFFFFF, 0xFFFFFF00, 0xFFFF0000]
 
 
 def _search(form, node: int, key: int) -> int | None:
-    """First match by the search form, as the engine's compute_route does it."""
+    """First match by the search form, as the engine's compute_route does it: a run's direct
+    index where it has one, else bisection."""
     for j in range(form.run_start[node], form.run_start[node + 1]):
         lo, hi = form.run_first[j], form.run_first[j + 1]
-        keys = form.key[lo:hi]
-        i = int(np.searchsorted(keys, key & int(form.run_mask[j])))
-        if i < len(keys) and keys[i] == key & int(form.run_mask[j]):
+        keys = form.key[lo:hi].astype(np.int64)
+        k = key & int(form.run_mask[j])
+        if form.run_index_at[j] >= 0:
+            if keys[0] <= k <= keys[-1]:
+                i = int(form.index[form.run_index_at[j] + ((k - keys[0]) >> form.run_shift[j])])
+                if i >= 0:
+                    return int(form.route[i])
+            continue
+        i = int(np.searchsorted(keys, k))
+        if i < len(keys) and keys[i] == k:
             return int(form.route[lo + i])
     return None
 
@@ -41,6 +49,28 @@ def test_search_form_equals_first_match(seed, n):
     )
     for node in range(MESH.routers):
         for k in [int(x) for x in tables.key] + [int(x) for x in probes]:
+            assert _search(form, node, k) == tables.lookup(node, k)
+
+
+def test_runs_of_one_contiguous_mask_and_close_keys_are_indexed():
+    """Router 0: keys 0x0, 0x800 and 0x1800 under 0xFFFFF800 (blocks 0, 1 and 3 of 2048
+    keys), then 0x10000 under 0xFFFF0000; router 1: 5 and 7 under all ones, then keys far
+    apart, a mask that is not high ones and one that covers every key, which are not."""
+    rows = [
+        (0, 0x0, 0xFFFFF800), (0, 0x800, 0xFFFFF800), (0, 0x1800, 0xFFFFF800),
+        (0, 0x10000, 0xFFFF0000), (1, 0x5, 0xFFFFFFFF), (1, 0x7, 0xFFFFFFFF),
+        (1, 0x100000, 0xFFFFFF00), (1, 0x200, 0xFFFFFF00), (1, 0x01000100, 0xFF00FF00),
+        (2, 0, 0),
+    ]  # fmt: skip
+    router, key, mask = (np.array(column) for column in zip(*rows, strict=True))
+    tables = MulticastTables.from_arrays(MESH, router, key, mask, 16 + 0 * key, capacity=100)
+    form = tables.search_form()
+    assert form.run_index_at.tolist() == [0, 4, 5, -1, -1, -1]
+    assert form.run_shift[:3].tolist() == [11, 16, 0]
+    assert form.index.tolist() == [0, 1, -1, 2, 3, 4, -1, 5]
+    for node in range(MESH.routers):
+        for k in [0, 0x7FF, 0x800, 0x1000, 0x1800, 0x10000, 0x1FFFF, 5, 6, 7, 8, 0x200, 0x2FF,
+                  0x100000, 0x01000100, 0x01FF01FF, 0xFFFFFFFF]:  # fmt: skip
             assert _search(form, node, k) == tables.lookup(node, k)
 
 
