@@ -178,21 +178,7 @@ def _core_runs(
     """Segment indices cutting the segments into at most ``threads`` runs of whole cores with
     about as many packets each: [0, ..., n_segments] ([0, n_segments]: one run, also when the
     segments are not grouped by core or their bounds do not run from 0 up to ``n_keys``,
-    which the kernel then refuses)."""
-    n_seg = len(seg_core)
+    which the kernel then refuses). See ``_synapse_lookup.core_runs``."""
     if threads < 1:
         raise ValueError(f"threads must be at least 1, got {threads}")
-    grouped = (
-        len(seg_start) == n_seg + 1 and n_seg > 1 and seg_start[0] == 0 and seg_start[-1] == n_keys
-    )
-    if (
-        threads == 1
-        or not grouped
-        or np.any(np.diff(seg_core) < 0)
-        or np.any(np.diff(seg_start) < 0)
-    ):
-        return [0, n_seg]
-    starts = np.flatnonzero(np.diff(seg_core, prepend=-1))  # each core's first segment
-    wanted = seg_start[-1] * np.arange(1, threads) / threads
-    inner = np.unique(starts[np.searchsorted(seg_start[starts], wanted).clip(0, len(starts) - 1)])
-    return [0, *inner[inner > 0].tolist(), n_seg]
+    return _kernel.core_runs(seg_start, seg_core, n_keys, threads)

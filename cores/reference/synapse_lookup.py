@@ -84,3 +84,24 @@ def _one_core(keys, table, rows, tick, ring, out_steps, out_words, out_dram_byte
         len(keys), misses, steps, rows_read, int(words.size), TABLE_ENTRY_BYTES * steps,
         sram_bytes, dram_bytes, lost,
     )  # fmt: skip
+
+
+def core_runs(seg_start, seg_core, n_keys, threads):
+    """Twin of :func:`cores._synapse_lookup.core_runs` (with the check of ``threads``)."""
+    n_seg = len(seg_core)
+    if threads < 1:
+        raise ValueError(f"threads must be at least 1, got {threads}")
+    grouped = (
+        len(seg_start) == n_seg + 1 and n_seg > 1 and seg_start[0] == 0 and seg_start[-1] == n_keys
+    )
+    if (
+        threads == 1
+        or not grouped
+        or np.any(np.diff(seg_core) < 0)
+        or np.any(np.diff(seg_start) < 0)
+    ):
+        return [0, n_seg]
+    starts = np.flatnonzero(np.diff(seg_core, prepend=-1))  # each core's first segment
+    wanted = seg_start[-1] * np.arange(1, threads) / threads
+    inner = np.unique(starts[np.searchsorted(seg_start[starts], wanted).clip(0, len(starts) - 1)])
+    return [0, *inner[inner > 0].tolist(), n_seg]

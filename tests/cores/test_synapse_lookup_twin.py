@@ -31,6 +31,31 @@ def _keys(rng, sources, n_keys):
     return keys.astype(np.uint32)
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1), n_seg=st.integers(0, 12), threads=st.integers(1, 5),
+    spoil=st.sampled_from(["none", "core order", "bounds order", "first", "last"]),
+)  # fmt: skip
+def test_core_runs_match_twin(seed, n_seg, threads, spoil):
+    """Cuts between cores' segments (cores repeated in a row, empty segments, few packets),
+    and one run for segments out of core order, bounds decreasing or not from 0 to n_keys."""
+    rng = np.random.default_rng(seed)
+    seg_core = np.sort(rng.integers(0, 6, n_seg)).astype(np.int32)
+    seg_start = np.r_[0, np.cumsum(rng.integers(0, 5, n_seg))].astype(np.int64)
+    n_keys = int(seg_start[-1])
+    if spoil == "core order" and n_seg > 1:
+        seg_core = seg_core[::-1].copy()
+    elif spoil == "bounds order" and n_seg > 1:
+        seg_start[1] = n_keys + 1
+    elif spoil == "first":
+        seg_start[0] = 1
+    elif spoil == "last":
+        n_keys += 1
+    assert _core_runs(seg_start, seg_core, n_keys, threads) == ref.core_runs(
+        seg_start, seg_core, n_keys, threads
+    )
+
+
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), n_cores=st.integers(1, 4), tick=st.integers(0, 100))
 def test_synapse_lookup_matches_twin_bit_for_bit(seed, n_cores, tick):
