@@ -27,7 +27,7 @@ from libc.stdint cimport INT64_MAX, int64_t, uint32_t, uint64_t
 
 from noc._core cimport (
     C_BLOCKED, C_DROPPED, C_SW_IN_ARB, C_SW_OUT_ARB, C_VC_ARB, C_XBAR, NDIR, Core, InVC, Slot,
-    bit_count, ctz64, first_from, prefetch, schedule,
+    bit_count, ctz64, first_from, popcount64, prefetch, schedule,
 )
 from noc._credits cimport link_credit, note_pop
 from noc._flight cimport Air, air_of, fly_into, joinable, land_all
@@ -249,7 +249,7 @@ cdef inline int64_t send_and_pop(Core* c, int r, uint32_t ready) noexcept nogil:
                 blocked += 1
                 nxt = c.now + 1
                 continue
-            n = bit_count(send)
+            n = popcount64(send)
             c.rt[r].rc[C_SW_IN_ARB] += 1
             c.rt[r].rc[C_SW_OUT_ARB] += n
             c.rt[r].rc[C_XBAR] += n
