@@ -210,6 +210,7 @@ cdef inline void grant_vcs(Core* c, int r, uint32_t asked, uint32_t* want) noexc
     """VA grants: each asked output port whose VC is free (a local port's also past the
     receiver's ejection interval) goes to one asking input port, round robin over ports."""
     cdef int o, i, h
+    cdef uint32_t b
     while asked:
         o = ctz64(asked)
         asked &= asked - 1
@@ -218,7 +219,8 @@ cdef inline void grant_vcs(Core* c, int r, uint32_t asked, uint32_t* want) noexc
             o >= NDIR and c.now < c.eject_ready[r * c.L + o - NDIR]
         ):
             continue
-        i = first_from(want[o], c.rr_va[h])
+        b = want[o]  # (one asker, as a rule: no round-robin search)
+        i = first_from(b, c.rr_va[h]) if b & (b - 1) else ctz64(b)
         c.rr_va[h] = i + 1 if i + 1 < c.P else 0
         c.ovc[h].owner = i
         c.rt[r].rc[C_VC_ARB] += 1
