@@ -121,6 +121,8 @@ class NocEngine:
         """Earliest cycle at which anything can happen; None when the engine is idle."""
         if self._carry is not None:
             return int(self._carry[0].min())
+        if self._core.held_from >= 0:  # records kept by the core for the next advance
+            return int(self._core.held_from)
         if self._core.busy:
             return self.now
         cycle = int(self._core.next_future_cycle)
@@ -183,17 +185,19 @@ class NocEngine:
         if until_cycle < self.now:
             raise ValueError(f"advance: until_cycle {until_cycle} is before now {self.now}")
         self._core.run(until_cycle)  # both cores run to until_cycle
-        window = _window(
-            self._carry, self._core.take_output(), self.mesh.all_endpoints,
-            self._core.records_sorted,
-        )  # fmt: skip
-        self._carry = None
-        if window is None:  # nothing arrived (see the perf note of _window)
-            return empty_deliveries()
-        cut = int(np.searchsorted(window[0], until_cycle))
-        if cut < len(window[0]):
-            self._carry = tuple(a[cut:] for a in window)
-            window = tuple(a[:cut] for a in window)
+        if self._core.records_sorted:  # the core keeps what arrives at until_cycle or later
+            window = self._core.take_output(until_cycle)
+            if len(window[0]) == 0:
+                return empty_deliveries()
+        else:
+            window = _window(self._carry, self._core.take_output(), self.mesh.all_endpoints)
+            self._carry = None
+            if window is None:  # nothing arrived (see the perf note of _window)
+                return empty_deliveries()
+            cut = int(np.searchsorted(window[0], until_cycle))
+            if cut < len(window[0]):
+                self._carry = tuple(a[cut:] for a in window)
+                window = tuple(a[:cut] for a in window)
         done = Deliveries(*window)
         if self._record and len(done):
             self._records.append(done)
@@ -273,24 +277,23 @@ def _check_ids(name: str, values: np.ndarray, count: int) -> None:
 
 
 def _window(
-    carry: tuple[np.ndarray, ...] | None,
-    new: tuple[np.ndarray, ...],
-    endpoints: int,
-    new_sorted: bool,
+    carry: tuple[np.ndarray, ...] | None, new: tuple[np.ndarray, ...], endpoints: int
 ) -> tuple[np.ndarray, ...] | None:
-    """Delivery columns (in Deliveries order) of the carry and the new records, sorted by
-    (arrival_cycle, dest_endpoint); None when both are empty. ``new_sorted``: the new records
-    come sorted (the carry, which arrives at the window's first cycle, then precedes them).
+    """Delivery columns (in Deliveries order) of the carry and the new records of a core
+    whose records do not come sorted (the reference twin; chip links; bands), sorted by
+    (arrival_cycle, dest_endpoint); None when both are empty.
 
     # perf: plain column tuples, no concatenation without a carry, no sort of one row: idle
-    advance() 25 -> 5 us per call on a 64x64 mesh (see scripts/bench_noc.py). Records sorted
-    by the core: advance() 2.1 -> ~0.4 ms per 1 ms tick of the SpiNNaker2-like benchmark run.
+    advance() 25 -> 5 us per call on a 64x64 mesh (see scripts/bench_noc.py). A core whose
+    records come sorted keeps what arrives at or after a window's end itself
+    (``take_output(until)``): advance() 2.1 -> ~0.4 ms per 1 ms tick of the SpiNNaker2-like
+    benchmark run, records sorted in the core.
     """
     if carry is not None:
         new = tuple(np.concatenate(pair) for pair in zip(carry, new, strict=True))
     if len(new[0]) == 0:
         return None
-    if len(new[0]) > 1 and not new_sorted:
+    if len(new[0]) > 1:
         order = _arrival_dest_order(new[0], new[1], endpoints)
         new = tuple(a[order] for a in new)
     return new

@@ -143,6 +143,7 @@ class ReferenceCore:
             self.now += 1
 
     records_sorted = False  # take_output gives records in the order routers wrote them
+    held_from = -1  # and keeps none (the engine carries what arrives after a window's end)
 
     def take_output(self) -> tuple[np.ndarray, ...]:
         columns = list(zip(*self.output, strict=True)) or [()] * len(DELIVERY_DTYPES)
