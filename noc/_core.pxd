@@ -155,6 +155,9 @@ ctypedef struct Core:
     int32_t* t_first  # t_key[t_first[j]:t_first[j + 1]] (increasing), routes t_route[...]
     uint32_t* t_key
     uint32_t* t_route
+    # fused unicast path on a small mesh: xy_port[r * (EP + NX) + e] is router r's XY output
+    # port towards endpoint e (noc/_route.pxd, ``mesh_xy_output``); NULL: computed each time
+    uint8_t* xy_port
     int32_t* t_index_at  # and the runs' direct indices (SearchForm: index_at -1 for none)
     int32_t* t_shift
     int32_t* t_index

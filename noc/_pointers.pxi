@@ -16,6 +16,7 @@ cdef dict _pointer_offsets():
         "t_first": <size_t>&c.t_first - b,
         "t_route": <size_t>&c.t_route - b,
         "t_index_at": <size_t>&c.t_index_at - b,
+        "xy_port": <size_t>&c.xy_port - b,
         "t_shift": <size_t>&c.t_shift - b,
         "t_index": <size_t>&c.t_index - b,
         "vc": <size_t>&c.vc - b,
