@@ -538,8 +538,8 @@ cdef class EngineCore:
         each cycle's by destination (see ``records_sorted``). With ``until`` (records sorted
         only), those arriving before it; the others stay for the next call (# perf: no
         concatenation in Python of what arrives at a window's end with the next window's
-        records, no search for the cut: the 8x8 benchmark's ``advance`` +2-3 % flit-hops/s
-        CPU, 10 paired runs; its Python side had been 3 % of it)."""
+        records, no search for the cut: the 8x8 benchmark's ``advance`` +2 % flit-hops/s CPU,
+        10 paired runs; its Python side had been 3 % of it)."""
         cdef int n = self.c.n_out, cut = self.c.n_out
         if self.T:
             return self._take_band_output()
