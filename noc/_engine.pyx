@@ -541,10 +541,12 @@ cdef class EngineCore:
         records, no search for the cut: the 8x8 benchmark's ``advance`` +2 % flit-hops/s CPU,
         10 paired runs; its Python side had been 3 % of it)."""
         cdef int n = self.c.n_out, cut = self.c.n_out
+        cdef int64_t limit
         if self.T:
             return self._take_band_output()
         if until is not None:
-            while cut and self.c.o_arr[cut - 1] >= until:
+            limit = until
+            while cut and self.c.o_arr[cut - 1] >= limit:
                 cut -= 1
         taken = tuple(self.arrays[name][:cut].copy() for name in _OUTPUT_FIELDS)
         if cut < n:

@@ -284,10 +284,10 @@ def _window(
     (arrival_cycle, dest_endpoint); None when both are empty.
 
     # perf: plain column tuples, no concatenation without a carry, no sort of one row: idle
-    advance() 25 -> 5 us per call on a 64x64 mesh (see scripts/bench_noc.py). A core whose
-    records come sorted keeps what arrives at or after a window's end itself
-    (``take_output(until)``): advance() 2.1 -> ~0.4 ms per 1 ms tick of the SpiNNaker2-like
-    benchmark run, records sorted in the core.
+    advance() 25 -> 5 us per call on a 64x64 mesh (see scripts/bench_noc.py). Records sorted
+    in the core: advance() 2.1 -> ~0.4 ms per 1 ms tick of the SpiNNaker2-like benchmark run;
+    such a core also keeps what arrives at or after a window's end itself
+    (``take_output(until)``), so only the other cores' records come here.
     """
     if carry is not None:
         new = tuple(np.concatenate(pair) for pair in zip(carry, new, strict=True))
