@@ -91,3 +91,38 @@ def core_emissions(
         if k:
             fired[c] = count
     return k
+
+
+def indexed_emissions(
+    const int64_t[::1] first,
+    const int64_t[::1] spikes,
+    const int64_t[::1] start,
+    int64_t timer,
+    int64_t update,
+    int64_t send,
+    int64_t[::1] out_core,
+    int64_t[::1] out_cycle,
+):
+    """``core_emissions`` for spikes given as flat neuron indices, over cores of any sizes.
+
+    IN first (n_cores,) each core's first neuron, from 0, increasing; spikes (n,) increasing
+    indices >= 0 (a spike past the last core's first neuron is the last core's); start
+    (n_cores,) each core's tick-phase start. OUT out_core, out_cycle (n,) each spike's core
+    and emission cycle. Returns 0, or -1 if ``first`` or ``spikes`` break their order (then
+    what was written is unspecified)."""
+    cdef Py_ssize_t n = spikes.shape[0], n_cores = first.shape[0], k, c = 0, count = 0
+    cdef int bad = n_cores == 0 or first[0] != 0
+    with nogil:
+        for k in range(1, n_cores):
+            bad |= first[k] <= first[k - 1]
+        for k in range(n):
+            if bad or spikes[k] < 0 or (k and spikes[k] <= spikes[k - 1]):
+                bad = 1
+                break
+            while c + 1 < n_cores and first[c + 1] <= spikes[k]:  # the spike's core
+                c += 1
+                count = 0
+            count += 1
+            out_core[k] = c
+            out_cycle[k] = start[c] + timer + (spikes[k] - first[c] + 1) * update + count * send
+    return -bad

@@ -69,6 +69,36 @@ def test_emission_cycles_by_core_of_one_size():
     assert list(got) == list(expected)
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 12))
+def test_emission_cycles_by_core_equal_per_core_calls_at_random(seed, n_cores):
+    """Cores of random sizes (one neuron and up), random spikes (none, or past the last core's
+    first neuron): the cycles of one call per core, and each spike's core."""
+    rng = np.random.default_rng(seed)
+    first = np.r_[0, np.cumsum(rng.integers(1, 9, n_cores - 1))]
+    n = int(first[-1]) + int(rng.integers(1, 9))
+    spikes = np.flatnonzero(rng.random(n) < rng.random())
+    starts = rng.integers(0, 5000, n_cores)
+    core, got = emission_cycles_by_core(COSTS, LIF_UPDATE, starts, first, spikes)
+    want_core = np.searchsorted(first, spikes, side="right") - 1
+    np.testing.assert_array_equal(core, want_core)
+    expected = [
+        emission_cycles(COSTS, LIF_UPDATE, int(starts[c]), spikes[want_core == c] - first[c])
+        for c in range(n_cores)
+    ]
+    np.testing.assert_array_equal(got, np.concatenate(expected).astype(np.int64))
+
+
+@pytest.mark.parametrize(
+    ("first", "spikes", "message"),
+    [([1, 4], [2], "core_first must start at 0"), ([0, 4, 4], [2], "core_first must start"),
+     ([0, 4], [3, 3], "spikes must be increasing"), ([0, 4], [-1, 2], "spikes must be")],
+)  # fmt: skip
+def test_emission_cycles_by_core_refuses_unordered_input(first, spikes, message):
+    with pytest.raises(ValueError, match=message):
+        emission_cycles_by_core(COSTS, LIF_UPDATE, np.zeros(len(first)), first, spikes)
+
+
 def test_spike_source_cost_is_its_own_field():
     """A spike source (model None) costs spike_source_cycles per neuron."""
     costs = COSTS.model_copy(update={"spike_source_cycles": 7})
