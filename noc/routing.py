@@ -172,7 +172,7 @@ def _direct_indices(
     contiguous = (low & (low + 1)) == 0
     shift = np.where(contiguous, np.round(np.log2(low + 1.0)), 32).astype(np.int64)
     lo, hi = run_first[:-1].astype(np.int64), run_first[1:].astype(np.int64)
-    first = key[lo].astype(np.int64) if len(key) else np.zeros(0, np.int64)
+    first = key[lo].astype(np.int64)  # each run's first key
     span = np.zeros(len(lo), np.int64)
     indexed = shift < 32
     span[indexed] = ((key[hi[indexed] - 1] - first[indexed]) >> shift[indexed]) + 1
