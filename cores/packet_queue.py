@@ -73,24 +73,6 @@ def channel_fifo(
     return f, busy
 
 
-def merge_by_ready(bounds: np.ndarray, ready: np.ndarray, dram_bytes: np.ndarray) -> np.ndarray:
-    """Service order of packets grouped in segments ``bounds[s]:bounds[s + 1]``: each segment
-    sorted by ``ready``, ties in row order (``np.lexsort((ready, segment))``).
-
-    Within a segment the SRAM rows (``dram_bytes == 0``, ready on arrival) and the DRAM rows
-    (ready when their FIFO transfer ends) must each be in ready order already: one merge.
-
-    # perf: instead of a stable argsort of a combined (PE, ready) key and a test for rows out
-    of order: 200 ticks of the SpiNNaker2-like benchmark 2.35 -> 2.27 s CPU (mean of three
-    interleaved runs).
-    """
-    order = np.empty(len(ready), np.int64)
-    bad = _queue.merge_by_ready(_int64(bounds), _int64(ready), _int32(dram_bytes), order)
-    if bad:
-        raise ValueError(f"{bad} segments whose SRAM or DRAM rows are not in ready order")
-    return order
-
-
 def add_clipped_histogram(hist: np.ndarray, stop: np.ndarray, start: np.ndarray) -> None:
     """``hist[min(stop - start, len(hist) - 1)] += 1`` for every row (int64 ``hist``), one pass.
 

@@ -42,29 +42,36 @@ class PeTimeline:
         steps: np.ndarray,
         words: np.ndarray,
         dram_bytes: np.ndarray,
-        order: np.ndarray | None = None,
-    ) -> np.ndarray:
-        """Serve packets FIFO, PE by PE, in one compiled pass; return the finish cycles.
+        num: np.ndarray,
+        den: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Serve packets FIFO by ready time, PE by PE, in one compiled pass; return their
+        (ready, finish) cycles in service order, PE cycles.
 
-        Packets ``order[bounds[s]:bounds[s + 1]]`` (``order`` None: the identity) reach PE
-        ``seg_pe[s]`` ready at ``ready`` (PE cycles), in service order; their costs are those
-        of :func:`cores.cost.packet_service_cycles`. ``finish[k]`` is the k-th served packet's
-        (service order); ``free_at`` and ``busy`` are updated.
+        Packets ``bounds[s]:bounds[s + 1]`` reach PE ``seg_pe[s]``, ready at ``ready``
+        (reference cycles; PE p's cycle of reference instant r is ``ceil(r * den[p] /
+        num[p])``); within a PE, the packets with ``dram_bytes == 0`` and those with
+        ``dram_bytes > 0`` must each be in ready order already (SRAM rows ready on arrival,
+        DRAM rows when their FIFO transfer ends): each PE serves them merged by ready time,
+        ties in row order. Their costs are those of :func:`cores.cost.packet_service_cycles`;
+        ``free_at`` and ``busy`` are updated.
 
-        # perf: the service costs, FIFO recurrence and per-PE sums in one pass; no gathers when
-        the service order is a permutation of the given rows: 1.3 -> 0.3 ms per tick of the
-        SpiNNaker2-like benchmark, with the re-gathers it saves (line_profiler).
+        # perf: the service costs, FIFO recurrence and per-PE sums in one pass: 1.3 -> 0.3 ms
+        per tick of the SpiNNaker2-like benchmark, with the re-gathers it saves
+        (line_profiler); the merge by ready time and the clock conversion in that pass too.
         """
         c = self.costs
         costs = np.array([c.packet_receive_cycles, c.key_lookup_cycles_per_step,
                           c.dma_setup_cycles, c.synaptic_event_cycles], np.int64)  # fmt: skip
-        finish = np.empty(len(ready), dtype=np.int64)
-        _queue.serve_fifo(
-            _int64(bounds), _int64(seg_pe), _int64(np.zeros(0) if order is None else order),
-            _int64(ready), *(_int32(a) for a in (steps, words, dram_bytes)), costs, self.free_at,
-            self.busy, finish,
+        served, finish = np.empty(len(ready), np.int64), np.empty(len(ready), np.int64)
+        bad = _queue.serve_by_ready(
+            _int64(bounds), _int64(seg_pe), _int64(ready),
+            *(_int32(a) for a in (steps, words, dram_bytes)), costs, _int64(num), _int64(den),
+            self.free_at, self.busy, finish, served,
         )  # fmt: skip
-        return finish
+        if bad:
+            raise ValueError(f"{bad} PEs whose SRAM or DRAM rows are not in ready order")
+        return served, finish
 
     def overrun(self, next_tick_start: int) -> np.ndarray:
         """Cycles of work each PE still has at the next tick start (0: in time)."""

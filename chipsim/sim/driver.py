@@ -40,7 +40,7 @@ from chipsim.sim.part_times import PartTimes
 from chipsim.sim.recorder import RunRecorder
 from chipsim.timebase import ClockDomain, UnitClocks
 from chipsim.traces import SpikeTrace
-from cores.packet_queue import group_rows, merge_by_ready
+from cores.packet_queue import group_rows
 from cores.pe_timeline import PeTimeline
 from noc import NocEngine
 from noc.routing import MulticastTables
@@ -178,21 +178,19 @@ class ChipSimulation:
             work = self.machine.receive(
                 batch.seg_pe, batch.bounds, batch.tag & SENDER_MASK, arrival_tick
             )
-        arrival, serve_order = batch.arrival, None
+        ready = batch.arrival
         if (work.dram_bytes > 0).any():  # the row is ready when its DMA transfer ends
             # requests reach the channel in the engine's (arrival) order
-            self.dram.fetch_in_place(arrival, work.dram_bytes, batch.position)
-            # SRAM rows may overtake DRAM rows (DRAM rows stay in order: one FIFO channel):
-            # each PE serves by ready time
-            serve_order = merge_by_ready(batch.bounds, arrival, work.dram_bytes)
-        ready = self.clocks.pe.from_reference(arrival, batch.pe)
+            self.dram.fetch_in_place(ready, work.dram_bytes, batch.position)
         window = self._window(arrival_tick)
         free_before = self.timeline.free_at.copy() if window is not None else None
-        finish = self.timeline.serve_segments(
-            batch.bounds, batch.seg_pe, ready, work.steps, work.words, work.dram_bytes, serve_order
-        )
+        # SRAM rows may overtake DRAM rows (DRAM rows stay in order: one FIFO channel): each PE
+        # serves by ready time, in its own clock
+        served, finish = self.timeline.serve_segments(
+            batch.bounds, batch.seg_pe, ready, work.steps, work.words, work.dram_bytes,
+            self.clocks.pe.num, self.clocks.pe.den,
+        )  # fmt: skip
         if window is not None:
-            served = ready if serve_order is None else ready[serve_order]
             window.packet_phases(arrival_tick, batch.pe, served, finish, free_before)
         self.background.call(
             self.recorder.received, d, batch.seg_pe, batch.bounds, batch.late, work,

@@ -3,7 +3,7 @@
 # perf: NumPy sorts 16-bit integers stably with a radix sort; np.lexsort on 57,000 packets
 (one tick of the SpiNNaker2 benchmark) takes 2.8-4.5 ms, this order 0.2-0.5 ms. (The chip
 run groups its deliveries with one counting sort instead, cores.packet_queue.group_rows, and
-orders them by ready time with cores.packet_queue.merge_by_ready.)
+each PE serves them by ready time: cores.pe_timeline.PeTimeline.serve_segments.)
 """
 
 from __future__ import annotations

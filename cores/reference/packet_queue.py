@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
+
 import numpy as np
 
 from cores.cost import packet_service_cycles
@@ -41,24 +44,33 @@ def channel_fifo(ready, nbytes, request_order, cycles_per_byte, free_at):
     return free_at, busy
 
 
-def serve_fifo(bounds, seg_server, order, ready, steps, words, dram_bytes, costs, free_at, busy,
-               finish) -> None:  # fmt: skip
-    """Twin of :func:`cores._packet_queue.serve_fifo`: services from :func:`packet_service_cycles`
-    (``costs`` as a :class:`CycleCosts`), then one packet at a time."""
+def serve_by_ready(bounds, seg_server, ready, steps, words, dram_bytes, costs, num, den,
+                   free_at, busy, finish, served) -> int:  # fmt: skip
+    """Twin of :func:`cores._packet_queue.serve_by_ready`: each segment stably sorted by ready
+    time, each ready time in the PE's clock (exact fractions), services from
+    :func:`packet_service_cycles` (``costs`` as a :class:`CycleCosts`), then one packet at a
+    time."""
     cycle_costs = CycleCosts(
         neuron_update_cycles={NeuronModel.LIF_FIXED: 1}, packet_receive_cycles=int(costs[0]),
         key_lookup_cycles_per_step=int(costs[1]), dma_setup_cycles=int(costs[2]),
         synaptic_event_cycles=int(costs[3]),
     )  # fmt: skip
     service = packet_service_cycles(cycle_costs, steps, words, dram_bytes > 0)
-    order = np.arange(len(ready)) if len(order) == 0 else order
+    bad = 0
     for s, p in enumerate(seg_server):
+        lo, hi = bounds[s], bounds[s + 1]
+        in_dram = dram_bytes[lo:hi] > 0
+        if any(np.any(np.diff(ready[lo:hi][kind]) < 0) for kind in (in_dram, ~in_dram)):
+            bad += 1
+            continue
         f = int(free_at[p])
-        for k in range(bounds[s], bounds[s + 1]):
-            f = max(f, int(ready[order[k]])) + int(service[order[k]])
+        for k, x in enumerate(lo + np.argsort(ready[lo:hi], kind="stable"), start=lo):
+            served[k] = math.ceil(Fraction(int(ready[x]) * int(den[p]), int(num[p])))
+            f = max(f, int(served[k])) + int(service[x])
             finish[k] = f
-            busy[p] += service[order[k]]
+            busy[p] += service[x]
         free_at[p] = f
+    return bad
 
 
 def packet_counts(bounds, steps, words, dram_bytes, late, sram, out) -> None:
@@ -77,14 +89,3 @@ def clipped_histogram(stop, start, hist) -> int:
         return int((stop < start).sum())
     hist += np.bincount(np.minimum(stop - start, len(hist) - 1), minlength=len(hist))
     return 0
-
-
-def merge_by_ready(bounds, ready, dram_bytes, order) -> int:
-    """Twin of :func:`cores._packet_queue.merge_by_ready` (a stable sort)."""
-    segment = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
-    bad = 0
-    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
-        in_dram = dram_bytes[lo:hi] > 0
-        bad += any(np.any(np.diff(ready[lo:hi][kind]) < 0) for kind in (in_dram, ~in_dram))
-    order[:] = np.lexsort((ready, segment))
-    return bad

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cores import _packet_queue as kernel
-from cores.packet_queue import add_clipped_histogram, channel_fifo, group_rows, merge_by_ready
+from cores.packet_queue import add_clipped_histogram, channel_fifo, group_rows
 from cores.reference import packet_queue as twin
 from cores.sram_traffic import PACKET_COUNTS, packet_counts
 
@@ -102,29 +102,35 @@ def test_channel_fifo_rejects_requests_out_of_order():
     np.testing.assert_array_equal(ready, [10, 5])  # nothing written
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.integers(0, 2**32 - 1), st.integers(0, 300), st.integers(1, 9), st.booleans())
-def test_serve_fifo_matches_twin(seed, n, n_servers, permuted):
-    """Packets served in a permutation within each PE's segment (or as given), PEs with
-    earlier work and busy cycles: the same finish times, free_at and busy."""
+def test_serve_by_ready_matches_twin(seed, n, n_servers, valid):
+    """SRAM and DRAM rows each in ready order per PE (ties across them), PEs in clocks of
+    their own and with earlier work: the same service (ready and finish cycles in service
+    order), free_at and busy; with rows out of order (``not valid``) both count the same bad
+    PEs and serve the others alike."""
     rng = np.random.default_rng(seed)
     bounds, seg_server = _segments(rng, n, n_servers)
-    order = np.arange(n)
-    if permuted:
+    dram = (rng.integers(1, 4000, n) * (rng.random(n) < 0.5)).astype(np.int32)
+    ready = rng.integers(-100, 300, n)  # (the clock conversion of negative cycles too)
+    if valid:
         for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
-            order[lo:hi] = rng.permutation(np.arange(lo, hi))
-    ready = rng.integers(0, 5000, n)
+            for kind in (dram[lo:hi] > 0, dram[lo:hi] == 0):
+                ready[lo:hi][kind] = np.sort(ready[lo:hi][kind])
     steps, words = rng.integers(0, 12, n).astype(np.int32), rng.integers(0, 900, n).astype(np.int32)
-    dram = (rng.integers(0, 4000, n) * (rng.random(n) < 0.5)).astype(np.int32)
     costs = rng.integers(1, 40, 4)  # CycleCosts: synaptic_event_cycles > 0
+    num, den = rng.integers(1, 9, n_servers), rng.integers(1, 9, n_servers)
     free_at, busy = rng.integers(0, 3000, n_servers), rng.integers(0, 100, n_servers)
-    given_order = order if permuted else np.zeros(0, np.int64)
     out = []
     for impl in (kernel, twin):
-        state = [free_at.copy(), busy.copy(), np.empty(n, np.int64)]
-        impl.serve_fifo(bounds, seg_server, given_order, ready, steps, words, dram, costs, *state)
-        out.append(state)
-    for a, b in zip(*out, strict=True):
+        state = [free_at.copy(), busy.copy(), np.zeros(n, np.int64), np.zeros(n, np.int64)]
+        bad = impl.serve_by_ready(
+            bounds, seg_server, ready, steps, words, dram, costs, num, den, *state
+        )
+        out.append((bad, state))
+    (bad, state), (bad_twin, state_twin) = out
+    assert bad == bad_twin and (bad == 0 or not valid)
+    for a, b in zip(state, state_twin, strict=True):
         np.testing.assert_array_equal(a, b)
 
 
@@ -146,29 +152,3 @@ def test_packet_counts_of_one_packet():
     counts = packet_counts(np.array([0, 1]), np.array([3]), np.array([5]), np.array([64]),
                            np.array([True]))  # fmt: skip
     np.testing.assert_array_equal(counts, [[1, 5, 3, 64, 1, 1, 58, 74]])
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.integers(0, 2**32 - 1), st.integers(0, 300), st.integers(1, 9), st.booleans())
-def test_merge_by_ready_matches_twin(seed, n, n_servers, valid):
-    """SRAM and DRAM rows each in ready order per segment (ties across them): the merge is the
-    stable sort; with rows out of order (``not valid``) both count the same bad segments."""
-    rng = np.random.default_rng(seed)
-    bounds, _ = _segments(rng, n, n_servers)
-    dram = (rng.integers(1, 100, n) * (rng.random(n) < 0.5)).astype(np.int32)
-    ready = rng.integers(0, 30, n)
-    if valid:
-        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
-            for kind in (dram[lo:hi] > 0, dram[lo:hi] == 0):
-                ready[lo:hi][kind] = np.sort(ready[lo:hi][kind])
-    got, want = np.empty(n, np.int64), np.empty(n, np.int64)
-    bad = kernel.merge_by_ready(bounds, ready, dram, got)
-    assert bad == twin.merge_by_ready(bounds, ready, dram, want)
-    assert bad == 0 or not valid
-    if bad == 0:
-        np.testing.assert_array_equal(got, want)
-
-
-def test_merge_by_ready_rejects_rows_out_of_order():
-    with pytest.raises(ValueError, match="1 segments whose SRAM or DRAM rows"):
-        merge_by_ready(np.array([0, 2, 4]), np.array([5, 3, 1, 2]), np.array([8, 8, 0, 8]))

@@ -1,6 +1,7 @@
 """PE timelines: the vectorised many-PE FIFO equals one packet_batch_cycles call per PE."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -29,7 +30,11 @@ def test_many_pe_fifo_equals_per_pe_calls(seed, n_pes, n) -> None:
     timeline.free_at[:] = rng.integers(0, 300, n_pes)
     before = timeline.free_at.copy()
     starts = segment_starts(pe)
-    finish = timeline.serve_segments(np.append(starts, n), pe[starts], arrival, steps, words, dram)
+    ones = np.ones(n_pes, np.int64)  # PE clocks of the reference clock's rate
+    served, finish = timeline.serve_segments(
+        np.append(starts, n), pe[starts], arrival, steps, words, dram, ones, ones
+    )
+    np.testing.assert_array_equal(served, arrival)  # (in arrival order: each PE's sorted)
     for p in range(n_pes):
         mine = pe == p
         expected = packet_batch_cycles(
@@ -50,3 +55,22 @@ def test_tick_phase_starts_when_the_pe_is_free_and_overrun_is_counted() -> None:
     timeline.add_tick_phase(np.array([0, 1]), start, np.array([300, 300]))
     np.testing.assert_array_equal(timeline.overrun(1000), [500, 300])
     np.testing.assert_array_equal(timeline.overrun(2000), [0, 0])
+
+
+def test_serve_segments_lets_an_sram_row_overtake_a_dram_row():
+    """One PE at a quarter of the reference clock, free: a DRAM row ready at 40 and an SRAM
+    row ready at 9 (reference cycles) are served SRAM first, at PE cycles 3 and 10."""
+    timeline = PeTimeline(1, COSTS)
+    served, finish = timeline.serve_segments(
+        np.array([0, 2]), np.array([0]), np.array([40, 9]), np.array([1, 1]), np.array([2, 2]),
+        np.array([64, 0]), np.array([4]), np.array([1]),
+    )  # fmt: skip
+    service = COSTS.packet_receive_cycles + COSTS.key_lookup_cycles_per_step
+    service += 2 * COSTS.synaptic_event_cycles
+    assert served.tolist() == [3, 10]
+    assert finish.tolist() == [3 + service, max(3 + service, 10) + service + COSTS.dma_setup_cycles]
+    with pytest.raises(ValueError, match="1 PEs whose SRAM or DRAM rows"):
+        timeline.serve_segments(
+            np.array([0, 2]), np.array([0]), np.array([40, 9]), np.array([1, 1]),
+            np.array([2, 2]), np.array([64, 64]), np.array([4]), np.array([1]),
+        )  # fmt: skip
