@@ -15,7 +15,6 @@ def group_rows(
     const int64_t[::1] b,
     int64_t[::1] count,
     int64_t[::1] position,
-    int64_t[::1] out_group,
     int64_t[::1] out_a,
     int64_t[::1] out_b,
 ):
@@ -23,9 +22,10 @@ def group_rows(
 
     IN key (n,) indices into group_of_key (n_keys,), whose values are group ids in ``[0,
     n_groups)``; a, b (n,) columns. OUT count (n_groups,) rows per group; position (n,) where
-    each row went; out_group, out_a, out_b (n,): ``group_of_key[key]``, a and b in the sorted
-    order (= gathers by ``np.argsort(group_of_key[key], kind="stable")``). Returns the number of
-    rows whose key or group is out of range (then only count is written).
+    each row went; out_a, out_b (n,): a and b in the sorted order (= gathers by
+    ``np.argsort(group_of_key[key], kind="stable")``; the sorted groups are ``count``'s
+    repeats). Returns the number of rows whose key or group is out of range (then only count
+    is written).
     """
     cdef Py_ssize_t n = key.shape[0], n_groups = count.shape[0], r, g, p
     cdef int64_t total = 0, c, bad = 0
@@ -46,7 +46,6 @@ def group_rows(
                 p = count[g]
                 count[g] += 1
                 position[r] = p
-                out_group[p] = g
                 out_a[p] = a[r]
                 out_b[p] = b[r]
             for g in range(n_groups - 1, 0, -1):

@@ -56,7 +56,6 @@ SENDER_MASK = (1 << TAG_TICK_SHIFT) - 1
 class Arrivals:
     """Packets handed to PEs in one receive step, grouped by PE (arrival order within a PE)."""
 
-    pe: np.ndarray  # int64 (n,), the receiving PE, non-decreasing
     seg_pe: np.ndarray  # int64 (n_seg,), the PEs that receive, increasing
     bounds: np.ndarray  # int64 (n_seg + 1,), PE seg_pe[s] receives rows bounds[s]:bounds[s + 1]
     position: np.ndarray  # int64 (n,), row of each packet, the packets in the engine's order
@@ -112,7 +111,7 @@ class ChipSimulation:
         # no time of their own (# perf: 0.74 ms a tick of the full TrueNorth-like chip and
         # 0.45 ms of the SpiNNaker2-like benchmark; 400-tick runs -4 % for both, alternating)
         self.background = Background()
-        self._scratch = np.empty((4, 0), np.int64)  # reused by _arrivals, tick after tick
+        self._scratch = np.empty((3, 0), np.int64)  # reused by _arrivals, tick after tick
 
     def _engine(self) -> NocEngine:
         config, topology = self.mapping.config, self.mapping.config.topology
@@ -191,7 +190,8 @@ class ChipSimulation:
             self.clocks.pe.num, self.clocks.pe.den,
         )  # fmt: skip
         if window is not None:
-            window.packet_phases(arrival_tick, batch.pe, served, finish, free_before)
+            pe = np.repeat(batch.seg_pe, np.diff(batch.bounds))
+            window.packet_phases(arrival_tick, pe, served, finish, free_before)
         self.background.call(
             self.recorder.received, d, batch.seg_pe, batch.bounds, batch.late, work,
             batch.dropped_late,
@@ -199,7 +199,7 @@ class ChipSimulation:
 
     def _arrivals(self, d, arrival_tick: int) -> Arrivals:
         """The delivered packets handed to PEs, grouped by PE (engine's order within a PE);
-        late ones are dropped first if the chip's policy says so. Its position, pe and tag are
+        late ones are dropped first if the chip's policy says so. Its position and tag are
         views of a buffer the next receive step overwrites."""
         rows, dropped = None, 0
         if self.drop_late:
@@ -208,13 +208,13 @@ class ChipSimulation:
         columns = (d.dest_endpoint, d.arrival_cycle, d.tag)
         dest, arrival, tag = columns if rows is None else (c[rows] for c in columns)
         if self._scratch.shape[1] < len(dest):
-            self._scratch = np.empty((4, 2 * len(dest)), np.int64)
-        count, position, pe, arrival, tag = group_rows(
+            self._scratch = np.empty((3, 2 * len(dest)), np.int64)
+        count, position, arrival, tag = group_rows(
             dest, self.pe_of_endpoint, len(self.mapping.pes), arrival, tag, self._scratch
         )
         seg_pe = np.flatnonzero(count)
         return Arrivals(
-            pe=pe, seg_pe=seg_pe, bounds=np.append(0, np.cumsum(count[seg_pe])),
+            seg_pe=seg_pe, bounds=np.append(0, np.cumsum(count[seg_pe])),
             position=position, tag=tag, arrival=self.clocks.noc.to_reference(arrival),
             late=(tag >> TAG_TICK_SHIFT) < arrival_tick, dropped_late=dropped,
         )  # fmt: skip

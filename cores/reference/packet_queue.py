@@ -16,7 +16,7 @@ SRAM = np.array([TABLE_ENTRY_BYTES, ROW_HEADER_WORDS, WORD_BYTES, RING_ENTRY_BYT
 """The ``sram`` argument of :func:`packet_counts` the twin's formulas use."""
 
 
-def group_rows(key, group_of_key, a, b, count, position, out_group, out_a, out_b) -> int:
+def group_rows(key, group_of_key, a, b, count, position, out_a, out_b) -> int:
     """Twin of :func:`cores._packet_queue.group_rows`."""
     bad = (key < 0) | (key >= len(group_of_key))
     group = group_of_key[np.where(bad, 0, key)]
@@ -26,7 +26,7 @@ def group_rows(key, group_of_key, a, b, count, position, out_group, out_a, out_b
         return int(bad.sum())
     order = np.argsort(group, kind="stable")
     position[order] = np.arange(len(key))
-    out_group[:], out_a[:], out_b[:] = group[order], a[order], b[order]
+    out_a[:], out_b[:] = a[order], b[order]
     return 0
 
 
