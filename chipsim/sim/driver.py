@@ -202,8 +202,9 @@ class ChipSimulation:
         late ones are dropped first if the chip's policy says so. Its position and tag are
         views of a buffer the next receive step overwrites."""
         rows, dropped = None, 0
+        late_below = arrival_tick << TAG_TICK_SHIFT  # tags of packets sent before arrival_tick
         if self.drop_late:
-            rows = np.flatnonzero((d.tag >> TAG_TICK_SHIFT) >= arrival_tick)
+            rows = np.flatnonzero(d.tag >= late_below)
             dropped = len(d) - len(rows)
         columns = (d.dest_endpoint, d.arrival_cycle, d.tag)
         dest, arrival, tag = columns if rows is None else (c[rows] for c in columns)
@@ -216,7 +217,7 @@ class ChipSimulation:
         return Arrivals(
             seg_pe=seg_pe, bounds=np.append(0, np.cumsum(count[seg_pe])),
             position=position, tag=tag, arrival=self.clocks.noc.to_reference(arrival),
-            late=(tag >> TAG_TICK_SHIFT) < arrival_tick, dropped_late=dropped,
+            late=tag < late_below, dropped_late=dropped,
         )  # fmt: skip
 
     def _update(self, tick: int) -> None:
