@@ -8,6 +8,7 @@ Flat index ``i`` of a group is global neuron ``first_id + i``.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,6 +48,7 @@ class LifGroup:
     """LIF neurons (float32 or s16.15) with sPyNNaker-style synaptic rows and ring buffers."""
 
     receives = True
+    _building = threading.Lock()  # (the receive steps' threads: one builds the rows' copy)
 
     def __init__(
         self,
@@ -83,8 +85,9 @@ class LifGroup:
         PEs): segment s (``keys[seg_start[s]:seg_start[s + 1]]``, arrival order) reaches the
         PE of slice ``position[s]`` in tick ``tick[s]``; rows go into slots ``tick + delay``;
         the work goes into ``out`` if given."""
-        if self._matrix_set is None:
-            self._matrix_set = matrix_set(self.matrices, self.layout.core_first.tolist())
+        with self._building:
+            if self._matrix_set is None:
+                self._matrix_set = matrix_set(self.matrices, self.layout.core_first.tolist())
         return process_packets_cores(
             self._matrix_set, keys, seg_start, position, tick, self.ring, out, threads
         )
