@@ -45,6 +45,14 @@ def spike_indices(const uint8_t[::1] spikes, int64_t[::1] out):
     return k
 
 
+cdef inline int64_t emission_cycle(
+    int64_t start, int64_t timer, int64_t update, int64_t send, int64_t i, int64_t k
+) noexcept nogil:
+    """When the k-th spike of a core (k from 1) leaves, sent by its neuron i (from 0), the
+    core's tick phase starting at ``start`` (cores.cost)."""
+    return start + timer + (i + 1) * update + k * send
+
+
 def core_emissions(
     const uint8_t[::1] spikes,
     Py_ssize_t per_core,
@@ -85,7 +93,7 @@ def core_emissions(
                     count = 0
                 count += 1
                 out_index[k] = j
-                out_cycle[k] = start[c] + timer + (j - first + 1) * update + count * send
+                out_cycle[k] = emission_cycle(start[c], timer, update, send, j - first, count)
                 k += 1
             i += 8
         if k:
@@ -124,5 +132,7 @@ def indexed_emissions(
                 count = 0
             count += 1
             out_core[k] = c
-            out_cycle[k] = start[c] + timer + (spikes[k] - first[c] + 1) * update + count * send
+            out_cycle[k] = emission_cycle(
+                start[c], timer, update, send, spikes[k] - first[c], count
+            )
     return -bad
