@@ -364,7 +364,8 @@ def core_runs(
     their bounds do not run from 0 up to ``n_keys`` non-decreasing (the kernel then refuses
     them). A cut k goes to the first core whose first packet is at or after ``k / threads``
     of them (the last core's if none is). In C: # perf: the same in NumPy took 35-90 us a
-    call, 0.17 s of a simulated second of the SpiNNaker2 run benchmark (1,800 calls)."""
+    call, 0.17 s of a simulated second of the SpiNNaker2 run benchmark (1,800 calls) when
+    chipsim's receive steps still cut each population's call here."""
     cdef Py_ssize_t n_seg = seg_core.shape[0], s, core_start = 0
     cdef int k
     cdef double wanted

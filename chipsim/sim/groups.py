@@ -79,17 +79,18 @@ class LifGroup:
 
     def receive(
         self, position: np.ndarray, keys: np.ndarray, seg_start: np.ndarray, tick: np.ndarray,
-        out: PacketWork | None = None, threads: int = 1,
+        out: PacketWork | None = None,
     ) -> tuple[LookupCounts, PacketWork]:  # fmt: skip
-        """Process packets at the group's PEs, one kernel call (or one per thread, runs of whole
-        PEs): segment s (``keys[seg_start[s]:seg_start[s + 1]]``, arrival order) reaches the
-        PE of slice ``position[s]`` in tick ``tick[s]``; rows go into slots ``tick + delay``;
-        the work goes into ``out`` if given."""
+        """Process packets at the group's PEs, one kernel call in the calling thread (a receive
+        step's threads each take runs of PEs: ``chipsim.sim.delivery``): segment s
+        (``keys[seg_start[s]:seg_start[s + 1]]``, arrival order) reaches the PE of slice
+        ``position[s]`` in tick ``tick[s]``; rows go into slots ``tick + delay``; the work goes
+        into ``out`` if given."""
         with self._building:
             if self._matrix_set is None:
                 self._matrix_set = matrix_set(self.matrices, self.layout.core_first.tolist())
         return process_packets_cores(
-            self._matrix_set, keys, seg_start, position, tick, self.ring, out, threads
+            self._matrix_set, keys, seg_start, position, tick, self.ring, out
         )
 
 
