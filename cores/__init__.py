@@ -32,9 +32,12 @@ from cores.synapse_lookup import (
     LookupCounts,
     MatrixSet,
     PacketWork,
+    PeLookup,
     matrix_set,
+    pe_lookup,
     process_packets,
     process_packets_cores,
+    process_packets_pes,
 )
 from cores.synaptic_matrix import SynapticMatrix, build_synaptic_matrix, pack_words, unpack_words
 from cores.truenorth import (
@@ -74,6 +77,7 @@ __all__ = [
     "NeuronModel",
     "PacketBatchCost",
     "PacketWork",
+    "PeLookup",
     "Sram",
     "SramOverflowError",
     "SramRegion",
@@ -94,7 +98,9 @@ __all__ = [
     "packet_service_cycles",
     "process_packets",
     "process_packets_cores",
+    "process_packets_pes",
     "matrix_set",
+    "pe_lookup",
     "ring_buffer_bytes",
     "slot_of",
     "tick_cycles",

@@ -17,6 +17,13 @@ from cores.host_rows import source_major_layout
 cdef extern from *:
     void prefetch "__builtin_prefetch"(const void*) nogil
 
+cdef extern from "<pthread.h>" nogil:
+    ctypedef struct pthread_t:
+        pass
+    int pthread_create(pthread_t* thread, const void* attr, void* (*run)(void*) noexcept nogil,
+                       void* arg)
+    int pthread_join(pthread_t thread, void** result)
+
 cdef enum:
     ROW_HEADER_WORDS = 3
     ENTRY_BYTES = 16
@@ -26,15 +33,38 @@ cdef enum:
     # prefetch, 94 with 16, 56 with 32, 75 with 64 in flight). The row's last padded word is
     # prefetched too (most rows span two cache lines), and a chunk runs on across segments.
     CHUNK = 32
+    MAX_THREADS = 64
 
 
 ctypedef struct Totals:  # the counts synapse_lookup returns
     int64_t steps, misses, rows_read, words, sram_bytes, dram_bytes, lost
 
 
+ctypedef struct PeView:  # where one core's packets go
+    const CoreMatrix* m  # its table and rows, or NULL: it has no synapses (every packet a miss)
+    const uint32_t* rows  # the host copy that holds its rows
+    char* ring  # its ring buffers' entry (slot 0, type 0, its first neuron)
+    Py_ssize_t slot_bytes, type_bytes, neuron_bytes  # the ring buffers' strides
+
+
 ctypedef struct Pending:  # a packet searched, its row prefetched, not yet accumulated
-    Py_ssize_t packet, segment
+    const PeView* view
+    Py_ssize_t packet
+    int64_t tick
     Py_ssize_t first  # its row's first word in the host copy, or -1 (a miss)
+
+
+ctypedef struct Job:  # the segments s0 .. s1 - 1 of a call, for one thread
+    const PeView* views  # segment s goes to views[seg_view[s]]
+    const int32_t* seg_view
+    const int64_t* seg_start
+    const int64_t* seg_tick
+    Py_ssize_t s0, s1
+    const uint32_t* keys
+    int32_t* steps
+    int32_t* words
+    int32_t* dram_bytes
+    Totals t  # OUT
 
 
 ctypedef struct CoreMatrix:
@@ -291,6 +321,7 @@ def synapse_lookup(
     int32_t[::1] out_steps,
     int32_t[::1] out_words,
     int32_t[::1] out_dram_bytes,
+    int threads=1,
 ):
     """Look up each packet's row and add its weights into its core's ring buffers.
 
@@ -313,6 +344,8 @@ def synapse_lookup(
     out_words : int32 (>= n_packets,), OUT. Synaptic words processed per packet (0 on a miss).
     out_dram_bytes : int32 (>= n_packets,), OUT. Bytes fetched from DRAM by DMA per packet (the
         block's padded row, 0 for SRAM rows and misses).
+    threads : IN. At most this many threads, each a run of whole cores (``core_runs``): the
+        same results.
 
     Returns
     -------
@@ -321,63 +354,217 @@ def synapse_lookup(
     an SRAM row costs its header and used words, 4 * (3 + n) bytes; a DRAM row its padded
     stride. ``saturated_weight``: weight units lost to saturation (order-independent).
     """
-    cdef Py_ssize_t n_seg = seg_core.shape[0], s, k, q, last = 0
-    cdef Pending pending[CHUNK]
+    cdef Py_ssize_t c, n_seg = seg_core.shape[0]
+    cdef PeView* views
     cdef Totals t
-    cdef const CoreMatrix* cores = matrices.cores
-    cdef const uint32_t* rows = matrices.host_words
+    check_segments(keys, seg_start, seg_core, seg_tick, matrices.n_cores, threads,
+                   out_steps, out_words, out_dram_bytes)
+    views = <PeView*>malloc(max(matrices.n_cores, 1) * sizeof(PeView))
+    if views == NULL:
+        raise MemoryError()
+    for c in range(matrices.n_cores):
+        view_core(&views[c], &matrices.cores[c], matrices.host_words, ring)
+    t = run_jobs(views, keys, seg_start, seg_core, seg_tick, out_steps, out_words,
+                 out_dram_bytes, threads)
+    free(views)
+    return counts_of(&t, keys.shape[0])
+
+
+cdef class PeLookup:
+    """Where each PE's received packets go, for ``lookup_pes``: PE p uses core
+    ``core_of_pe[p]`` of ``sets[set_of_pe[p]]`` and that set's ring buffers
+    ``rings[set_of_pe[p]]`` (uint16 (16, 2, n), any strides), or has no synapses where
+    ``set_of_pe[p]`` is -1 (its packets are misses of no search step). Holds the sets and rings
+    (not copies) while it lives."""
+
+    cdef PeView* views
+    cdef readonly int n_pes
+    cdef readonly list sets, rings
+
+    def __cinit__(
+        self, list sets, list rings, const int32_t[::1] set_of_pe, const int32_t[::1] core_of_pe
+    ):
+        cdef Py_ssize_t p, k
+        cdef MatrixSet m
+        if len(sets) != len(rings) or set_of_pe.shape[0] != core_of_pe.shape[0]:
+            raise ValueError("sets and rings, set_of_pe and core_of_pe must pair up")
+        for k in range(len(rings)):
+            if (rings[k].ndim != 3 or rings[k].shape[:2] != (16, 2)
+                    or rings[k].dtype != np.uint16):
+                raise ValueError(f"rings[{k}] must be uint16 of shape (16, 2, n)")
+        self.sets, self.rings, self.n_pes = sets, rings, set_of_pe.shape[0]
+        self.views = <PeView*>malloc(max(self.n_pes, 1) * sizeof(PeView))
+        if self.views == NULL:
+            raise MemoryError()
+        for p in range(self.n_pes):
+            k = set_of_pe[p]
+            self.views[p].m = NULL
+            if k == -1:
+                continue
+            if not 0 <= k < len(sets):
+                raise ValueError(f"PE {p}: set {k} is not one of the {len(sets)} sets")
+            m = sets[k]
+            if not 0 <= core_of_pe[p] < m.n_cores:
+                raise ValueError(f"PE {p}: core {core_of_pe[p]} is not one of set {k}'s "
+                                 f"{m.n_cores}")
+            view_core(&self.views[p], &m.cores[core_of_pe[p]], m.host_words, rings[k])
+
+    def __dealloc__(self):
+        free(self.views)
+
+
+def lookup_pes(
+    PeLookup pes,
+    const uint32_t[::1] keys,
+    const int64_t[::1] seg_start,
+    const int32_t[::1] seg_pe,
+    const int64_t[::1] seg_tick,
+    int32_t[::1] out_steps,
+    int32_t[::1] out_words,
+    int32_t[::1] out_dram_bytes,
+    int threads=1,
+):
+    """``synapse_lookup`` of packets received by PEs of several sets, in one call: segment s
+    reaches PE ``seg_pe[s]`` (index into ``pes``). Same arguments otherwise, the same per
+    packet and in total (# perf: one call a receive step, its threads started in C, against a
+    call per set in Python threads, whose pool thread started ~0.2 ms late).
+    """
+    cdef Totals t
+    check_segments(keys, seg_start, seg_pe, seg_tick, pes.n_pes, threads, out_steps, out_words,
+                   out_dram_bytes)
+    t = run_jobs(pes.views, keys, seg_start, seg_pe, seg_tick, out_steps, out_words,
+                 out_dram_bytes, threads)
+    return counts_of(&t, keys.shape[0])
+
+
+cdef view_core(PeView* v, const CoreMatrix* m, const uint32_t* rows, uint16_t[:, :, :] ring):
+    """Fill ``v`` with core ``m``'s rows (in ``rows``) and its part of ``ring``."""
+    v.m, v.rows = m, rows
+    v.slot_bytes, v.type_bytes, v.neuron_bytes = ring.strides[0], ring.strides[1], ring.strides[2]
+    v.ring = <char*>&ring[0, 0, 0] + m.ring_first * v.neuron_bytes if ring.shape[2] else NULL
+
+
+cdef check_segments(
+    const uint32_t[::1] keys, const int64_t[::1] seg_start, const int32_t[::1] seg_view,
+    const int64_t[::1] seg_tick, Py_ssize_t n_views, int threads, const int32_t[::1] a,
+    const int32_t[::1] b, const int32_t[::1] c,
+):
+    """ValueError unless the segments cover the keys, each names a view (core or PE) and a
+    tick >= 0, the outputs hold a value per key and threads >= 1."""
+    cdef Py_ssize_t s, n_seg = seg_view.shape[0]
     if seg_start.shape[0] != n_seg + 1 or seg_tick.shape[0] != n_seg:
         raise ValueError("seg_start must have n_segments + 1 entries, seg_tick n_segments")
     if n_seg and (seg_start[0] != 0 or seg_start[n_seg] != keys.shape[0]):
         raise ValueError("seg_start must run from 0 to the number of keys")
     for s in range(n_seg):
-        if not 0 <= seg_core[s] < matrices.n_cores or seg_tick[s] < 0:
-            raise ValueError(f"segment {s}: core {seg_core[s]} or tick {seg_tick[s]} invalid")
-    memset(&t, 0, sizeof(Totals))
-    with nogil:
-        q = 0
-        for s in range(n_seg):
-            for k in range(seg_start[s], seg_start[s + 1]):
-                pending[q].packet, pending[q].segment = k, s
-                pending[q].first = find_row(&cores[seg_core[s]], keys[k], &out_steps[k],
-                                            &out_dram_bytes[k], &last)
-                if pending[q].first >= 0:
-                    prefetch(rows + pending[q].first)
-                    prefetch(rows + last)
-                q += 1
-                if q == CHUNK:
-                    add_rows(cores, rows, pending, q, seg_core, seg_tick, ring, out_steps,
-                             out_words, out_dram_bytes, &t)
-                    q = 0
-        add_rows(cores, rows, pending, q, seg_core, seg_tick, ring, out_steps, out_words,
-                 out_dram_bytes, &t)
-    return (keys.shape[0], t.misses, t.steps, t.rows_read, t.words, ENTRY_BYTES * t.steps,
+        if not 0 <= seg_view[s] < n_views or seg_tick[s] < 0:
+            raise ValueError(f"segment {s}: core {seg_view[s]} or tick {seg_tick[s]} invalid")
+    if min(a.shape[0], b.shape[0], c.shape[0]) < keys.shape[0]:
+        raise ValueError("out_steps, out_words and out_dram_bytes need one entry per key")
+    if threads < 1:
+        raise ValueError(f"threads must be at least 1, got {threads}")
+
+
+cdef tuple counts_of(const Totals* t, Py_ssize_t n_keys):
+    return (n_keys, t.misses, t.steps, t.rows_read, t.words, ENTRY_BYTES * t.steps,
             t.sram_bytes, t.dram_bytes, t.lost)
+
+
+cdef Totals run_jobs(
+    const PeView* views, const uint32_t[::1] keys, const int64_t[::1] seg_start,
+    const int32_t[::1] seg_view, const int64_t[::1] seg_tick, int32_t[::1] out_steps,
+    int32_t[::1] out_words, int32_t[::1] out_dram_bytes, int threads,
+):
+    """The segments (checked) in at most ``threads`` runs of whole views (``cut_runs``), the
+    first in the calling thread, the others each in a thread of its own (in the calling
+    thread, after the first, if one cannot start); returns the totals of all."""
+    cdef Py_ssize_t cuts[MAX_THREADS + 1]
+    cdef Job jobs[MAX_THREADS]
+    cdef pthread_t handles[MAX_THREADS]
+    cdef bint started[MAX_THREADS]
+    cdef Py_ssize_t n_seg = seg_view.shape[0], r, n_runs
+    cdef Totals t
+    memset(&t, 0, sizeof(Totals))
+    if n_seg == 0:
+        return t
+    n_runs = cut_runs(&seg_start[0], &seg_view[0], n_seg, keys.shape[0],
+                      min(threads, <int>MAX_THREADS), cuts)
+    for r in range(n_runs):
+        jobs[r].views, jobs[r].seg_view = views, &seg_view[0]
+        jobs[r].seg_start, jobs[r].seg_tick = &seg_start[0], &seg_tick[0]
+        jobs[r].s0, jobs[r].s1 = cuts[r], cuts[r + 1]
+        jobs[r].keys = &keys[0] if keys.shape[0] else NULL
+        jobs[r].steps = &out_steps[0] if keys.shape[0] else NULL
+        jobs[r].words = &out_words[0] if keys.shape[0] else NULL
+        jobs[r].dram_bytes = &out_dram_bytes[0] if keys.shape[0] else NULL
+    with nogil:
+        for r in range(1, n_runs):
+            started[r] = pthread_create(&handles[r], NULL, run_job, &jobs[r]) == 0
+        lookup_segments(&jobs[0])
+        for r in range(1, n_runs):
+            if started[r]:
+                pthread_join(handles[r], NULL)
+            else:
+                lookup_segments(&jobs[r])
+    for r in range(n_runs):
+        t.steps += jobs[r].t.steps
+        t.misses += jobs[r].t.misses
+        t.rows_read += jobs[r].t.rows_read
+        t.words += jobs[r].t.words
+        t.sram_bytes += jobs[r].t.sram_bytes
+        t.dram_bytes += jobs[r].t.dram_bytes
+        t.lost += jobs[r].t.lost
+    return t
+
+
+cdef void* run_job(void* job) noexcept nogil:
+    lookup_segments(<Job*>job)
+    return NULL
 
 
 def core_runs(
     const int64_t[::1] seg_start, const int32_t[::1] seg_core, int64_t n_keys, int threads
 ):
     """Segment indices cutting the segments into at most ``threads`` runs of whole cores with
-    about as many packets each: [0, ..., n_segments]; [0, n_segments] (one run) for one
-    thread, or when the segments are not grouped by core (``seg_core`` non-decreasing) or
-    their bounds do not run from 0 up to ``n_keys`` non-decreasing (the kernel then refuses
-    them). A cut k goes to the first core whose first packet is at or after ``k / threads``
-    of them (the last core's if none is). In C: # perf: the same in NumPy took 35-90 us a
-    call, 0.17 s of a simulated second of the SpiNNaker2 run benchmark (1,800 calls) when
-    chipsim's receive steps still cut each population's call here."""
-    cdef Py_ssize_t n_seg = seg_core.shape[0], s, core_start = 0
+    about as many packets each: [0, ..., n_segments] (``cut_runs``)."""
+    cdef Py_ssize_t n_seg = seg_core.shape[0], n_runs
+    cdef Py_ssize_t* cuts = <Py_ssize_t*>malloc((max(threads, 1) + 1) * sizeof(Py_ssize_t))
+    if cuts == NULL:
+        raise MemoryError()
+    if n_seg == 0 or seg_start.shape[0] != n_seg + 1:
+        cuts[0], cuts[1], n_runs = 0, n_seg, 1
+    else:
+        n_runs = cut_runs(&seg_start[0], &seg_core[0], n_seg, n_keys, threads, cuts)
+    result = [cuts[r] for r in range(n_runs + 1)]
+    free(cuts)
+    return result
+
+
+cdef Py_ssize_t cut_runs(
+    const int64_t* seg_start, const int32_t* seg_core, Py_ssize_t n_seg, int64_t n_keys,
+    int threads, Py_ssize_t* cuts
+) noexcept nogil:
+    """Cut n_seg segments (bounds ``seg_start``, n_seg + 1 of them) into at most ``threads``
+    runs of whole cores with about as many packets each; OUT cuts[0 .. runs] (0, ...,
+    n_seg); returns the number of runs: one for one thread, or when the segments are not
+    grouped by core (``seg_core`` non-decreasing) or their bounds do not run from 0 up to
+    ``n_keys`` non-decreasing (the kernel then refuses them). A cut k goes to the first core
+    whose first packet is at or after ``k / threads`` of them (the last core's if none is).
+    In C: # perf: the same in NumPy took 35-90 us a call, 0.17 s of a simulated second of the
+    SpiNNaker2-like run benchmark (1,800 calls) when chipsim's receive steps still cut each
+    population's call here."""
+    cdef Py_ssize_t s, core_start = 0, n = 1
     cdef int k
     cdef double wanted
+    cuts[0], cuts[1] = 0, n_seg
     if (
-        threads == 1 or n_seg <= 1 or seg_start.shape[0] != n_seg + 1 or seg_start[0] != 0
-        or seg_start[n_seg] != n_keys or seg_start[n_seg] < seg_start[n_seg - 1]
+        threads == 1 or n_seg <= 1 or seg_start[0] != 0 or seg_start[n_seg] != n_keys
+        or seg_start[n_seg] < seg_start[n_seg - 1]
     ):
-        return [0, n_seg]
+        return 1
     for s in range(1, n_seg):
         if seg_core[s] < seg_core[s - 1] or seg_start[s] < seg_start[s - 1]:
-            return [0, n_seg]
-    cuts = [0]
+            return 1
     s = 0
     for k in range(1, threads):
         wanted = <double>n_keys * k / threads
@@ -389,49 +576,76 @@ def core_runs(
             s += 1
         if s == n_seg:  # none: the last core's start
             s = core_start
-        if s > cuts[len(cuts) - 1]:
-            cuts.append(s)
-    cuts.append(n_seg)
-    return cuts
+        if s > cuts[n - 1]:
+            cuts[n] = s
+            n += 1
+    cuts[n] = n_seg
+    return n
 
 
-cdef void add_rows(
-    const CoreMatrix* cores, const uint32_t* rows, const Pending* pending, Py_ssize_t q,
-    const int32_t[::1] seg_core, const int64_t[::1] seg_tick, uint16_t[:, :, :] ring,
-    const int32_t[::1] out_steps, int32_t[::1] out_words, const int32_t[::1] out_dram_bytes,
-    Totals* t,
-) noexcept nogil:
-    """Accumulate the rows of the first ``q`` pending packets into the ring buffers (reading
-    them from ``rows``, the host copy); OUT out_words, t (counts added)."""
-    cdef Py_ssize_t i, w, k, n, first, ring_first
+cdef void lookup_segments(Job* j) noexcept nogil:
+    """The job's segments: each packet searched and its row prefetched, CHUNK packets ahead
+    of their accumulation (a chunk runs on across segments); OUT j.t and the per-packet
+    outputs."""
+    cdef Pending pending[CHUNK]
+    cdef Py_ssize_t s, k, q = 0, last = 0
+    cdef const PeView* v
+    memset(&j.t, 0, sizeof(Totals))
+    for s in range(j.s0, j.s1):
+        v = &j.views[j.seg_view[s]]
+        for k in range(j.seg_start[s], j.seg_start[s + 1]):
+            pending[q].view, pending[q].packet, pending[q].tick = v, k, j.seg_tick[s]
+            if v.m == NULL:
+                j.steps[k] = j.dram_bytes[k] = 0
+                pending[q].first = -1
+            else:
+                pending[q].first = find_row(v.m, j.keys[k], &j.steps[k], &j.dram_bytes[k],
+                                            &last)
+                if pending[q].first >= 0:
+                    prefetch(v.rows + pending[q].first)
+                    prefetch(v.rows + last)
+            q += 1
+            if q == CHUNK:
+                add_rows(pending, q, j)
+                q = 0
+    add_rows(pending, q, j)
+
+
+cdef void add_rows(const Pending* pending, Py_ssize_t q, Job* j) noexcept nogil:
+    """Accumulate the rows of the first ``q`` pending packets into their ring buffers; OUT
+    j.words, j.t (counts added)."""
+    cdef Py_ssize_t i, w, k, n, first, slot_bytes, type_bytes, neuron_bytes
     cdef uint32_t word, acc, slot
     cdef int64_t tick
+    cdef const uint32_t* rows
+    cdef char* ring
     cdef uint16_t* cell
     for i in range(q):
         k, first = pending[i].packet, pending[i].first
-        t.steps += out_steps[k]
-        out_words[k] = 0
+        j.t.steps += j.steps[k]
+        j.words[k] = 0
         if first < 0:
-            t.misses += 1
+            j.t.misses += 1
             continue
-        tick = seg_tick[pending[i].segment]
-        ring_first = cores[seg_core[pending[i].segment]].ring_first
+        rows, ring, tick = pending[i].view.rows, pending[i].view.ring, pending[i].tick
+        slot_bytes = pending[i].view.slot_bytes
+        type_bytes = pending[i].view.type_bytes
+        neuron_bytes = pending[i].view.neuron_bytes
         n = rows[first]
-        t.rows_read += 1
-        t.words += n
-        out_words[k] = <int32_t>n
-        if out_dram_bytes[k]:
-            t.dram_bytes += out_dram_bytes[k]
+        j.t.rows_read += 1
+        j.t.words += n
+        j.words[k] = <int32_t>n
+        if j.dram_bytes[k]:
+            j.t.dram_bytes += j.dram_bytes[k]
         else:
-            t.sram_bytes += 4 * (ROW_HEADER_WORDS + n)
+            j.t.sram_bytes += 4 * (ROW_HEADER_WORDS + n)
         for w in range(first + 1, first + 1 + n):
             word = rows[w]
             slot = <uint32_t>((tick + ((word >> 12) & 0xF)) & 0xF)
-            cell = &ring[slot, (word >> 11) & 1, ring_first + (word & 0x7FF)]
+            cell = <uint16_t*>(ring + slot * slot_bytes + ((word >> 11) & 1) * type_bytes
+                               + (word & 0x7FF) * neuron_bytes)
             acc = cell[0] + (word >> 16)
             if acc > 0xFFFF:
-                t.lost += acc - 0xFFFF
+                j.t.lost += acc - 0xFFFF
                 acc = 0xFFFF
             cell[0] = <uint16_t>acc
-
-

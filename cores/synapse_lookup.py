@@ -14,12 +14,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cores._kernels import load_kernel
-from cores.parallel import column_sums, map_core_ranges
 from cores.ring_buffer import N_SLOTS, N_SYNAPSE_TYPES
 from cores.synaptic_matrix import SynapticMatrix
 
 _kernel = load_kernel("_synapse_lookup")
 MatrixSet = _kernel.MatrixSet
+PeLookup = _kernel.PeLookup
 
 
 class LookupCounts(NamedTuple):
@@ -121,8 +121,7 @@ def process_packets_cores(
     out: PacketWork | None = None,
     threads: int = 1,
 ) -> tuple[LookupCounts, PacketWork]:
-    """Packets received by several cores sharing ``ring``, in one kernel call (or one per
-    thread).
+    """Packets received by several cores sharing ``ring``, in one kernel call.
 
     Parameters
     ----------
@@ -136,8 +135,8 @@ def process_packets_cores(
     out : OUT, optional. Contiguous int32 (n_packets,) arrays to write the PacketWork into
         (e.g. slices of larger arrays); None: new arrays.
     threads : IN. Threads sharing the segments when they come grouped by core (``seg_core``
-        non-decreasing): each takes a run of whole cores, which write only their own ring
-        columns and packets (:mod:`cores.parallel`); the same results.
+        non-decreasing): each takes a run of whole cores (``_core_runs``), which write only
+        their own ring columns and packets; the same results.
 
     Returns
     -------
@@ -152,23 +151,46 @@ def process_packets_cores(
     for a in work:
         if a.dtype != np.int32 or a.shape != keys.shape or not a.flags.c_contiguous:
             raise ValueError(f"out arrays must be contiguous int32 of shape {keys.shape}")
-    seg_start = np.ascontiguousarray(seg_start, dtype=np.int64)
-    seg_core = np.ascontiguousarray(seg_core, dtype=np.int32)
-    seg_tick = np.ascontiguousarray(seg_tick, dtype=np.int64)
-    cuts = _core_runs(seg_start, seg_core, keys.size, threads)
+    counts = _kernel.synapse_lookup(
+        matrices, keys, np.ascontiguousarray(seg_start, dtype=np.int64),
+        np.ascontiguousarray(seg_core, dtype=np.int32),
+        np.ascontiguousarray(seg_tick, dtype=np.int64), ring, *work, threads,
+    )  # fmt: skip
+    return LookupCounts(*counts), work
 
-    def segments(a: int, b: int) -> tuple[int, ...]:
-        s0, s1 = cuts[a], cuts[b]
-        p0, p1 = seg_start[s0], seg_start[s1]
-        return _kernel.synapse_lookup(
-            matrices, keys[p0:p1], seg_start[s0 : s1 + 1] - p0, seg_core[s0:s1],
-            seg_tick[s0:s1], ring, *(w[p0:p1] for w in work),
-        )  # fmt: skip
 
-    if len(cuts) == 2:  # one call, on the arrays as given: the kernel checks the segments
-        counts = _kernel.synapse_lookup(matrices, keys, seg_start, seg_core, seg_tick, ring, *work)
-    else:
-        counts = column_sums(map_core_ranges(segments, len(cuts) - 1, len(cuts) - 1))
+def pe_lookup(
+    sets: list[MatrixSet], rings: list[NDArray[np.uint16]], set_of_pe: NDArray, core_of_pe: NDArray
+) -> PeLookup:
+    """Where each PE's packets go for :func:`process_packets_pes`: PE p is core
+    ``core_of_pe[p]`` of ``sets[set_of_pe[p]]``, whose ring buffers are
+    ``rings[set_of_pe[p]]`` (uint16 (16, 2, n)); -1: a PE without synapses."""
+    return _kernel.PeLookup(
+        sets, rings, np.ascontiguousarray(set_of_pe, dtype=np.int32),
+        np.ascontiguousarray(core_of_pe, dtype=np.int32),
+    )  # fmt: skip
+
+
+def process_packets_pes(
+    pes: PeLookup,
+    keys: NDArray[np.uint32],
+    seg_start: NDArray[np.int64],
+    seg_pe: NDArray,
+    tick: int,
+    threads: int = 1,
+) -> tuple[LookupCounts, PacketWork]:
+    """Packets received by PEs of several sets (populations), in one kernel call: PE
+    ``seg_pe[s]`` receives ``keys[seg_start[s]:seg_start[s + 1]]`` in tick ``tick``; with
+    ``seg_pe`` increasing, ``threads`` share them by runs of whole PEs (the same results). A
+    PE without synapses counts its packets as misses of no search step. Returns (counts,
+    per-packet work aligned with ``keys``)."""
+    keys = np.ascontiguousarray(keys, dtype=np.uint32)
+    work = PacketWork(*(np.empty(keys.size, np.int32) for _ in range(3)))
+    seg_pe = np.ascontiguousarray(seg_pe, dtype=np.int32)
+    counts = _kernel.lookup_pes(
+        pes, keys, np.ascontiguousarray(seg_start, dtype=np.int64), seg_pe,
+        np.full(len(seg_pe), tick, np.int64), *work, threads,
+    )  # fmt: skip
     return LookupCounts(*counts), work
 
 

@@ -13,8 +13,7 @@ import numpy as np
 
 from chipsim.mapping.layout import Program
 from chipsim.sim.ordering import group_order
-from cores import PacketWork
-from cores.parallel import map_core_ranges
+from cores import PeLookup, pe_lookup, process_packets_pes
 from cores.pe_timeline import segment_starts
 
 
@@ -61,7 +60,8 @@ class Receivers:
 
     def __init__(self, program: Program, n_pes: int, threads: int = 1) -> None:
         self.program = program
-        self.threads = threads  # share a step's kernel calls (runs of whole PEs)
+        self.threads = threads  # share a step's kernel call (runs of whole PEs)
+        self._pe_lookup: PeLookup | None = None
         self.group_of_pe = np.full(n_pes, -1, dtype=np.int64)
         self.position_of_pe = np.full(n_pes, -1, dtype=np.int64)
         for g, group in enumerate(program.groups):
@@ -90,56 +90,32 @@ class Receivers:
         self, seg_pe: np.ndarray, bounds: np.ndarray, key: np.ndarray, base_tick: int
     ) -> Received:
         """:meth:`process` of packets grouped by PE: PE ``seg_pe[s]`` (increasing) receives
-        ``key[bounds[s]:bounds[s + 1]]`` in arrival order.
+        ``key[bounds[s]:bounds[s + 1]]`` in arrival order; a PE that holds a spike source has
+        no synapses and counts every packet as a miss.
 
-        With threads, the PEs are cut into as many runs of about as many packets, each run in
-        a thread (:func:`cores.parallel.map_core_ranges`; a PE's packets in one: the same
-        results). # perf: one hand-over to the threads a step instead of one a population (a
-        pool thread starts ~0.1 ms after the call): the SpiNNaker2-like benchmark's synaptic
-        processing 1.84-1.96 -> 1.47-1.67 s a simulated second, 3 alternating rounds.
+        One kernel call for every population's PEs (:func:`cores.process_packets_pes`); with
+        threads, it cuts the PEs into as many runs of about as many packets, each run in a
+        thread it starts (the same results). # perf: one call a step, its threads started in C,
+        against a call per population in each of the threads of a Python pool (whose thread
+        started ~0.2 ms after the call): the SpiNNaker2-like benchmark's synaptic processing
+        1.45-1.52 -> 1.33-1.41 s a simulated second (timers in the receive step, 3 alternating
+        runs).
         """
-        n = len(key)
-        work = PacketWork(*(np.zeros(n, dtype=np.int32) for _ in range(3)))
-        cuts = _cuts(bounds, self.threads)
+        counts, work = process_packets_pes(
+            self._pes(), key, bounds, seg_pe, base_tick, self.threads
+        )
+        return Received(*work, counts.misses)
 
-        def run(a: int, b: int) -> int:
-            return self._process_run(seg_pe, bounds, key, base_tick, work, cuts[a], cuts[b])
-
-        misses = map_core_ranges(run, len(cuts) - 1, len(cuts) - 1)
-        return Received(*work, sum(misses))
-
-    def _process_run(
-        self, seg_pe: np.ndarray, bounds: np.ndarray, key: np.ndarray, base_tick: int,
-        work: PacketWork, first: int, last: int,
-    ) -> int:  # fmt: skip
-        """Segments ``first .. last - 1`` of :meth:`process_segments`: one kernel call per run
-        of consecutive PEs of one population, on slices of the packets, writing in place
-        (# perf: no per-group gather and scatter of the ~54,000 packets of a SpiNNaker2
-        benchmark tick); a PE that holds a spike source has no synapses and counts every
-        packet as a miss. Returns the misses."""
-        seg_group = self.group_of_pe[seg_pe[first:last]]
-        runs = (first + segment_starts(seg_group)).tolist() + [last]  # one group's PEs each
-        misses = 0
-        for s0, s1 in zip(runs[:-1], runs[1:], strict=True):
-            g, lo, hi = int(self.group_of_pe[seg_pe[s0]]), int(bounds[s0]), int(bounds[s1])
-            group = self.program.groups[g] if g >= 0 else None
-            if group is None or not group.receives:
-                misses += hi - lo
-                continue
-            counts, _ = group.receive(
-                self.position_of_pe[seg_pe[s0:s1]], key[lo:hi], bounds[s0 : s1 + 1] - lo,
-                np.full(s1 - s0, base_tick), PacketWork(*(a[lo:hi] for a in work)),
+    def _pes(self) -> PeLookup:
+        """Each PE's synapses and ring buffers for the kernel, gathered at the first receive
+        (each population's copy of its rows is built then: ``LifGroup.matrix_set``)."""
+        if self._pe_lookup is None:
+            receiving = [g for g in self.program.groups if g.receives]
+            set_of_pe = np.full(len(self.group_of_pe), -1, dtype=np.int32)
+            for k, group in enumerate(receiving):
+                set_of_pe[self.program.pe_of_slice[group.layout.slices]] = k
+            self._pe_lookup = pe_lookup(
+                [g.matrix_set() for g in receiving], [g.ring for g in receiving], set_of_pe,
+                self.position_of_pe,
             )  # fmt: skip
-            misses += counts.misses
-        return misses
-
-
-def _cuts(bounds: np.ndarray, threads: int) -> list[int]:
-    """Segment indices cutting ``len(bounds) - 1`` segments into at most ``threads`` runs of
-    about as many rows: [0, ..., n_segments]."""
-    n_seg = len(bounds) - 1
-    if threads <= 1 or n_seg <= 1:
-        return [0, max(n_seg, 0)]
-    wanted = bounds[-1] * np.arange(1, threads) / threads
-    inner = np.searchsorted(bounds[:-1], wanted)  # the first segment from each share on
-    return [0, *sorted({int(c) for c in inner if 0 < c < n_seg}), n_seg]
+        return self._pe_lookup

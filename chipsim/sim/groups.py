@@ -8,7 +8,6 @@ Flat index ``i`` of a group is global neuron ``first_id + i``.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,15 +16,12 @@ from chipsim.rng import Stream, counter_rng
 from cores import (
     LifParams,
     LifState,
-    LookupCounts,
     MatrixSet,
     NeuronModel,
-    PacketWork,
     SynapticMatrix,
     lif_step,
     make_ring_buffers,
     matrix_set,
-    process_packets_cores,
 )
 
 
@@ -48,7 +44,6 @@ class LifGroup:
     """LIF neurons (float32 or s16.15) with sPyNNaker-style synaptic rows and ring buffers."""
 
     receives = True
-    _building = threading.Lock()  # (the receive steps' threads: one builds the rows' copy)
 
     def __init__(
         self,
@@ -77,21 +72,12 @@ class LifGroup:
         counts = lif_step(self.params, self.state, self.ring, tick, self._spikes)
         return self._spikes[: counts.spikes].astype(np.int64)
 
-    def receive(
-        self, position: np.ndarray, keys: np.ndarray, seg_start: np.ndarray, tick: np.ndarray,
-        out: PacketWork | None = None,
-    ) -> tuple[LookupCounts, PacketWork]:  # fmt: skip
-        """Process packets at the group's PEs, one kernel call in the calling thread (a receive
-        step's threads each take runs of PEs: ``chipsim.sim.delivery``): segment s
-        (``keys[seg_start[s]:seg_start[s + 1]]``, arrival order) reaches the PE of slice
-        ``position[s]`` in tick ``tick[s]``; rows go into slots ``tick + delay``; the work goes
-        into ``out`` if given."""
-        with self._building:
-            if self._matrix_set is None:
-                self._matrix_set = matrix_set(self.matrices, self.layout.core_first.tolist())
-        return process_packets_cores(
-            self._matrix_set, keys, seg_start, position, tick, self.ring, out
-        )
+    def matrix_set(self) -> MatrixSet:
+        """The kernel's copy of the group's rows (:mod:`cores.host_rows`), built at the first
+        call (the first receive step)."""
+        if self._matrix_set is None:
+            self._matrix_set = matrix_set(self.matrices, self.layout.core_first.tolist())
+        return self._matrix_set
 
 
 class PoissonGroup:

@@ -34,7 +34,16 @@ def _search(key: int, table: np.ndarray) -> tuple[int, int]:
 
 
 def synapse_lookup(
-    matrices, keys, seg_start, seg_core, seg_tick, ring, out_steps, out_words, out_dram_bytes
+    matrices,
+    keys,
+    seg_start,
+    seg_core,
+    seg_tick,
+    ring,
+    out_steps,
+    out_words,
+    out_dram_bytes,
+    threads=1,
 ):
     """Twin of :func:`cores._synapse_lookup.synapse_lookup`: one core's segment at a time."""
     totals = np.zeros(9, dtype=np.int64)
@@ -43,6 +52,38 @@ def synapse_lookup(
         view = ring[:, :, int(matrices.ring_first[core]) :]  # the core's neurons start here
         counts = _one_core(
             keys[lo:hi], matrices.tables[core], matrices.rows[core], tick, view,
+            out_steps[lo:hi], out_words[lo:hi], out_dram_bytes[lo:hi],
+        )  # fmt: skip
+        totals += np.asarray(counts, dtype=np.int64)
+    totals[0] = len(keys)
+    return tuple(int(x) for x in totals)
+
+
+class PeLookup:
+    """Twin of :class:`cores._synapse_lookup.PeLookup` (the same arguments, not checked)."""
+
+    def __init__(self, sets, rings, set_of_pe, core_of_pe):
+        self.sets, self.rings = sets, rings
+        self.set_of_pe, self.core_of_pe = set_of_pe, core_of_pe
+        self.n_pes = len(set_of_pe)
+
+
+def lookup_pes(
+    pes, keys, seg_start, seg_pe, seg_tick, out_steps, out_words, out_dram_bytes, threads=1
+):
+    """Twin of :func:`cores._synapse_lookup.lookup_pes`: one PE's segment at a time."""
+    totals = np.zeros(9, dtype=np.int64)
+    for s, (pe, tick) in enumerate(zip(seg_pe.tolist(), seg_tick.tolist(), strict=True)):
+        lo, hi = int(seg_start[s]), int(seg_start[s + 1])
+        k = int(pes.set_of_pe[pe])
+        if k < 0:  # no synapses: misses of no search step
+            out_steps[lo:hi] = out_words[lo:hi] = out_dram_bytes[lo:hi] = 0
+            totals[1] += hi - lo
+            continue
+        matrices, core = pes.sets[k], int(pes.core_of_pe[pe])
+        counts = _one_core(
+            keys[lo:hi], matrices.tables[core], matrices.rows[core], tick,
+            pes.rings[k][:, :, int(matrices.ring_first[core]) :],
             out_steps[lo:hi], out_words[lo:hi], out_dram_bytes[lo:hi],
         )  # fmt: skip
         totals += np.asarray(counts, dtype=np.int64)

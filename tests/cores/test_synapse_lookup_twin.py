@@ -143,3 +143,64 @@ def test_segments_grouped_by_core_in_threads_equal_one_call(seed, threads):
     short[-1] -= 1
     with pytest.raises(ValueError, match="seg_start must run"):  # in threads too
         process_packets_cores(matrices, keys, short, seg_core, seg_tick, ring0, threads=3)
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), threads=st.integers(1, 4))
+def test_lookup_by_pe_matches_twin_and_one_thread(seed, threads):
+    """PEs of two sets with rings of their own (one strided), PEs without synapses, PEs in
+    increasing order with empty segments: the twin's ring buffers, counts and per-packet work,
+    in any number of threads."""
+    rng = np.random.default_rng(seed)
+    sets, rings, built = [], [], []
+    for _ in range(2):
+        sizes = rng.integers(1, 150, int(rng.integers(1, 4)))
+        cores = [_matrix(rng, int(n)) for n in sizes]
+        sets.append(matrix_set([m for m, _ in cores], np.r_[0, np.cumsum(sizes)[:-1]].tolist()))
+        rings.append(rng.integers(0, 1 << 16, (16, 2, int(sizes.sum()))).astype(np.uint16))
+        built.append(cores)
+    rings[1] = np.asfortranarray(rings[1])  # any strides
+    set_of_pe = np.array([-1] + [0] * sets[0].n_cores + [1] * sets[1].n_cores, np.int32)
+    core_of_pe = np.r_[-1, np.arange(sets[0].n_cores), np.arange(sets[1].n_cores)].astype(np.int32)
+    seg_pe = np.flatnonzero(rng.random(len(set_of_pe)) < 0.8).astype(np.int32)
+    lengths = rng.integers(0, 60, len(seg_pe))
+    seg_start = np.r_[0, np.cumsum(lengths)].astype(np.int64)
+    keys = np.concatenate(
+        [_keys(rng, built[set_of_pe[p]][core_of_pe[p]][1] if set_of_pe[p] >= 0 else [], n)
+         for p, n in zip(seg_pe, lengths, strict=True)] + [np.zeros(0, np.uint32)]
+    )  # fmt: skip
+    seg_tick = rng.integers(0, 40, len(seg_pe)).astype(np.int64)
+    results = []
+    for kernel, n in ((ref, 1), (_synapse_lookup, 1), (_synapse_lookup, threads)):
+        ring_copies = [r.copy(order="A") for r in rings]
+        pes = kernel.PeLookup(sets, ring_copies, set_of_pe, core_of_pe)
+        outs = [np.full(keys.size, -7, np.int32) for _ in range(3)]
+        counts = kernel.lookup_pes(pes, keys, seg_start, seg_pe, seg_tick, *outs, threads=n)
+        results.append((counts, outs, ring_copies))
+    for counts, outs, ring_copies in results[1:]:
+        assert counts == results[0][0]
+        for a, b in zip(outs + ring_copies, results[0][1] + results[0][2], strict=True):
+            np.testing.assert_array_equal(a, b)
+    assert results[0][0][1] >= sum(lengths[set_of_pe[seg_pe] < 0])  # no synapses: misses
+
+
+def test_lookup_by_pe_refuses_bad_pes_and_sets():
+    """A PE naming a set or core that does not exist, a ring of the wrong shape, a segment of
+    a PE outside the lookup: ValueError naming it, before any work."""
+    rng = np.random.default_rng(2)
+    m, sources = _matrix(rng, 8)
+    sets, rings = [matrix_set([m], [0])], [np.zeros((16, 2, 8), np.uint16)]
+    one = np.zeros(1, np.int32)
+    with pytest.raises(ValueError, match="PE 0: set 1"):
+        _synapse_lookup.PeLookup(sets, rings, one + 1, one)
+    with pytest.raises(ValueError, match="PE 0: core 1"):
+        _synapse_lookup.PeLookup(sets, rings, one, one + 1)
+    with pytest.raises(ValueError, match=r"rings\[0\]"):
+        _synapse_lookup.PeLookup(sets, [np.zeros((16, 8), np.uint16)], one, one)
+    pes = _synapse_lookup.PeLookup(sets, rings, one, one)
+    keys = _keys(rng, sources, 4)
+    outs = [np.empty(4, np.int32) for _ in range(3)]
+    with pytest.raises(ValueError, match="segment 0: core 1"):
+        _synapse_lookup.lookup_pes(pes, keys, np.array([0, 4]), one + 1, np.zeros(1, np.int64),
+                                   *outs)  # fmt: skip
+    assert not rings[0].any()
