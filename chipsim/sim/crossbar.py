@@ -35,6 +35,7 @@ class CrossbarMachine:
     """A :class:`TrueNorthLayout` stepping all its cores as one batch."""
 
     multicast = False
+    step_ahead = False  # (the batch's kernels take every thread the run has)
 
     def __init__(
         self,
@@ -80,7 +81,9 @@ class CrossbarMachine:
         # gather of 20,000 spikes from a table of the chip's 1 M slots, ~0.2 ms, a tick less)
         self.slot_code = (layout.slot_neuron << 1) | (layout.target_core >= 0)
 
-    def update(self, tick: int, start: np.ndarray) -> TickWork:
+    def step(self, tick: int):
+        """The batch's step of ``tick`` (crossbars, neurons) and the sources' spikes (or the
+        trace's in their place); returns the batch's counts."""
         counts = self.batch.step(tick)
         if self.replay is None:
             for group in self.source_groups:
@@ -88,6 +91,10 @@ class CrossbarMachine:
                 self.batch.spikes[self.layout.slots(fired)] = 1
         else:
             self._replace_spikes(tick)
+        return counts
+
+    def update(self, tick: int, start: np.ndarray, stepped: object = None) -> TickWork:
+        counts = self.step(tick) if stepped is None else stepped
         events = counts.crossbar[:, 0]
         neurons = counts.neurons[:, 0]
         per_core_start = start[self.pe_of_core] + events * self.costs.synaptic_event_cycles

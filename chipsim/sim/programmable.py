@@ -40,6 +40,9 @@ class ProgrammableMachine:
         self.pe_clock = pe_clock
         self.groups = [ReplayGroup(g, replay) for g in program.groups] if replay else program.groups
         self.receivers = Receivers(program, len(pes), threads)
+        # the neuron kernels run in one thread: with more, the driver steps them beside the
+        # pricing of the PEs' receive work (chipsim.sim.driver)
+        self.step_ahead = threads > 1
         self.source_groups = [g for g in program.groups if g.model is None]
         slices = program.slices
         ids = np.arange(int(slices.first[-1] + slices.count[-1]) if len(slices) else 0)
@@ -62,13 +65,17 @@ class ProgrammableMachine:
         return (pes, per_neuron, self.costs.timer_tick_cycles + counts * per_neuron,
                 counts * is_neuron, counts * (not is_neuron))  # fmt: skip
 
-    def update(self, tick: int, start: np.ndarray) -> TickWork:
+    def step(self, tick: int) -> list[np.ndarray]:
+        """Each group's neurons advanced one tick: the flat indices that spiked, per group."""
+        return [group.update(tick) for group in self.groups]
+
+    def update(self, tick: int, start: np.ndarray, stepped: object = None) -> TickWork:
         parts = []
-        for group, (pes, per_neuron, cost, neurons, sources) in zip(
-            self.groups, self._tick_costs, strict=True
+        flats = self.step(tick) if stepped is None else stepped
+        for group, flat, (pes, per_neuron, cost, neurons, sources) in zip(
+            self.groups, flats, self._tick_costs, strict=True
         ):
             layout = group.layout
-            flat = group.update(tick)
             core, cycle = emission_cycles_by_core(
                 self.costs, per_neuron, start[pes], layout.core_first, flat
             )  # (core: each spike's slice of the group)
