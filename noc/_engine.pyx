@@ -231,6 +231,7 @@ cdef class EngineCore:
         ovcs["owner"], ovcs["credits"] = -1, np.where(port < NDIR, c.D, 0)
         self._set("ovc", ovcs)
         self._set("rr_va", np.zeros(ng, dtype=np.uint16))
+        self._set("held", np.zeros(c.R, dtype=np.uint32))
         self._set("cr_time", np.zeros(ng * c.D, dtype=np.int64))
         self._set("rr_in", np.zeros(c.R * c.P, dtype=np.int32))
         self._set("rr_out", np.zeros(c.R * c.P, dtype=np.int32))

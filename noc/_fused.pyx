@@ -192,12 +192,8 @@ cdef void fused_cycle(Core* c, int r) noexcept nogil:
 cdef inline void drop_head(Core* c, int r, InVC* vc) noexcept nogil:
     """Drop every live branch of the head packet of ``vc`` (none has sent its one flit),
     releasing the output VCs they hold."""
-    cdef int pid = c.slot[vc.base + vc.head].pkt, o, n = bit_count(<uint64_t>vc.act_br)
-    cdef uint32_t held = vc.alloc
-    while held:
-        o = ctz64(held)
-        held &= held - 1
-        c.ovc[r * c.P + o].owner = -1
+    cdef int pid = c.slot[vc.base + vc.head].pkt, n = bit_count(<uint64_t>vc.act_br)
+    c.held[r] &= ~<uint32_t>vc.alloc
     vc.dropped |= vc.act_br
     vc.act_br = vc.pend_va = vc.alloc = 0
     c.rt[r].rc[C_DROPPED] += n
@@ -210,19 +206,17 @@ cdef inline void grant_vcs(Core* c, int r, uint32_t asked, uint32_t* want) noexc
     """VA grants: each asked output port whose VC is free (a local port's also past the
     receiver's ejection interval) goes to one asking input port, round robin over ports."""
     cdef int o, i, h
-    cdef uint32_t b
-    while asked:
-        o = ctz64(asked)
-        asked &= asked - 1
+    cdef uint32_t b, free = asked & ~c.held[r]
+    while free:
+        o = ctz64(free)
+        free &= free - 1
         h = r * c.P + o
-        if c.ovc[h].owner >= 0 or (
-            o >= NDIR and c.now < c.eject_ready[r * c.L + o - NDIR]
-        ):
+        if o >= NDIR and c.now < c.eject_ready[r * c.L + o - NDIR]:
             continue
         b = want[o]  # (one asker, as a rule: no round-robin search)
         i = first_from(b, c.rr_va[h]) if b & (b - 1) else ctz64(b)
         c.rr_va[h] = i + 1 if i + 1 < c.P else 0
-        c.ovc[h].owner = i
+        c.held[r] |= 1u << o
         c.rt[r].rc[C_VC_ARB] += 1
         c.vc[r * c.P + i].pend_va &= ~(1 << o)
         c.vc[r * c.P + i].alloc |= 1 << o
@@ -258,10 +252,10 @@ cdef inline int64_t send_and_pop(Core* c, int r, uint32_t ready) noexcept nogil:
             s = c.vc[g].base + c.vc[g].head
             c.vc[g].alloc &= ~send
             c.vc[g].act_br &= ~send
+            c.held[r] &= ~send
             while send:
                 o = ctz64(send)
                 send &= send - 1
-                c.ovc[r * c.P + o].owner = -1
                 if o < NDIR:
                     link_traverse(c, r, o, 0, 0, s, False)  # (multicast: none in flight)
                 else:

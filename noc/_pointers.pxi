@@ -24,6 +24,7 @@ cdef dict _pointer_offsets():
         "slot": <size_t>&c.slot - b,
         "ovc": <size_t>&c.ovc - b,
         "rr_va": <size_t>&c.rr_va - b,
+        "held": <size_t>&c.held - b,
         "cr_time": <size_t>&c.cr_time - b,
         "eject_ready": <size_t>&c.eject_ready - b,
         "rr_in": <size_t>&c.rr_in - b,
