@@ -27,7 +27,7 @@ from libc.stdint cimport INT64_MAX, int64_t, uint16_t, uint32_t, uint64_t
 
 from noc._core cimport (
     C_BLOCKED, C_DROPPED, C_SW_IN_ARB, C_SW_OUT_ARB, C_VC_ARB, C_XBAR, NDIR, Core, InVC, Slot,
-    bit_count, ctz64, first_from, popcount64, prefetch, schedule,
+    bit_count, ctz64, first_from, prefetch, schedule,
 )
 from noc._credits cimport link_credit, note_pop
 from noc._flight cimport Air, air_of, fly_into, joinable, land_all
@@ -238,7 +238,7 @@ cdef inline void grant_one(Core* c, int r, int i) noexcept nogil:
     cdef InVC* vc = &c.vc[r * c.P + i]
     cdef uint32_t grant = vc.pend_va & ~c.held[r], local, b
     cdef uint16_t next_rr = i + 1 if i + 1 < c.P else 0
-    cdef int o
+    cdef int o, n
     if c.E > 1:  # (an ejection interval of one cycle has passed by any later visit)
         local = grant >> NDIR
         while local:
@@ -249,12 +249,14 @@ cdef inline void grant_one(Core* c, int r, int i) noexcept nogil:
     if not grant:
         return
     b = grant
+    n = 0
     while b:
         o = ctz64(b)
         b &= b - 1
         c.rr_va[r * c.P + o] = next_rr
+        n += 1
     c.held[r] |= grant
-    c.rt[r].rc[C_VC_ARB] += popcount64(grant)
+    c.rt[r].rc[C_VC_ARB] += n
     vc.pend_va &= ~grant
     vc.alloc |= grant
 
@@ -282,21 +284,22 @@ cdef inline int64_t send_and_pop(Core* c, int r, uint32_t ready) noexcept nogil:
                 blocked += 1
                 nxt = c.now + 1
                 continue
-            n = popcount64(send)
-            c.rt[r].rc[C_SW_IN_ARB] += 1
-            c.rt[r].rc[C_SW_OUT_ARB] += n
-            c.rt[r].rc[C_XBAR] += n
             s = c.vc[g].base + c.vc[g].head
             c.vc[g].alloc &= ~send
             c.vc[g].act_br &= ~send
             c.held[r] &= ~send
+            n = 0  # (counted here, not by a popcount: fewer instructions)
             while send:
                 o = ctz64(send)
                 send &= send - 1
+                n += 1
                 if o < NDIR:
                     link_traverse(c, r, o, 0, 0, s, False)  # (multicast: none in flight)
                 else:
                     eject(c, r, o - NDIR, 0, s, c.dirty != NULL)
+            c.rt[r].rc[C_SW_IN_ARB] += 1
+            c.rt[r].rc[C_SW_OUT_ARB] += n
+            c.rt[r].rc[C_XBAR] += n
             if c.vc[g].act_br:
                 nxt = c.now + 1
                 continue
