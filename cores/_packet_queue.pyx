@@ -6,6 +6,29 @@ cores.sram_traffic). Twins: cores/reference/packet_queue.py (tests/cores/test_pa
 
 from libc.math cimport ceil
 from libc.stdint cimport INT64_MIN, int32_t, int64_t, uint8_t
+from libc.stdlib cimport calloc, free
+
+
+cdef extern from "_threads.h" nogil:
+    void cores_run_jobs(void* (*run)(void*) noexcept nogil, void* jobs, size_t size, int n)
+
+cdef enum:
+    MAX_THREADS = 64  # CORES_MAX_THREADS (cores/_threads.h)
+    # rows below which group_rows takes no more threads (a thread's start costs ~20-50 us)
+    MIN_ROWS_PER_THREAD = 32768
+
+
+ctypedef struct RowJob:  # rows r0 .. r1 - 1 of a group_rows call, for one thread
+    const int32_t* key
+    const int64_t* group_of_key
+    const int64_t* a
+    const int64_t* b
+    Py_ssize_t r0, r1, n_keys, n_groups
+    int64_t* slot  # (n_groups,): count_rows: rows of each group; place_rows: its next slot
+    int64_t* position
+    int64_t* out_a
+    int64_t* out_b
+    int64_t bad  # OUT of count_rows: rows whose key or group is out of range
 
 
 def group_rows(
@@ -17,40 +40,83 @@ def group_rows(
     int64_t[::1] position,
     int64_t[::1] out_a,
     int64_t[::1] out_b,
+    int threads=1,
 ):
     """Rows sorted by group, stably (a counting sort), with two columns carried along.
 
     IN key (n,) indices into group_of_key (n_keys,), whose values are group ids in ``[0,
-    n_groups)``; a, b (n,) columns. OUT count (n_groups,) rows per group; position (n,) where
-    each row went; out_a, out_b (n,): a and b in the sorted order (= gathers by
-    ``np.argsort(group_of_key[key], kind="stable")``; the sorted groups are ``count``'s
-    repeats). Returns the number of rows whose key or group is out of range (then only count
-    is written).
+    n_groups)``; a, b (n,) columns; threads: at most this many, each counting and then placing
+    a share of the rows (the same result: a group takes the rows of the first share first).
+    OUT count (n_groups,) rows per group; position (n,) where each row went; out_a, out_b
+    (n,): a and b in the sorted order (= gathers by ``np.argsort(group_of_key[key],
+    kind="stable")``; the sorted groups are ``count``'s repeats). Returns the number of rows
+    whose key or group is out of range (then only count is written).
     """
-    cdef Py_ssize_t n = key.shape[0], n_groups = count.shape[0], r, g, p
-    cdef int64_t total = 0, c, bad = 0
+    cdef Py_ssize_t n = key.shape[0], n_groups = count.shape[0], g, k, n_jobs
+    cdef int64_t total = 0, bad = 0, rows, c
+    cdef RowJob jobs[MAX_THREADS]
+    cdef int64_t* slots
+    n_jobs = max(1, min(threads, <int>MAX_THREADS, n // MIN_ROWS_PER_THREAD))
+    slots = <int64_t*>calloc(n_jobs * max(n_groups, 1), sizeof(int64_t))
+    if slots == NULL:
+        raise MemoryError()
+    for k in range(n_jobs):
+        jobs[k].r0, jobs[k].r1 = n * k // n_jobs, n * (k + 1) // n_jobs
+        jobs[k].n_keys, jobs[k].n_groups = group_of_key.shape[0], n_groups
+        jobs[k].slot = slots + k * n_groups
+        jobs[k].bad = 0
+        if n:  # (the rows' arrays: none read without rows)
+            jobs[k].key, jobs[k].a, jobs[k].b = &key[0], &a[0], &b[0]
+            jobs[k].position, jobs[k].out_a, jobs[k].out_b = &position[0], &out_a[0], &out_b[0]
+            jobs[k].group_of_key = &group_of_key[0] if group_of_key.shape[0] else NULL
     with nogil:
-        count[:] = 0
-        for r in range(n):
-            if 0 <= key[r] < group_of_key.shape[0] and 0 <= group_of_key[key[r]] < n_groups:
-                count[group_of_key[key[r]]] += 1
-            else:
-                bad += 1
+        cores_run_jobs(count_rows, jobs, sizeof(RowJob), n_jobs)
+        for g in range(n_groups):  # each share's first slot of each group, shares in order
+            c = 0
+            for k in range(n_jobs):
+                rows = jobs[k].slot[g]
+                jobs[k].slot[g] = total + c
+                c += rows
+            count[g] = c
+            total += c
+        for k in range(n_jobs):
+            bad += jobs[k].bad
         if bad == 0:
-            for g in range(n_groups):  # count -> first slot of each group, restored below
-                c = count[g]
-                count[g] = total
-                total += c
-            for r in range(n):
-                g = group_of_key[key[r]]
-                p = count[g]
-                count[g] += 1
-                position[r] = p
-                out_a[p] = a[r]
-                out_b[p] = b[r]
-            for g in range(n_groups - 1, 0, -1):
-                count[g] -= count[g - 1]
+            cores_run_jobs(place_rows, jobs, sizeof(RowJob), n_jobs)
+    free(slots)
     return bad
+
+
+cdef void* count_rows(void* arg) noexcept nogil:
+    """The job's rows per group (OUT slot, bad)."""
+    cdef RowJob* j = <RowJob*>arg
+    cdef Py_ssize_t r
+    cdef int64_t g
+    for g in range(j.n_groups):
+        j.slot[g] = 0
+    j.bad = 0
+    for r in range(j.r0, j.r1):
+        if 0 <= j.key[r] < j.n_keys and 0 <= j.group_of_key[j.key[r]] < j.n_groups:
+            j.slot[j.group_of_key[j.key[r]]] += 1
+        else:
+            j.bad += 1
+    return NULL
+
+
+cdef void* place_rows(void* arg) noexcept nogil:
+    """Each of the job's rows to its group's next slot, from ``slot`` on (OUT position,
+    out_a, out_b, and slot moved past the job's rows)."""
+    cdef RowJob* j = <RowJob*>arg
+    cdef Py_ssize_t r
+    cdef int64_t g, p
+    for r in range(j.r0, j.r1):
+        g = j.group_of_key[j.key[r]]
+        p = j.slot[g]
+        j.slot[g] = p + 1
+        j.position[r] = p
+        j.out_a[p] = j.a[r]
+        j.out_b[p] = j.b[r]
+    return NULL
 
 
 def channel_fifo(

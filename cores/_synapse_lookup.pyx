@@ -17,12 +17,8 @@ from cores.host_rows import source_major_layout
 cdef extern from *:
     void prefetch "__builtin_prefetch"(const void*) nogil
 
-cdef extern from "<pthread.h>" nogil:
-    ctypedef struct pthread_t:
-        pass
-    int pthread_create(pthread_t* thread, const void* attr, void* (*run)(void*) noexcept nogil,
-                       void* arg)
-    int pthread_join(pthread_t thread, void** result)
+cdef extern from "_threads.h" nogil:
+    void cores_run_jobs(void* (*run)(void*) noexcept nogil, void* jobs, size_t size, int n)
 
 cdef enum:
     ROW_HEADER_WORDS = 3
@@ -33,7 +29,7 @@ cdef enum:
     # prefetch, 94 with 16, 56 with 32, 75 with 64 in flight). The row's last padded word is
     # prefetched too (most rows span two cache lines), and a chunk runs on across segments.
     CHUNK = 32
-    MAX_THREADS = 64
+    MAX_THREADS = 64  # CORES_MAX_THREADS (cores/_threads.h)
 
 
 ctypedef struct Totals:  # the counts synapse_lookup returns
@@ -475,13 +471,10 @@ cdef Totals run_jobs(
     const int32_t[::1] seg_view, const int64_t[::1] seg_tick, int32_t[::1] out_steps,
     int32_t[::1] out_words, int32_t[::1] out_dram_bytes, int threads,
 ):
-    """The segments (checked) in at most ``threads`` runs of whole views (``cut_runs``), the
-    first in the calling thread, the others each in a thread of its own (in the calling
-    thread, after the first, if one cannot start); returns the totals of all."""
+    """The segments (checked) in at most ``threads`` runs of whole views (``cut_runs``), each
+    in a thread of its own (``cores_run_jobs``); returns the totals of all."""
     cdef Py_ssize_t cuts[MAX_THREADS + 1]
     cdef Job jobs[MAX_THREADS]
-    cdef pthread_t handles[MAX_THREADS]
-    cdef bint started[MAX_THREADS]
     cdef Py_ssize_t n_seg = seg_view.shape[0], r, n_runs
     cdef Totals t
     memset(&t, 0, sizeof(Totals))
@@ -498,14 +491,7 @@ cdef Totals run_jobs(
         jobs[r].words = &out_words[0] if keys.shape[0] else NULL
         jobs[r].dram_bytes = &out_dram_bytes[0] if keys.shape[0] else NULL
     with nogil:
-        for r in range(1, n_runs):
-            started[r] = pthread_create(&handles[r], NULL, run_job, &jobs[r]) == 0
-        lookup_segments(&jobs[0])
-        for r in range(1, n_runs):
-            if started[r]:
-                pthread_join(handles[r], NULL)
-            else:
-                lookup_segments(&jobs[r])
+        cores_run_jobs(run_job, jobs, sizeof(Job), n_runs)
     for r in range(n_runs):
         t.steps += jobs[r].t.steps
         t.misses += jobs[r].t.misses

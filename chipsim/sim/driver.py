@@ -91,6 +91,7 @@ class ChipSimulation:
     ) -> None:
         config = mapping.config
         self.noc_threads = noc_threads
+        self.threads = threads
         self.mapping = mapping
         self.recorder = recorder
         reference = config.chip.clock_hz
@@ -227,8 +228,9 @@ class ChipSimulation:
         if self._scratch.shape[1] < len(dest):
             self._scratch = np.empty((3, 2 * len(dest)), np.int64)
         count, position, arrival, tag = group_rows(
-            dest, self.pe_of_endpoint, len(self.mapping.pes), arrival, tag, self._scratch
-        )
+            dest, self.pe_of_endpoint, len(self.mapping.pes), arrival, tag, self._scratch,
+            self.threads,
+        )  # fmt: skip
         seg_pe = np.flatnonzero(count)
         return Arrivals(
             seg_pe=seg_pe, bounds=np.append(0, np.cumsum(count[seg_pe])),

@@ -36,6 +36,26 @@ def test_group_rows_matches_twin(seed, n, n_groups, valid):
         np.testing.assert_array_equal(x, y)
 
 
+@pytest.mark.parametrize("threads", [2, 3, 5])
+@pytest.mark.parametrize("valid", [True, False])
+def test_group_rows_in_threads_equal_one_thread(threads, valid):
+    """Enough rows for several threads (a share each, counted then placed): the one-thread
+    result, bad rows counted the same."""
+    rng = np.random.default_rng(threads)
+    n, n_groups = 150_000, 152
+    group_of_key = rng.integers(0 if valid else -1, n_groups, 600)
+    key = rng.integers(0, 600, n).astype(np.int32)
+    a, b = rng.integers(-(2**62), 2**62, (2, n))
+    results = []
+    for t in (1, threads):
+        got = [np.zeros(k, np.int64) for k in (n_groups, n, n, n)]
+        bad = kernel.group_rows(key, group_of_key, a, b, *got, threads=t)
+        results.append((bad, got if bad == 0 else got[:1]))
+    assert results[0][0] == results[1][0] and (results[0][0] == 0) == valid
+    for x, y in zip(results[0][1], results[1][1], strict=True):
+        np.testing.assert_array_equal(x, y)
+
+
 def test_group_rows_keeps_arrival_order_within_a_group():
     count, position, a, _ = group_rows(
         np.array([0, 1, 0, 3]), np.array([1, 0, 9, 0]), 2, np.arange(4), np.zeros(4)
