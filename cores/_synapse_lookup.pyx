@@ -360,6 +360,8 @@ def synapse_lookup(
     cdef Totals t
     check_segments(keys, seg_start, seg_core, seg_tick, matrices.n_cores, threads,
                    out_steps, out_words, out_dram_bytes)
+    if ring.shape[0] != 16 or ring.shape[1] != 2:
+        raise ValueError(f"ring must have shape (16, 2, n), got {tuple(ring.shape)[:3]}")
     views = <PeView*>malloc(max(matrices.n_cores, 1) * sizeof(PeView))
     if views == NULL:
         raise MemoryError()

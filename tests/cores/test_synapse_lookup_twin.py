@@ -88,7 +88,8 @@ def test_synapse_lookup_matches_twin_bit_for_bit(seed, n_cores, tick):
 
 
 def test_bad_segments_are_refused_before_any_work():
-    """A core outside the set, a negative tick or bounds that do not cover the keys: ValueError."""
+    """A core outside the set, a negative tick, bounds that do not cover the keys or ring
+    buffers of the wrong shape: ValueError."""
     rng = np.random.default_rng(1)
     m, sources = _matrix(rng, 8)
     matrices = matrix_set([m], [0])
@@ -101,6 +102,9 @@ def test_bad_segments_are_refused_before_any_work():
         with pytest.raises(ValueError):
             _synapse_lookup.synapse_lookup(matrices, keys, *args, ring, *outs)
     assert not ring.any()
+    args = (np.array([0, 4], np.int64), np.zeros(1, np.int32), np.zeros(1, np.int64))
+    with pytest.raises(ValueError, match="ring must have shape"):  # fewer slots than delays
+        _synapse_lookup.synapse_lookup(matrices, keys, *args, ring[:8], *outs)
 
 
 @pytest.mark.parametrize("threads", [2, 3, 7])
