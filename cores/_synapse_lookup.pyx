@@ -391,11 +391,13 @@ def synapse_lookup(
     views = <PeView*>malloc(max(matrices.n_cores, 1) * sizeof(PeView))
     if views == NULL:
         raise MemoryError()
-    for c in range(matrices.n_cores):
-        view_core(&views[c], &matrices.cores[c], matrices.host_words, ring)
-    t = run_jobs(views, keys, seg_start, seg_core, seg_tick, out_steps, out_words,
-                 out_dram_bytes, threads)
-    free(views)
+    try:
+        for c in range(matrices.n_cores):
+            view_core(&views[c], &matrices.cores[c], matrices.host_words, ring)
+        t = run_jobs(views, keys, seg_start, seg_core, seg_tick, out_steps, out_words,
+                     out_dram_bytes, threads)
+    finally:
+        free(views)
     return counts_of(&t, keys.shape[0])
 
 
@@ -497,6 +499,7 @@ cdef check_segments(
 
 
 cdef tuple counts_of(const Totals* t, Py_ssize_t n_keys):
+    """The counts a lookup returns (``synapse_lookup``'s Returns)."""
     return (n_keys, t.misses, t.steps, t.rows_read, t.words, ENTRY_BYTES * t.steps,
             t.sram_bytes, t.dram_bytes, t.lost)
 

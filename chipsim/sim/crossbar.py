@@ -26,7 +26,7 @@ from chipsim.sim.machine import Packets, TickWork
 from chipsim.sim.replay import Replay
 from chipsim.sim.truenorth_ideal import source_groups
 from chipsim.timebase import UnitClocks
-from cores import CycleCosts, NeuronModel, update_cycles
+from cores import CycleCosts, NeuronModel, TickCounts, update_cycles
 from cores.crossbar import N_NEURONS
 from cores.spike_vector import core_emissions, spike_indices
 
@@ -81,7 +81,7 @@ class CrossbarMachine:
         # gather of 20,000 spikes from a table of the chip's 1 M slots, ~0.2 ms, a tick less)
         self.slot_code = (layout.slot_neuron << 1) | (layout.target_core >= 0)
 
-    def step(self, tick: int):
+    def step(self, tick: int) -> TickCounts:
         """The batch's step of ``tick`` (crossbars, neurons) and the sources' spikes (or the
         trace's in their place); returns the batch's counts."""
         counts = self.batch.step(tick)
