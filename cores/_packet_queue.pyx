@@ -8,12 +8,10 @@ from libc.math cimport ceil
 from libc.stdint cimport INT64_MIN, int32_t, int64_t, uint8_t
 from libc.stdlib cimport calloc, free
 
+from cores._threads cimport CORES_MAX_THREADS as MAX_THREADS, cores_run_jobs
 
-cdef extern from "_threads.h" nogil:
-    void cores_run_jobs(void* (*run)(void*) noexcept nogil, void* jobs, size_t size, int n)
 
 cdef enum:
-    MAX_THREADS = 64  # CORES_MAX_THREADS (cores/_threads.h)
     # rows below which group_rows takes no more threads (a thread's start costs ~20-50 us)
     MIN_ROWS_PER_THREAD = 32768
 
@@ -50,12 +48,15 @@ def group_rows(
     OUT count (n_groups,) rows per group; position (n,) where each row went; out_a, out_b
     (n,): a and b in the sorted order (= gathers by ``np.argsort(group_of_key[key],
     kind="stable")``; the sorted groups are ``count``'s repeats). Returns the number of rows
-    whose key or group is out of range (then only count is written).
+    whose key or group is out of range (then only count is written); ValueError for threads
+    < 1.
     """
     cdef Py_ssize_t n = key.shape[0], n_groups = count.shape[0], g, k, n_jobs
     cdef int64_t total = 0, bad = 0, rows, c
     cdef RowJob jobs[MAX_THREADS]
     cdef int64_t* slots
+    if threads < 1:
+        raise ValueError(f"threads must be at least 1, got {threads}")
     n_jobs = max(1, min(threads, <int>MAX_THREADS, n // MIN_ROWS_PER_THREAD))
     slots = <int64_t*>calloc(n_jobs * max(n_groups, 1), sizeof(int64_t))
     if slots == NULL:

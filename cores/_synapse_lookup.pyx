@@ -10,15 +10,14 @@ from libc.stdint cimport int32_t, int64_t, uint16_t, uint32_t
 from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy, memset
 
+from cores._threads cimport CORES_MAX_THREADS as MAX_THREADS, cores_run_jobs
+
 import numpy as np
 
 from cores.host_rows import source_major_layout
 
 cdef extern from *:
     void prefetch "__builtin_prefetch"(const void*) nogil
-
-cdef extern from "_threads.h" nogil:
-    void cores_run_jobs(void* (*run)(void*) noexcept nogil, void* jobs, size_t size, int n)
 
 cdef enum:
     ROW_HEADER_WORDS = 3
@@ -29,7 +28,6 @@ cdef enum:
     # prefetch, 94 with 16, 56 with 32, 75 with 64 in flight). The row's last padded word is
     # prefetched too (most rows span two cache lines), and a chunk runs on across segments.
     CHUNK = 32
-    MAX_THREADS = 64  # CORES_MAX_THREADS (cores/_threads.h)
 
 
 ctypedef struct Totals:  # the counts synapse_lookup returns
@@ -550,9 +548,13 @@ def core_runs(
     const int64_t[::1] seg_start, const int32_t[::1] seg_core, int64_t n_keys, int threads
 ):
     """Segment indices cutting the segments into at most ``threads`` runs of whole cores with
-    about as many packets each: [0, ..., n_segments] (``cut_runs``)."""
+    about as many packets each: [0, ..., n_segments] (``cut_runs``); ValueError for threads
+    < 1."""
     cdef Py_ssize_t n_seg = seg_core.shape[0], n_runs
-    cdef Py_ssize_t* cuts = <Py_ssize_t*>malloc((max(threads, 1) + 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* cuts
+    if threads < 1:
+        raise ValueError(f"threads must be at least 1, got {threads}")
+    cuts = <Py_ssize_t*>malloc((threads + 1) * sizeof(Py_ssize_t))
     if cuts == NULL:
         raise MemoryError()
     if n_seg == 0 or seg_start.shape[0] != n_seg + 1:

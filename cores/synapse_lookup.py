@@ -135,8 +135,8 @@ def process_packets_cores(
     out : OUT, optional. Contiguous int32 (n_packets,) arrays to write the PacketWork into
         (e.g. slices of larger arrays); None: new arrays.
     threads : IN. Threads sharing the segments when they come grouped by core (``seg_core``
-        non-decreasing): each takes a run of whole cores (``_core_runs``), which write only
-        their own ring columns and packets; the same results.
+        non-decreasing): each takes a run of whole cores (the kernel's ``core_runs``), which
+        write only their own ring columns and packets; the same results.
 
     Returns
     -------
@@ -192,15 +192,3 @@ def process_packets_pes(
         np.full(len(seg_pe), tick, np.int64), *work, threads,
     )  # fmt: skip
     return LookupCounts(*counts), work
-
-
-def _core_runs(
-    seg_start: NDArray[np.int64], seg_core: NDArray[np.int32], n_keys: int, threads: int
-) -> list:
-    """Segment indices cutting the segments into at most ``threads`` runs of whole cores with
-    about as many packets each: [0, ..., n_segments] ([0, n_segments]: one run, also when the
-    segments are not grouped by core or their bounds do not run from 0 up to ``n_keys``,
-    which the kernel then refuses). See ``_synapse_lookup.core_runs``."""
-    if threads < 1:
-        raise ValueError(f"threads must be at least 1, got {threads}")
-    return _kernel.core_runs(seg_start, seg_core, n_keys, threads)

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from cores import _synapse_lookup, matrix_set
 from cores.reference import synapse_lookup as ref
-from cores.synapse_lookup import _core_runs, process_packets_cores
+from cores.synapse_lookup import process_packets_cores
 from cores.synaptic_matrix import build_synaptic_matrix
 
 
@@ -51,7 +51,7 @@ def test_core_runs_match_twin(seed, n_seg, threads, spoil):
         seg_start[0] = 1
     elif spoil == "last":
         n_keys += 1
-    assert _core_runs(seg_start, seg_core, n_keys, threads) == ref.core_runs(
+    assert _synapse_lookup.core_runs(seg_start, seg_core, n_keys, threads) == ref.core_runs(
         seg_start, seg_core, n_keys, threads
     )
 
@@ -126,7 +126,7 @@ def test_segments_grouped_by_core_in_threads_equal_one_call(seed, threads):
         [_keys(rng, built[c][1], n) for c, n in zip(seg_core, lengths, strict=True)]
     )
     ring0 = rng.integers(0, 1 << 16, (16, 2, int(sizes.sum()))).astype(np.uint16)
-    runs = _core_runs(seg_start, seg_core, int(seg_start[-1]), threads)
+    runs = _synapse_lookup.core_runs(seg_start, seg_core, int(seg_start[-1]), threads)
     assert 2 < len(runs) <= threads + 1  # cut only between two cores' segments:
     assert all(seg_core[r - 1] != seg_core[r] for r in runs[1:-1])
     for order in (np.arange(len(seg_core)), rng.permutation(len(seg_core))):
