@@ -54,6 +54,8 @@ def test_group_rows_in_threads_equal_one_thread(threads, valid):
     assert results[0][0] == results[1][0] and (results[0][0] == 0) == valid
     for x, y in zip(results[0][1], results[1][1], strict=True):
         np.testing.assert_array_equal(x, y)
+    with pytest.raises(ValueError, match="threads must be at least 1"):
+        kernel.group_rows(key, group_of_key, a, b, *got, threads=0)
 
 
 def test_group_rows_keeps_arrival_order_within_a_group():
