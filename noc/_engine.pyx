@@ -459,10 +459,8 @@ cdef class EngineCore:
             return int(self.fut_cycle[self.fut_pos])
         return -1
 
-    def run(self, int64_t until, Py_ssize_t stop_above=-1):
-        """Simulate cycles now .. until - 1 (growing the output buffer when needed); with
-        ``stop_above`` >= 0, stop sooner, at the end of the first cycle after which more than
-        that many records are held (bands run to ``until``)."""
+    def run(self, int64_t until):
+        """Simulate cycles now .. until - 1 (growing the output buffer when needed)."""
         if self.T:
             self._run_bands_until(until)
             return
@@ -474,9 +472,7 @@ cdef class EngineCore:
                     self.arrays[name][: len(column)] = column
                 self.c.n_out = len(old[0])
             with nogil:
-                self._run(until, stop_above)
-            if 0 <= stop_above < self.c.n_out:
-                break
+                self._run(until)
         if self.c.fly and (self.c.flown, self.c.landed, self.c.n_fly) != self.fold_mark:
             self._fold_flight()
 
@@ -566,10 +562,8 @@ cdef class EngineCore:
         return self.c.o_arr[0] if self.c.n_out and not self.T else -1
 
     # --- the cycle loop ----------------------------------------------------------------------
-    cdef void _run(self, int64_t until, Py_ssize_t stop_above) noexcept nogil:
-        """Cycles until ``until``, until the output buffer might overflow or, with
-        ``stop_above`` >= 0, until a cycle leaves it holding more records than that; idle gaps
-        skipped."""
+    cdef void _run(self, int64_t until) noexcept nogil:
+        """Cycles until ``until`` or until the output buffer might overflow; idle gaps skipped."""
         cdef Core* c = &self.c
         cdef int first
         while c.now < until and c.n_out + c.EP + c.NX <= self.out_cap:
@@ -588,8 +582,6 @@ cdef class EngineCore:
                 self._visit_active()
             sort_by_dest(c, first)
             c.now += 1
-            if 0 <= stop_above < c.n_out:
-                return
 
     cdef void _visit_active(self) noexcept nogil:
         """General path: visit every router with flits (routers activated during the cycle

@@ -175,22 +175,16 @@ class NocEngine:
             )
         self._core.push(cycle, src.astype(np.int32), dest.astype(np.uint32), tag)
 
-    def advance(self, until_cycle: int, stop_above: int | None = None) -> Deliveries:
+    def advance(self, until_cycle: int) -> Deliveries:
         """Simulate cycles ``now .. until_cycle - 1``; return packets that arrived in them.
 
         Idle stretches are skipped. A packet whose tail leaves the network in the last cycle
-        arrives at ``until_cycle`` and is returned by the next call. With ``stop_above``, the
-        engine may stop sooner, at the first cycle at which more than that many packets have
-        arrived (``now`` says where it stopped; the bands of a multi-threaded engine run on):
-        it then returns the packets that arrived before ``now``, and advancing again to
-        ``until_cycle`` returns the rest, as one call would have (a caller can work on the
-        first packets while the engine runs on).
+        arrives at ``until_cycle`` and is returned by the next call.
         """
         until_cycle = int(until_cycle)
         if until_cycle < self.now:
             raise ValueError(f"advance: until_cycle {until_cycle} is before now {self.now}")
-        self._core.run(until_cycle, -1 if stop_above is None else max(int(stop_above), 0))
-        until_cycle = self.now  # (sooner where it stopped)
+        self._core.run(until_cycle)  # both cores run to until_cycle
         if self._core.records_sorted:  # the core keeps what arrives at until_cycle or later
             window = self._core.take_output(until_cycle)
             if len(window[0]) == 0:

@@ -132,9 +132,7 @@ class ReferenceCore:
     def next_future_cycle(self) -> int:
         return self.future[0].cycle if self.future else -1
 
-    def run(self, until: int, stop_above: int = -1) -> None:
-        """Cycles now .. until - 1; with ``stop_above`` >= 0, stop after the first cycle that
-        leaves more records than that untaken (``NocEngine.advance``)."""
+    def run(self, until: int) -> None:
         while self.now < until:
             if not self.busy:
                 nxt = self.future[0].cycle if self.future else until
@@ -143,8 +141,6 @@ class ReferenceCore:
                     break
             self.step(self.now)
             self.now += 1
-            if 0 <= stop_above < len(self.output):
-                break
 
     records_sorted = False  # take_output gives records in the order routers wrote them
     held_from = -1  # and keeps none (the engine carries what arrives after a window's end)
