@@ -24,6 +24,7 @@ import yaml
 
 import chipsim
 from chipsim.errors import UserError
+from cores import simd_paths
 
 
 class RunDirectory:
@@ -75,7 +76,8 @@ class RunDirectory:
 
 
 def provenance(seed: int | None, started: float, argv: list[str] | None = None) -> dict[str, Any]:
-    """Who made a run and how: version, git commit, command line, seed, machine, wall time (s)."""
+    """Who made a run and how: version, git commit, command line, seed, machine, the kernels'
+    SIMD paths (speed only: every path gives the same results), wall time (s)."""
     return {
         "chipsim_version": chipsim.__version__,
         "git_commit": _git_commit(),
@@ -85,6 +87,7 @@ def provenance(seed: int | None, started: float, argv: list[str] | None = None) 
         "numpy": np.__version__,
         "host": platform.node(),
         "machine": platform.machine(),
+        "simd_paths": simd_paths(),
         "started_utc": datetime.fromtimestamp(started, UTC).isoformat(timespec="seconds"),
         "wall_time_s": round(time.time() - started, 3),
     }

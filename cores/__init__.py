@@ -4,6 +4,7 @@ Imports nothing else of chipsim's: it talks to the chip through NumPy arrays and
 parameter models in :mod:`cores.params`. The walk through one tick is in cores/README.md.
 """
 
+from cores._kernels import simd_paths
 from cores.cost import (
     PacketBatchCost,
     emission_cycles,
@@ -51,6 +52,7 @@ from cores.truenorth import (
 from cores.truenorth_core import TickCounts, TrueNorthCoreBatch
 
 __all__ = [
+    "simd_paths",
     "V_MAX",
     "V_MIN",
     "CrossbarCores",

@@ -41,8 +41,12 @@ def test_existing_directory_is_not_clobbered(tmp_path) -> None:
 
 
 def test_provenance_fields() -> None:
-    """Provenance names version, commit, command, seed and wall time."""
+    """Provenance names version, commit, command, seed, the kernels' SIMD paths and wall
+    time."""
     info = provenance(seed=7, started=0.0, argv=["chipsim", "run"])
     assert info["seed"] == 7 and info["command"] == ["chipsim", "run"]
     assert info["git_commit"] and info["chipsim_version"]
     assert info["wall_time_s"] > 0
+    paths = info["simd_paths"]
+    assert paths["philox"] in {"scalar", "sse2", "avx2", "avx512"}
+    assert paths["lif_fixed"] in {"scalar", "avx512"}
