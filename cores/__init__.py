@@ -52,7 +52,6 @@ from cores.truenorth import (
 from cores.truenorth_core import TickCounts, TrueNorthCoreBatch
 
 __all__ = [
-    "simd_paths",
     "V_MAX",
     "V_MIN",
     "CrossbarCores",
@@ -104,6 +103,7 @@ __all__ = [
     "matrix_set",
     "pe_lookup",
     "ring_buffer_bytes",
+    "simd_paths",
     "slot_of",
     "tick_cycles",
     "update_cycles",
