@@ -131,7 +131,8 @@ def lif_fixed_update(
         return 0, 0
     r.v_rest, r.r_membrane, r.exp_tc = &real[0, 0], &real[1, 0], &real[2, 0]
     r.v_thresh, r.v_reset, r.i_offset = &real[3, 0], &real[4, 0], &real[5, 0]
-    r.decay_exc, r.decay_inh, r.init_exc, r.init_inh = &frac[0, 0], &frac[1, 0], &frac[2, 0], &frac[3, 0]
+    r.decay_exc, r.decay_inh = &frac[0, 0], &frac[1, 0]
+    r.init_exc, r.init_inh = &frac[2, 0], &frac[3, 0]
     r.t_refract, r.shift_exc, r.shift_inh = &ints[0, 0], &ints[1, 0], &ints[2, 0]
     r.v, r.i_exc, r.i_inh, r.refract = &state[0, 0], &state[1, 0], &state[2, 0], &refract[0]
     r.ring_exc, r.ring_inh = &ring_slot[0, 0], &ring_slot[1, 0]
