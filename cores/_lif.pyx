@@ -112,8 +112,9 @@ def lif_fixed_update(
     out_spikes : int32 (>= n,), OUT. Indices of the neurons that spiked, in update order.
     simd : IN. Eight neurons at a time in AVX-512 lanes where the CPU has AVX512F and DQ
         (``fixed_simd_available``), the same bits as one at a time; False: one at a time.
-        # perf: 38,000 neurons a call, 6.8-6.9 -> 1.6 ns a neuron; the SpiNNaker2-like run
-        benchmark (1000 ticks, 2 threads, alternating): its update part 0.40-0.41 -> 0.31-0.33 s.
+        # perf: ``scripts/bench_cores.py``, 152 PEs x 1024 in one call: 137 -> 557 M updates/s;
+        ``scripts/bench_run.py --case spinnaker2 --threads 2`` (alternating with the scalar
+        build): its neuron update part 0.29-0.30 -> 0.17-0.19 s (docs/benchmarks.md).
 
     Returns
     -------
