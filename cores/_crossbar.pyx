@@ -5,8 +5,11 @@ Bit n of a 256-bit row is bit (n & 63) of uint64 word (n >> 6).
 """
 
 from libc.stdint cimport int16_t, int32_t, int64_t, uint8_t, uint32_t, uint64_t
+from libc.string cimport memset
+from posix.time cimport CLOCK_MONOTONIC, clock_gettime, timespec
 
 from cores._philox cimport draw_block
+from cores._threads cimport CORES_MAX_THREADS as MAX_THREADS, check_jobs, cores_run_jobs
 
 cdef extern from *:
     int __builtin_ctzll(unsigned long long x) nogil
@@ -25,6 +28,7 @@ cdef extern from *:
     }
     #if defined(__SSE2__)
     #include <emmintrin.h>
+    #define TN_MASKS_SSE2 1
     static inline void tn_add_masked_word(int32_t *acc, const int16_t *w, uint64_t bits) {
         for (int byte = 0; byte < 8; byte++) {
             const __m128i m = _mm_loadu_si128(
@@ -38,6 +42,7 @@ cdef extern from *:
         }
     }
     #else
+    #define TN_MASKS_SSE2 0
     static inline void tn_add_masked_word(int32_t *acc, const int16_t *w, uint64_t bits) {
         for (int byte = 0; byte < 8; byte++) {
             const int16_t *m = tn_byte_masks[(bits >> (8 * byte)) & 0xFF];
@@ -47,8 +52,17 @@ cdef extern from *:
     }
     #endif
     """
+    bint TN_MASKS_SSE2
     void tn_init_byte_masks() nogil
     void tn_add_masked_word(int32_t* acc, const int16_t* w, uint64_t bits) nogil
+
+cdef extern from "_crossbar_avx512.h" nogil:
+    bint TN_XBAR_HAVE_AVX512
+    bint tn_xbar_have_avx512()
+    int64_t tn_xbar_deterministic_avx512(
+        const uint64_t* active, const uint64_t* rows, const uint8_t* axon_type,
+        const int16_t* weights, const uint64_t* stoch, int32_t* acc,
+    )
 
 tn_init_byte_masks()
 
@@ -90,26 +104,22 @@ def deliver(
 
 
 cdef inline void prefetch_core(
-    const uint64_t[:, :, ::1] rows,
-    const uint8_t[:, ::1] axon_type,
-    const uint64_t[:, :, ::1] ring,
-    const int16_t[:, :, ::1] weights_by_type,
-    Py_ssize_t c,
-    Py_ssize_t slot,
+    const uint64_t* rows, const uint8_t* axon_type, const uint64_t* active
 ) noexcept nogil:
-    """Prefetch what core c will read: its active rows and axon types. Not its weights: their
-    32 lines a core, prefetched too, stalled the loop on the rows (# perf: sparse 20 Hz on
-    4096 cores 510-550 -> 900-1000 M synaptic events/s, scripts/bench_crossbar.py, paired
-    runs; the weights stream in without help)."""
+    """Prefetch what a core will read: its active rows and axon types (pointers at the core's
+    axon 0; ``active`` its ring slot). Not its weights: their 32 lines a core, prefetched too,
+    stalled the loop on the rows (# perf: sparse 20 Hz on 4096 cores 510-550 -> 900-1000 M
+    synaptic events/s, scripts/bench_crossbar.py, paired runs; the weights stream in without
+    help)."""
     cdef Py_ssize_t q, i
-    cdef uint64_t active
+    cdef uint64_t left
     for i in range(0, N_AXONS, 64):
-        __builtin_prefetch(&axon_type[c, i])
+        __builtin_prefetch(&axon_type[i])
     for q in range(N_WORDS):
-        active = ring[c, slot, q]
-        while active:
-            __builtin_prefetch(&rows[c, q * 64 + __builtin_ctzll(active), 0])
-            active &= active - 1
+        left = active[q]
+        while left:
+            __builtin_prefetch(&rows[(q * 64 + __builtin_ctzll(left)) * N_WORDS])
+            left &= left - 1
 
 
 cdef inline int64_t stochastic_term(int64_t s, uint32_t rho) noexcept nogil:
@@ -124,9 +134,11 @@ cdef inline int64_t stochastic_term(int64_t s, uint32_t rho) noexcept nogil:
 cdef inline int64_t add_row(
     const uint64_t* row, const uint64_t* stoch_mask, const int16_t* wg, int32_t* acc,
     Py_ssize_t a, const uint8_t* rho_row, uint64_t seed, uint32_t core, uint32_t tick,
-    uint64_t* cached, uint32_t* words, int64_t* n_draws,
+    uint64_t* cached, uint32_t* words, int64_t* n_draws, bint deterministic,
 ) noexcept nogil:
-    """Add active axon a's row into acc (eq. 1-2); returns its synaptic events.
+    """Add active axon a's row into acc (eq. 1-2): its deterministic synapses unless
+    ``deterministic`` is false (added already), then its stochastic ones; returns the
+    synaptic events added.
 
     row, stoch_mask: 4 words (crossbar row; stochastic synapses of the axon's type); wg: the
     256 weights of the axon's type; rho_row: 256 injected rho, or NULL to draw from Philox,
@@ -138,7 +150,7 @@ cdef inline int64_t add_row(
     cdef int64_t n_bits, events = 0
     for w in range(N_WORDS):
         stoch = row[w] & stoch_mask[w]
-        bits = row[w] ^ stoch
+        bits = row[w] ^ stoch if deterministic else 0
         n_bits = popcount64(bits)
         events += n_bits
         if n_bits >= DENSE_WORD_MIN:  # deterministic synapses: + s_j^G
@@ -165,6 +177,100 @@ cdef inline int64_t add_row(
     return events
 
 
+cdef struct Job:
+    # integrate's cores lo .. hi - 1, one thread's: the batch's arrays (at core 0), what the
+    # job adds up, and when it ended
+    const uint64_t* rows
+    const uint8_t* axon_type
+    uint64_t* ring
+    const int16_t* weights
+    const uint64_t* stoch
+    const uint32_t* core_ids
+    const uint8_t* syn_draws  # NULL: draw from Philox
+    int32_t* syn_input
+    int64_t* core_counts
+    uint64_t seed
+    uint32_t tick
+    bint avx512
+    Py_ssize_t lo, hi
+    timespec start  # the call's
+    int64_t totals[3]
+    double seconds  # from the call's start to the job's end
+
+
+cdef void* integrate_job(void* arg) noexcept nogil:
+    """Integrate the cores of one Job (``integrate``'s loop, for a range of its batch)."""
+    cdef Job* j = <Job*>arg
+    cdef Py_ssize_t c, q, a, slot = j.tick & SLOT_MASK
+    cdef uint64_t active[N_WORDS]
+    cdef uint64_t any_stoch, cached
+    cdef uint32_t words[4]
+    cdef uint8_t g
+    cdef int32_t* acc
+    cdef uint64_t* ring
+    cdef int64_t events, reads, n_draws
+    cdef timespec end
+    j.totals[0] = j.totals[1] = j.totals[2] = 0
+    for c in range(j.lo, j.hi):
+        if c + 1 < j.hi:
+            prefetch_core(j.rows + (c + 1) * N_AXONS * N_WORDS, j.axon_type + (c + 1) * N_AXONS,
+                          j.ring + ((c + 1) * (SLOT_MASK + 1) + slot) * N_WORDS)
+        if c + 2 < j.hi:
+            __builtin_prefetch(j.ring + ((c + 2) * (SLOT_MASK + 1) + slot) * N_WORDS)
+        acc = j.syn_input + c * N_AXONS
+        ring = j.ring + (c * (SLOT_MASK + 1) + slot) * N_WORDS
+        any_stoch = 0
+        reads = 0
+        for q in range(N_WORDS):
+            active[q] = ring[q]
+            ring[q] = 0
+            reads += popcount64(active[q])
+        for q in range(4 * N_WORDS):
+            any_stoch |= j.stoch[c * 4 * N_WORDS + q]
+        if j.avx512:  # perf: the deterministic synapses of all rows at once (header)
+            events = tn_xbar_deterministic_avx512(
+                active, j.rows + c * N_AXONS * N_WORDS, j.axon_type + c * N_AXONS,
+                j.weights + c * 4 * N_AXONS, j.stoch + c * 4 * N_WORDS, acc)
+        else:
+            memset(acc, 0, N_AXONS * sizeof(int32_t))
+            events = 0
+        n_draws = 0
+        cached = <uint64_t>-1
+        if any_stoch or not j.avx512:
+            for q in range(N_WORDS):
+                while active[q]:
+                    a = q * 64 + __builtin_ctzll(active[q])
+                    active[q] &= active[q] - 1
+                    g = j.axon_type[c * N_AXONS + a]
+                    events += add_row(
+                        j.rows + (c * N_AXONS + a) * N_WORDS,
+                        j.stoch + (c * 4 + g) * N_WORDS, j.weights + (c * 4 + g) * N_AXONS, acc,
+                        a, j.syn_draws + (c * N_AXONS + a) * N_AXONS if j.syn_draws else NULL,
+                        j.seed, j.core_ids[c], j.tick, &cached, words, &n_draws, not j.avx512,
+                    )
+        j.core_counts[3 * c] = events
+        j.core_counts[3 * c + 1] = reads
+        j.core_counts[3 * c + 2] = n_draws
+        j.totals[0] += events
+        j.totals[1] += reads
+        j.totals[2] += n_draws
+    clock_gettime(CLOCK_MONOTONIC, &end)
+    j.seconds = (end.tv_sec - j.start.tv_sec) + 1e-9 * (end.tv_nsec - j.start.tv_nsec)
+    return NULL
+
+
+def simd_available() -> bool:
+    """Whether ``integrate`` can add deterministic synapses in AVX-512 lanes here (build and
+    CPU)."""
+    return bool(TN_XBAR_HAVE_AVX512 and tn_xbar_have_avx512())
+
+
+def simd_path() -> str:
+    """The path ``integrate`` takes for deterministic synapses by default: "avx512", else
+    the masked add of "sse2" (every x86-64) or "scalar"."""
+    return "avx512" if simd_available() else "sse2" if TN_MASKS_SSE2 else "scalar"
+
+
 def integrate(
     const uint64_t[:, :, ::1] rows,
     const uint8_t[:, ::1] axon_type,
@@ -178,6 +284,9 @@ def integrate(
     bint use_draws,
     int32_t[::1] syn_input,
     int64_t[:, ::1] core_counts,
+    const int64_t[::1] bounds,
+    double[::1] seconds,
+    bint simd=True,
 ):
     """Summed synaptic input of this tick for every neuron of a batch of cores.
 
@@ -185,48 +294,71 @@ def integrate(
     weights_by_type (n_cores, 4, 256) int16 s_j^G; stochastic_bits (n_cores, 4, 4) uint64,
     bit j of type G set where b_j^G = 1; core_ids (n_cores,) uint32; tick; seed;
     syn_draws (n_cores, 256, 256) uint8 rho per (core, axon, neuron), read only when use_draws.
+    IN bounds (k + 1,) int64: the cores bounds[i] .. bounds[i + 1] - 1 are one job, each job
+    in a thread of its own (the first in the calling thread), 1 <= k <= 64, from 0 to n_cores
+    and nondecreasing; simd: add the deterministic synapses in AVX-512 lanes where the CPU
+    has them (``simd_available``; the same sums).
     IN/OUT ring (n_cores, 16, 4) uint64: slot tick & 15 is read and cleared.
     OUT syn_input (256 * n_cores,) int32, overwritten; core_counts (n_cores, 3) int64: per
-    core (synaptic events, crossbar row reads, draws consumed).
+    core (synaptic events, crossbar row reads, draws consumed); seconds (k,) float64: each
+    job's end, from the call's start.
     Returns the column sums (synaptic events, crossbar row reads, draws consumed).
     """
-    cdef Py_ssize_t n_cores = core_ids.shape[0]
-    cdef Py_ssize_t c, q, a, nrn, slot = tick & SLOT_MASK
-    cdef uint64_t active, cached
-    cdef uint32_t words[4]
-    cdef uint8_t g
-    cdef int32_t* acc
-    cdef int64_t events, reads, n_draws
+    cdef Py_ssize_t n_cores = core_ids.shape[0], k = bounds.shape[0] - 1, i
+    cdef Job jobs[MAX_THREADS]
+    cdef timespec start
     cdef int64_t totals[3]
-    totals[0] = totals[1] = totals[2] = 0
+    check_batch(n_cores, rows, axon_type, ring, weights_by_type, stochastic_bits, syn_draws,
+                use_draws, syn_input, core_counts)
+    check_jobs(bounds, seconds, n_cores)
+    clock_gettime(CLOCK_MONOTONIC, &start)
+    for i in range(k):
+        jobs[i].rows = &rows[0, 0, 0] if n_cores else NULL
+        jobs[i].axon_type = &axon_type[0, 0] if n_cores else NULL
+        jobs[i].ring = &ring[0, 0, 0] if n_cores else NULL
+        jobs[i].weights = &weights_by_type[0, 0, 0] if n_cores else NULL
+        jobs[i].stoch = &stochastic_bits[0, 0, 0] if n_cores else NULL
+        jobs[i].core_ids = &core_ids[0] if n_cores else NULL
+        jobs[i].syn_draws = &syn_draws[0, 0, 0] if use_draws and n_cores else NULL
+        jobs[i].syn_input = &syn_input[0] if n_cores else NULL
+        jobs[i].core_counts = &core_counts[0, 0] if n_cores else NULL
+        jobs[i].seed, jobs[i].tick = seed, tick
+        jobs[i].avx512 = simd and simd_available()
+        jobs[i].lo, jobs[i].hi = bounds[i], bounds[i + 1]
+        jobs[i].start = start
     with nogil:
-        for c in range(n_cores):
-            if c + 1 < n_cores:
-                prefetch_core(rows, axon_type, ring, weights_by_type, c + 1, slot)
-            if c + 2 < n_cores:
-                __builtin_prefetch(&ring[c + 2, slot, 0])
-            acc = &syn_input[c * N_AXONS]
-            for nrn in range(N_AXONS):
-                acc[nrn] = 0
-            events = reads = n_draws = 0
-            cached = <uint64_t>-1
-            for q in range(N_WORDS):
-                active = ring[c, slot, q]
-                ring[c, slot, q] = 0
-                while active:
-                    a = q * 64 + __builtin_ctzll(active)
-                    active &= active - 1
-                    reads += 1
-                    g = axon_type[c, a]
-                    events += add_row(
-                        &rows[c, a, 0], &stochastic_bits[c, g, 0], &weights_by_type[c, g, 0],
-                        acc, a, &syn_draws[c, a, 0] if use_draws else NULL, seed, core_ids[c],
-                        tick, &cached, words, &n_draws,
-                    )
-            core_counts[c, 0] = events
-            core_counts[c, 1] = reads
-            core_counts[c, 2] = n_draws
-            totals[0] += events
-            totals[1] += reads
-            totals[2] += n_draws
+        cores_run_jobs(integrate_job, jobs, sizeof(Job), <int>k)
+    totals[0] = totals[1] = totals[2] = 0
+    for i in range(k):
+        seconds[i] = jobs[i].seconds
+        totals[0] += jobs[i].totals[0]
+        totals[1] += jobs[i].totals[1]
+        totals[2] += jobs[i].totals[2]
     return totals[0], totals[1], totals[2]
+
+
+cdef check_batch(
+    Py_ssize_t n, const uint64_t[:, :, ::1] rows, const uint8_t[:, ::1] axon_type,
+    const uint64_t[:, :, ::1] ring, const int16_t[:, :, ::1] weights_by_type,
+    const uint64_t[:, :, ::1] stochastic_bits, const uint8_t[:, :, ::1] syn_draws,
+    bint use_draws, const int32_t[::1] syn_input, const int64_t[:, ::1] core_counts,
+):
+    """ValueError unless every array of ``integrate`` has the shape its doc says for n cores
+    (the jobs index them as flat arrays)."""
+    shapes = {
+        "rows": ((rows.shape[0], rows.shape[1], rows.shape[2]), (n, N_AXONS, N_WORDS)),
+        "axon_type": ((axon_type.shape[0], axon_type.shape[1]), (n, N_AXONS)),
+        "ring": ((ring.shape[0], ring.shape[1], ring.shape[2]), (n, SLOT_MASK + 1, N_WORDS)),
+        "weights_by_type": ((weights_by_type.shape[0], weights_by_type.shape[1],
+                             weights_by_type.shape[2]), (n, 4, N_AXONS)),
+        "stochastic_bits": ((stochastic_bits.shape[0], stochastic_bits.shape[1],
+                             stochastic_bits.shape[2]), (n, 4, N_WORDS)),
+        "syn_input": ((syn_input.shape[0],), (N_AXONS * n,)),
+        "core_counts": ((core_counts.shape[0], core_counts.shape[1]), (n, 3)),
+    }
+    if use_draws:
+        shapes["syn_draws"] = ((syn_draws.shape[0], syn_draws.shape[1], syn_draws.shape[2]), (n, N_AXONS, N_AXONS))
+    for name, (got, want) in shapes.items():
+        if got != want:
+            raise ValueError(f"integrate: {name} has shape {got}, expected {want}")
+

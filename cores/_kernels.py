@@ -19,11 +19,12 @@ def load_kernel(name: str) -> ModuleType:
 
 def simd_paths() -> dict[str, str]:
     """The SIMD path each kernel that has several takes on this build and CPU: Philox draws
-    (``auto``'s pick; the TrueNorth neuron lanes take AVX2 on its avx2 and avx512 paths) and
-    the s16.15 LIF update. A run's provenance records them: the results are the same on every
-    path, the speed is not."""
-    philox, lif = load_kernel("_philox"), load_kernel("_lif")
+    (``auto``'s pick; the TrueNorth neuron lanes take AVX2 on its avx2 and avx512 paths), the
+    s16.15 LIF update and the TrueNorth crossbar's deterministic synapses. A run's provenance
+    records them: the results are the same on every path, the speed is not."""
+    philox, lif, crossbar = load_kernel("_philox"), load_kernel("_lif"), load_kernel("_crossbar")
     return {
         "philox": philox.available_paths()[0],
         "lif_fixed": "avx512" if lif.fixed_simd_available() else "scalar",
+        "crossbar": crossbar.simd_path(),
     }

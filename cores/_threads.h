@@ -1,5 +1,6 @@
 /* Jobs run at once in threads of their own, for the kernels that split a call's work
-   (cores/_synapse_lookup.pyx, cores/_packet_queue.pyx).
+   (cores/_synapse_lookup.pyx, cores/_packet_queue.pyx, cores/_crossbar.pyx,
+   cores/_truenorth.pyx).
 
    A thread started inside the kernel call begins at once, where a Python pool's thread first
    needs the GIL (# perf: ~0.2 ms after the call in a whole-chip run). */

@@ -19,6 +19,8 @@ the scalar path, a build without SSE2) takes the scalar form (``prepare_group``,
 from libc.stdint cimport int16_t, int32_t, int64_t, uint8_t, uint32_t, uint64_t
 
 from libc.stdlib cimport calloc, free
+from libc.string cimport memset
+from posix.time cimport CLOCK_MONOTONIC, clock_gettime, timespec
 
 from cores._philox cimport (
     PHILOX_AUTO,
@@ -28,6 +30,7 @@ from cores._philox cimport (
     philox_blocks_at,
     philox_path_available,
 )
+from cores._threads cimport CORES_MAX_THREADS as MAX_THREADS, check_jobs, cores_run_jobs
 
 cdef enum:
     STREAM_LEAK = 1       # cores.rng.RngStream.TN_LEAK
@@ -218,6 +221,64 @@ cdef inline int64_t draw_core(
     return n_draws
 
 
+cdef struct Job:
+    # update's cores lo .. hi - 1, one thread's: the batch's arrays (at neuron 0), its draw
+    # buffers, what it adds up, and when it ended
+    int32_t* v
+    const int32_t* syn
+    const int16_t* leak
+    const uint8_t* rev
+    const uint8_t* stoch
+    const int32_t* alpha
+    const int32_t* beta
+    const int32_t* mask
+    const uint8_t* gamma
+    const uint8_t* kappa
+    const int32_t* reset
+    const uint32_t* core_ids
+    const uint32_t* draws  # (n, 2) injected words, or NULL: draw from Philox
+    uint8_t* spikes
+    int64_t* core_counts
+    uint64_t seed
+    uint32_t tick
+    int32_t lo_v, hi_v
+    int path
+    Py_ssize_t per_core, lo, hi
+    Scratch s
+    timespec start  # the call's
+    int64_t n_spikes, n_draws
+    double seconds  # from the call's start to the job's end
+
+
+cdef void* update_job(void* arg) noexcept nogil:
+    """Update the cores of one Job (``update``'s loop, for a range of its batch)."""
+    cdef Job* b = <Job*>arg
+    cdef Py_ssize_t c, j
+    cdef int64_t core_draws
+    cdef int64_t* counts
+    cdef timespec end
+    b.n_spikes = b.n_draws = 0
+    for c in range(b.lo, b.hi):
+        j = c * b.per_core
+        counts = b.core_counts + 3 * c
+        core_draws = draw_core(
+            &b.s, b.path, b.per_core, &b.stoch[j], &b.mask[j],
+            &b.draws[2 * j] if b.draws != NULL else NULL, b.seed, b.core_ids[c], b.tick,
+        )
+        counts[0] = b.per_core
+        counts[1] = update_core(
+            b.path, b.per_core, b.s.needs if core_draws >= 0 else NULL, b.s.lw, b.s.tw,
+            &b.v[j], &b.syn[j], &b.leak[j], &b.rev[j], &b.stoch[j], &b.alpha[j], &b.beta[j],
+            &b.mask[j], &b.gamma[j], &b.kappa[j], &b.reset[j], b.lo_v, b.hi_v, &b.spikes[j],
+        )
+        counts[2] = max(core_draws, 0)
+        b.n_spikes += counts[1]
+        b.n_draws += counts[2]
+    clock_gettime(CLOCK_MONOTONIC, &end)
+    b.seconds = (end.tv_sec - b.start.tv_sec) + 1e-9 * (end.tv_nsec - b.start.tv_nsec)
+    return NULL
+
+
 def update(
     int32_t[::1] v,
     const int32_t[::1] syn_input,
@@ -240,6 +301,8 @@ def update(
     uint8_t[::1] spikes,
     int64_t[:, ::1] core_counts,
     int simd_path,
+    const int64_t[::1] bounds,
+    double[::1] seconds,
 ):
     """One tick of every neuron of a batch of cores.
 
@@ -247,45 +310,90 @@ def update(
     parameter arrays of TrueNorthNeurons; core_ids (n_cores,) uint32; tick; seed; draws (n, 2)
     uint32 read only when use_draws; v_min, v_max inclusive membrane bounds within +-2**24;
     simd_path: a PHILOX_* path of cores/_philox_simd.h for the draws and the lanes (all give
-    the same results).
+    the same results); bounds (k + 1,) int64: the cores bounds[i] .. bounds[i + 1] - 1 are one
+    job, each job in a thread of its own (the first in the calling thread), 1 <= k <= 64,
+    from 0 to n_cores and nondecreasing.
     OUT spikes (n,) uint8; core_counts (n_cores, 3) int64: per core (neuron updates, spikes,
-    draws consumed). Returns the column sums (neuron updates, spikes, draws consumed).
+    draws consumed); seconds (k,) float64: each job's end, from the call's start. Returns the
+    column sums (neuron updates, spikes, draws consumed).
     """
-    cdef Py_ssize_t n = v.shape[0], n_cores = core_ids.shape[0]
-    cdef Py_ssize_t per_core = n // n_cores, c, j
-    cdef int64_t n_spikes = 0, n_draws = 0, core_draws
-    cdef Scratch s
+    cdef Py_ssize_t n = v.shape[0], n_cores = core_ids.shape[0], k = bounds.shape[0] - 1, i
+    cdef Py_ssize_t per_core = n // n_cores if n_cores else 0, n_groups = (per_core + 3) >> 2
+    cdef Job jobs[MAX_THREADS]
+    cdef timespec start
+    cdef int64_t n_spikes = 0, n_draws = 0
     if not philox_path_available(simd_path):  # e.g. AVX2 lanes on a CPU without AVX2
         raise ValueError(f"SIMD path {simd_path} is not available on this build and CPU")
-    s.n_groups = (per_core + 3) >> 2
-    s.needs = <uint8_t*>calloc(s.n_groups, sizeof(uint8_t))
-    s.blocks = <uint32_t*>calloc(2 * s.n_groups, sizeof(uint32_t))
-    s.lw = <uint32_t*>calloc(8 * s.n_groups, sizeof(uint32_t))  # zeros: words never drawn
-    s.tw = s.lw + 4 * s.n_groups
+    check_batch(n, n_cores, syn_input, leak, leak_reversal, stochastic_leak, threshold,
+                neg_threshold, threshold_mask, reset_mode, neg_saturate, reset_value, draws,
+                use_draws, spikes, core_counts)
+    check_jobs(bounds, seconds, n_cores)
     if simd_path == PHILOX_AUTO:
         simd_path = philox_best_path()
+    memset(jobs, 0, sizeof(jobs))
     try:
-        if s.needs == NULL or s.blocks == NULL or s.lw == NULL:
-            raise MemoryError("cannot allocate the neuron kernel's draw buffers")
+        for i in range(k):
+            jobs[i].s.n_groups = n_groups
+            jobs[i].s.needs = <uint8_t*>calloc(n_groups + 1, sizeof(uint8_t))
+            jobs[i].s.blocks = <uint32_t*>calloc(2 * n_groups + 1, sizeof(uint32_t))
+            # zeros: words never drawn
+            jobs[i].s.lw = <uint32_t*>calloc(8 * n_groups + 1, sizeof(uint32_t))
+            jobs[i].s.tw = jobs[i].s.lw + 4 * n_groups
+            if jobs[i].s.needs == NULL or jobs[i].s.blocks == NULL or jobs[i].s.lw == NULL:
+                raise MemoryError("cannot allocate the neuron kernel's draw buffers")
+        clock_gettime(CLOCK_MONOTONIC, &start)
+        for i in range(k):
+            if n:
+                jobs[i].v, jobs[i].syn, jobs[i].leak = &v[0], &syn_input[0], &leak[0]
+                jobs[i].rev, jobs[i].stoch = &leak_reversal[0], &stochastic_leak[0]
+                jobs[i].alpha, jobs[i].beta = &threshold[0], &neg_threshold[0]
+                jobs[i].mask, jobs[i].gamma = &threshold_mask[0], &reset_mode[0]
+                jobs[i].kappa, jobs[i].reset = &neg_saturate[0], &reset_value[0]
+                jobs[i].draws = &draws[0, 0] if use_draws else NULL
+                jobs[i].spikes = &spikes[0]
+            if n_cores:
+                jobs[i].core_ids, jobs[i].core_counts = &core_ids[0], &core_counts[0, 0]
+            jobs[i].seed, jobs[i].tick, jobs[i].lo_v, jobs[i].hi_v = seed, tick, v_min, v_max
+            jobs[i].path, jobs[i].per_core = simd_path, per_core
+            jobs[i].lo, jobs[i].hi, jobs[i].start = bounds[i], bounds[i + 1], start
         with nogil:
-            for c in range(n_cores):
-                j = c * per_core
-                core_draws = draw_core(
-                    &s, simd_path, per_core, &stochastic_leak[j], &threshold_mask[j],
-                    &draws[j, 0] if use_draws else NULL, seed, core_ids[c], tick,
-                )
-                core_counts[c, 0] = per_core
-                core_counts[c, 1] = update_core(
-                    simd_path, per_core, s.needs if core_draws >= 0 else NULL, s.lw, s.tw,
-                    &v[j], &syn_input[j], &leak[j], &leak_reversal[j], &stochastic_leak[j],
-                    &threshold[j], &neg_threshold[j], &threshold_mask[j], &reset_mode[j],
-                    &neg_saturate[j], &reset_value[j], v_min, v_max, &spikes[j],
-                )
-                core_counts[c, 2] = max(core_draws, 0)
-                n_spikes += core_counts[c, 1]
-                n_draws += core_counts[c, 2]
+            cores_run_jobs(update_job, jobs, sizeof(Job), <int>k)
+        for i in range(k):
+            seconds[i] = jobs[i].seconds
+            n_spikes += jobs[i].n_spikes
+            n_draws += jobs[i].n_draws
     finally:
-        free(s.needs)
-        free(s.blocks)
-        free(s.lw)
+        for i in range(k):
+            free(jobs[i].s.needs)
+            free(jobs[i].s.blocks)
+            free(jobs[i].s.lw)
     return n, n_spikes, n_draws
+
+
+cdef check_batch(
+    Py_ssize_t n, Py_ssize_t n_cores, const int32_t[::1] syn_input, const int16_t[::1] leak,
+    const uint8_t[::1] leak_reversal, const uint8_t[::1] stochastic_leak,
+    const int32_t[::1] threshold, const int32_t[::1] neg_threshold,
+    const int32_t[::1] threshold_mask, const uint8_t[::1] reset_mode,
+    const uint8_t[::1] neg_saturate, const int32_t[::1] reset_value,
+    const uint32_t[:, ::1] draws, bint use_draws, const uint8_t[::1] spikes,
+    const int64_t[:, ::1] core_counts,
+):
+    """ValueError unless every array of ``update`` has the shape its doc says for n neurons
+    in n_cores cores of as many neurons each (the jobs index them as flat arrays)."""
+    rows = {"syn_input": syn_input.shape[0], "leak": leak.shape[0],
+            "leak_reversal": leak_reversal.shape[0], "stochastic_leak": stochastic_leak.shape[0],
+            "threshold": threshold.shape[0], "neg_threshold": neg_threshold.shape[0],
+            "threshold_mask": threshold_mask.shape[0], "reset_mode": reset_mode.shape[0],
+            "neg_saturate": neg_saturate.shape[0], "reset_value": reset_value.shape[0],
+            "spikes": spikes.shape[0]}
+    if use_draws:
+        rows["draws"] = draws.shape[0] if draws.shape[1] == 2 else -1
+    for name, got in rows.items():
+        if got != n:
+            raise ValueError(f"update: {name} has {got} rows, expected {n}")
+    if n_cores and n % n_cores or not n_cores and n:
+        raise ValueError(f"update: {n} neurons do not make {n_cores} cores of as many each")
+    if core_counts.shape[0] != n_cores or core_counts.shape[1] != 3:
+        raise ValueError(f"update: core_counts has shape ({core_counts.shape[0]}, {core_counts.shape[1]}), "
+                         f"expected ({n_cores}, 3)")

@@ -36,7 +36,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from cores.parallel import Balance, column_sums, map_core_ranges
+from cores.parallel import Balance, run_in_jobs
 from cores.rng import check_seed
 from cores.truenorth import TrueNorthNeurons, check_batch, check_core_ids, core_counts_array
 
@@ -145,6 +145,7 @@ class CrossbarCores:
         core_counts: np.ndarray | None = None,
         threads: int = 1,
         balance: Balance | None = None,
+        simd: bool = True,
     ) -> CrossbarCounts:
         """Summed synaptic input of tick ``tick`` for every neuron of the batch (module doc).
 
@@ -162,6 +163,9 @@ class CrossbarCores:
             results).
         balance : cores.parallel.Balance or None, IN/OUT where to cut the batch among the
             threads (kept by a caller that integrates tick after tick); None: evenly.
+        simd : bool, IN add the deterministic synapses in AVX-512 lanes where the CPU has
+            them (``cores._crossbar.simd_available``); False: the SSE2 and scalar forms. The
+            same sums either way.
 
         Returns
         -------
@@ -190,12 +194,10 @@ class CrossbarCores:
         weights, stochastic_bits = neurons.synapse_layout
         seed, counts = check_seed(seed), core_counts_array(core_counts, self.n_cores)
 
-        def cores(a: int, b: int) -> tuple[int, int, int]:
+        def kernel(bounds: np.ndarray, seconds: np.ndarray) -> tuple[int, int, int]:
             return _crossbar.integrate(
-                self.rows[a:b], self.axon_type[a:b], self.ring[a:b], weights[a:b],
-                stochastic_bits[a:b], core_ids[a:b], int(tick), seed,
-                syn_draws[a:b] if use_draws else syn_draws, use_draws,
-                syn_input[N_NEURONS * a : N_NEURONS * b], counts[a:b],
+                self.rows, self.axon_type, self.ring, weights, stochastic_bits, core_ids,
+                int(tick), seed, syn_draws, use_draws, syn_input, counts, bounds, seconds, simd,
             )  # fmt: skip
 
-        return CrossbarCounts(*column_sums(map_core_ranges(cores, self.n_cores, threads, balance)))
+        return CrossbarCounts(*run_in_jobs(kernel, self.n_cores, threads, balance))

@@ -1,24 +1,24 @@
-"""Batch kernels split into ranges of cores, run in threads.
+"""Batch kernels split into ranges of cores, each a job in a thread of its own.
 
-The batch kernels release the GIL, and one core's work reads and writes only that core's
-rows of the batch arrays; random draws are keyed by (seed, core, tick, stream) (design.md,
-decision 10). So a batch cut into contiguous ranges of cores, each range one kernel call in
-its own thread, gives exactly the results of one call over the whole batch.
+The batch kernels (cores/_crossbar.pyx ``integrate``, cores/_truenorth.pyx ``update``) read
+and write only a core's own rows of the batch arrays for that core, and their random draws
+are keyed by (seed, core, tick, stream) (design.md, decision 10). So a batch cut into
+contiguous ranges of cores, each range a job in its own thread, gives exactly the results
+of one job over the whole batch. The kernels start the jobs' threads themselves
+(cores/_threads.h), in one call: a thread of a Python pool first needed the GIL, and began
+0.2-0.27 ms into calls of ~2 ms in the full TrueNorth-like run (docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
-import os
-import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, wait
 from typing import TypeVar
+
+import numpy as np
 
 T = TypeVar("T")
 
-_pools: dict[int, ThreadPoolExecutor] = {}
-# a forked child has none of the pools' threads: it starts its own pools
-os.register_at_fork(after_in_child=_pools.clear)
+MAX_JOBS = 64  # jobs a kernel call runs at most (CORES_MAX_THREADS, cores/_threads.h)
 
 
 def core_ranges(n_cores: int, threads: int) -> list[tuple[int, int]]:
@@ -36,12 +36,13 @@ class Balance:
     so that its threads end together: each thread's share of the cores follows the rate at
     which it got through its range, from the call's start to its end, in the calls before.
 
-    The calling thread often gets through more: a pool thread starts later and, on a shared
-    machine, may run slower while its core warms up (# perf: the full TrueNorth-like chip
-    with 2 threads, its kernels after each tick's single-threaded NoC: the pool thread took
-    30 % longer on the same number of cores, given the lower half or the upper; balanced,
-    the crossbar call ends after 2.0 ms instead of 2.25, the neuron call after 1.65 instead
-    of 1.95). The cuts change no result (module doc)."""
+    The calling thread often gets through more: the other threads start later and, on a
+    shared machine, may run slower while their cores warm up (# perf: the full TrueNorth-like
+    chip with 2 threads, its kernels after each tick's single-threaded NoC: a Python pool's
+    thread took 30 % longer on the same number of cores, and balanced, the crossbar call
+    ended after 2.0 ms instead of 2.25, the neuron call after 1.65 instead of 1.95; with the
+    threads started in the kernels the second thread still gets 4-5 % fewer cores).
+    The cuts change no result (module doc)."""
 
     SMOOTHING = 0.3  # weight of the last call in a thread's rate
     MIN_SHARE = 0.5  # of an even share: no thread's range shrinks below it
@@ -91,42 +92,22 @@ def share_with_floor(rates: list[float], floor: float) -> list[float]:
         low = [a or b for a, b in zip(low, newly, strict=True)]
 
 
-def map_core_ranges(
-    call: Callable[[int, int], T], n_cores: int, threads: int, balance: Balance | None = None
-) -> list[T]:
-    """``call(start, stop)`` for each of ``core_ranges(n_cores, threads)`` (or the ranges of
-    ``balance``, which then learns how long they took), the first in the calling thread and
-    the others in a pool of threads kept for later calls; results in range order (an
-    exception in any call is raised here, once every call has ended)."""
+def run_in_jobs(
+    kernel: Callable[[np.ndarray, np.ndarray], T],
+    n_cores: int,
+    threads: int,
+    balance: Balance | None = None,
+) -> T:
+    """``kernel(bounds, seconds)`` for a kernel that runs its batch of ``n_cores`` cores as
+    jobs (job i: cores ``bounds[i] .. bounds[i + 1] - 1``, int64) and writes each job's end,
+    from the call's start, into ``seconds`` (float64): the jobs are ``core_ranges(n_cores,
+    threads)`` (threads capped at ``MAX_JOBS``), or those of ``balance``, which then learns
+    how long they took."""
+    threads = min(threads, MAX_JOBS)
     ranges = balance.ranges(n_cores, threads) if balance else core_ranges(n_cores, threads)
-    if len(ranges) == 1:
-        return [call(*ranges[0])]
-    pool = _pools.get(len(ranges) - 1)
-    if pool is None:
-        pool = _pools[len(ranges) - 1] = ThreadPoolExecutor(
-            len(ranges) - 1, thread_name_prefix="chipsim-cores"
-        )
-    started = time.perf_counter()
-    ended = [0.0] * len(ranges)
-
-    def timed(k: int, a: int, b: int) -> T:
-        try:
-            return call(a, b)
-        finally:
-            ended[k] = time.perf_counter() - started
-
-    others = [pool.submit(timed, k, *r) for k, r in enumerate(ranges) if k]
-    try:
-        first = timed(0, *ranges[0])
-    finally:
-        wait(others)
-    results = [first, *(future.result() for future in others)]
+    bounds = np.array([a for a, _ in ranges] + [ranges[-1][1]], dtype=np.int64)
+    seconds = np.zeros(len(ranges))
+    result = kernel(bounds, seconds)
     if balance:
-        balance.record(ranges, ended)
-    return results
-
-
-def column_sums(parts: list[tuple[int, ...]]) -> tuple[int, ...]:
-    """Sum the count tuples that ``map_core_ranges`` returns, column by column (the totals
-    of the whole batch)."""
-    return tuple(sum(column) for column in zip(*parts, strict=True))
+        balance.record(ranges, seconds.tolist())
+    return result

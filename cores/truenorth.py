@@ -51,7 +51,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from cores.parallel import Balance, column_sums, map_core_ranges
+from cores.parallel import Balance, run_in_jobs
 from cores.rng import check_seed, simd_path
 
 try:
@@ -276,7 +276,7 @@ def update_neurons(
     }
     if draws is not None:
         arrays["draws"] = (draws, np.uint32, (2,))
-    per_core = check_batch(params.n_neurons, core_ids, arrays)
+    check_batch(params.n_neurons, core_ids, arrays)
     if not -V_RANGE_LIMIT <= v_range[0] <= v_range[1] <= V_RANGE_LIMIT:
         raise ValueError(f"v_range must satisfy -2**24 <= lo <= hi <= 2**24, got {v_range}")
     use_draws = draws is not None
@@ -286,15 +286,12 @@ def update_neurons(
     seed, path = check_seed(seed), simd_path(simd)
     counts = core_counts_array(core_counts, n_cores)
 
-    def cores(a: int, b: int) -> tuple[int, int, int]:
-        n = slice(per_core * a, per_core * b)
+    def kernel(bounds: np.ndarray, seconds: np.ndarray) -> tuple[int, int, int]:
         return _truenorth.update(
-            v[n], syn_input[n], params.leak[n], params.leak_reversal[n],
-            params.stochastic_leak[n], params.threshold[n], params.neg_threshold[n],
-            params.threshold_mask[n], params.reset_mode[n], params.neg_saturate[n],
-            params.reset_value[n], core_ids[a:b], int(tick), seed,
-            draws[n] if use_draws else draws, use_draws, int(v_range[0]), int(v_range[1]),
-            spikes[n], counts[a:b], path,
+            v, syn_input, params.leak, params.leak_reversal, params.stochastic_leak,
+            params.threshold, params.neg_threshold, params.threshold_mask, params.reset_mode,
+            params.neg_saturate, params.reset_value, core_ids, int(tick), seed, draws,
+            use_draws, int(v_range[0]), int(v_range[1]), spikes, counts, path, bounds, seconds,
         )  # fmt: skip
 
-    return TrueNorthNeuronCounts(*column_sums(map_core_ranges(cores, n_cores, threads, balance)))
+    return TrueNorthNeuronCounts(*run_in_jobs(kernel, n_cores, threads, balance))

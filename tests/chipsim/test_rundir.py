@@ -50,3 +50,4 @@ def test_provenance_fields() -> None:
     paths = info["simd_paths"]
     assert paths["philox"] in {"scalar", "sse2", "avx2", "avx512"}
     assert paths["lif_fixed"] in {"scalar", "avx512"}
+    assert paths["crossbar"] in {"scalar", "sse2", "avx512"}

@@ -1,6 +1,7 @@
 """Crossbar kernels vs NumPy twin, bit for bit, on random crossbars and spikes (hypothesis)."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,10 +23,12 @@ def random_core_batch(gen, n_cores):
     return xbar, neurons
 
 
+@pytest.mark.parametrize("simd", [True, False])
 @settings(max_examples=25, deadline=None)
 @given(st.integers(0, 2**32 - 1), st.integers(1, 3), st.booleans(), st.integers(0, 2**64 - 1))
-def test_deliver_and_integrate_equal_twin(rng_seed, n_cores, inject, seed):
-    """Same ring after deliveries; same syn_input, cleared ring and counts after integration."""
+def test_deliver_and_integrate_equal_twin(simd, rng_seed, n_cores, inject, seed):
+    """Same ring after deliveries; same syn_input, cleared ring and counts after integration,
+    with the deterministic synapses in AVX-512 lanes (where the CPU has them) or not."""
     gen = np.random.default_rng(rng_seed)
     xbar, neurons = random_core_batch(gen, n_cores)
     m = int(gen.integers(0, 400))
@@ -46,7 +49,14 @@ def test_deliver_and_integrate_equal_twin(rng_seed, n_cores, inject, seed):
     syn = np.empty(256 * n_cores, np.int32)
     per_core = np.full((n_cores, 3), -1, dtype=np.int64)
     counts = xbar.integrate(
-        neurons, syn, core_ids=core_ids, tick=now, seed=seed, syn_draws=rho, core_counts=per_core
+        neurons,
+        syn,
+        core_ids=core_ids,
+        tick=now,
+        seed=seed,
+        syn_draws=rho,
+        core_counts=per_core,
+        simd=simd,
     )
     np.testing.assert_array_equal(per_core, want[3])
     np.testing.assert_array_equal(syn, want[0])

@@ -1,10 +1,11 @@
-"""Batch kernels split over threads (cores.parallel) give the one-thread results."""
+"""Batch kernels split into jobs over threads (cores.parallel) give the one-thread results."""
 
 import numpy as np
 import pytest
 
+from cores import _crossbar, _truenorth
 from cores.crossbar import CrossbarCores
-from cores.parallel import Balance, core_ranges, map_core_ranges
+from cores.parallel import Balance, core_ranges, run_in_jobs
 from cores.truenorth import THRESHOLD_MAX, TrueNorthNeurons
 from cores.truenorth_core import TrueNorthCoreBatch
 
@@ -17,19 +18,20 @@ def test_core_ranges_cover_the_batch_evenly():
         core_ranges(5, 0)
 
 
-def test_map_core_ranges_keeps_range_order_and_raises_after_all_ended():
+def test_run_in_jobs_passes_the_ranges_as_bounds():
+    """The kernel gets the ranges' bounds (capped at 64 jobs) and a seconds entry per job."""
     seen = []
 
-    def call(a, b):
-        seen.append((a, b))
-        if a == 0:
-            raise RuntimeError("first range failed")
-        return b - a
+    def kernel(bounds, seconds):
+        seen.append((bounds.dtype, bounds.tolist(), seconds.shape))
+        return "done"
 
-    assert map_core_ranges(lambda a, b: (a, b), 7, 3) == [(0, 2), (2, 4), (4, 7)]
-    with pytest.raises(RuntimeError, match="first range failed"):
-        map_core_ranges(call, 9, 3)
-    assert sorted(seen) == [(0, 3), (3, 6), (6, 9)]
+    assert run_in_jobs(kernel, 7, 3) == "done"
+    run_in_jobs(kernel, 0, 2)
+    run_in_jobs(kernel, 1000, 100)
+    assert seen[0] == (np.int64, [0, 2, 4, 7], (3,))
+    assert seen[1] == (np.int64, [0, 0], (1,))
+    assert len(seen[2][1]) == 65 and seen[2][2] == (64,)
 
 
 def test_balance_gives_the_faster_thread_more_cores():
@@ -49,12 +51,66 @@ def test_balance_gives_the_faster_thread_more_cores():
     assert balance.ranges(100, 3) == core_ranges(100, 3)  # other threads: even again
 
 
-def test_map_core_ranges_with_a_balance_records_each_range():
-    """Every range is called once, in the calling thread and the pool, and the balance learns
-    their times."""
+def test_run_in_jobs_with_a_balance_learns_the_jobs_times():
+    """The seconds the kernel writes move the next cut: the job that ended later gets fewer
+    cores."""
     balance = Balance()
-    assert map_core_ranges(lambda a, b: (a, b), 10, 2, balance) == [(0, 5), (5, 10)]
-    assert balance.rates is not None and len(balance.rates) == 2
+
+    def kernel(bounds, seconds):
+        seconds[:] = [1.0, 3.0]
+
+    run_in_jobs(kernel, 10, 2, balance)
+    assert balance.rates == [5.0, 5.0 / 3.0]
+    assert balance.ranges(10, 2) == [(0, 8), (8, 10)]  # shares 3 : 1
+
+
+@pytest.mark.parametrize(
+    ("bounds", "seconds", "what"),
+    [
+        ([0, 5, 3, 9], 3, "without decreasing"),
+        ([1, 9], 1, "without decreasing"),
+        ([0, 8], 1, "without decreasing"),
+        ([0, 4, 9], 1, "a seconds entry each"),
+        ([0], 0, "1 to 64 jobs"),
+        (list(range(66)), 65, "1 to 64 jobs"),
+    ],
+)
+def test_kernels_refuse_bad_job_bounds(bounds, seconds, what):
+    """Bounds that do not cut the batch into 1 to 64 jobs in order are refused before any
+    job runs (the jobs index the arrays without checks)."""
+    xbar = CrossbarCores.from_dense(np.zeros((9, 256, 256), bool), np.zeros((9, 256), int))
+    neurons = TrueNorthNeurons.from_values(256 * 9)
+    weights, stochastic_bits = neurons.synapse_layout
+    with pytest.raises(ValueError, match=what):
+        _crossbar.integrate(
+            xbar.rows, xbar.axon_type, xbar.ring, weights, stochastic_bits,
+            np.arange(9, dtype=np.uint32), 1, 1, np.zeros((0, 0, 0), np.uint8), False,
+            np.zeros(256 * 9, np.int32), np.zeros((9, 3), np.int64),
+            np.array(bounds, np.int64), np.zeros(seconds),
+        )  # fmt: skip
+
+
+def test_kernels_refuse_arrays_of_the_wrong_shape():
+    """The kernels check every array against the batch before the jobs index them flat."""
+    xbar = CrossbarCores.from_dense(np.zeros((2, 256, 256), bool), np.zeros((2, 256), int))
+    neurons = TrueNorthNeurons.from_values(512)
+    weights, stochastic_bits = neurons.synapse_layout
+    jobs = (np.array([0, 2], np.int64), np.zeros(1))
+    with pytest.raises(ValueError, match=r"syn_input has shape \(256,\), expected \(512,\)"):
+        _crossbar.integrate(
+            xbar.rows, xbar.axon_type, xbar.ring, weights, stochastic_bits,
+            np.arange(2, dtype=np.uint32), 1, 1, np.zeros((0, 0, 0), np.uint8), False,
+            np.zeros(256, np.int32), np.zeros((2, 3), np.int64), *jobs,
+        )  # fmt: skip
+    p = neurons
+    with pytest.raises(ValueError, match="threshold has 511 rows, expected 512"):
+        _truenorth.update(
+            np.zeros(512, np.int32), np.zeros(512, np.int32), p.leak, p.leak_reversal,
+            p.stochastic_leak, p.threshold[:511], p.neg_threshold, p.threshold_mask,
+            p.reset_mode, p.neg_saturate, p.reset_value, np.arange(2, dtype=np.uint32), 1, 1,
+            np.zeros((0, 2), np.uint32), False, -100, 100, np.zeros(512, np.uint8),
+            np.zeros((2, 3), np.int64), 0, *jobs,
+        )  # fmt: skip
 
 
 def random_batch(seed: int, n_cores: int, threads: int) -> TrueNorthCoreBatch:
@@ -103,18 +159,3 @@ def test_core_batch_in_threads_equals_one_thread(threads):
 def test_threads_must_be_positive():
     with pytest.raises(ValueError, match="threads must be at least 1"):
         random_batch(0, 1, 0)
-
-
-def test_a_forked_child_runs_threads_of_its_own():
-    """After a fork the parent's pool threads do not exist in the child: it makes new ones
-    instead of waiting for them forever."""
-    import multiprocessing
-
-    assert map_core_ranges(lambda a, b: b - a, 4, 2) == [2, 2]  # the parent's pool exists
-    with multiprocessing.get_context("fork").Pool(1) as pool:
-        result = pool.apply_async(map_core_ranges, (_span, 6, 2))  # the same pool's size
-        assert result.get(timeout=20) == [3, 3]
-
-
-def _span(a: int, b: int) -> int:
-    return b - a
