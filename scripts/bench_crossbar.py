@@ -13,6 +13,7 @@ thread's CPU time is one core's time. With ``--threads N`` the kernel calls are 
 threads (cores.parallel) and the rates are of wall time.
 
 Usage: python scripts/bench_crossbar.py [--cores 4096] [--ticks 20] [--simd auto] [--threads N]
+       [--no-crossbar-simd]
 """
 
 import argparse
@@ -21,7 +22,7 @@ import time
 
 import numpy as np
 
-from cores import _philox
+from cores import _crossbar, _philox
 from cores.crossbar import CrossbarCores
 from cores.truenorth import TrueNorthNeurons, update_neurons
 
@@ -44,6 +45,7 @@ def make_batch(n_cores: int, gen: np.random.Generator):
 
 CLOCK = time.process_time  # wall time (time.perf_counter) with --threads N > 1
 THREADS = 1
+CROSSBAR_SIMD = True  # AVX-512 deterministic synapses where the CPU has them
 
 
 def bench_crossbar(xbar, neurons, ticks: int, p_active: float, gen) -> dict:
@@ -61,8 +63,9 @@ def bench_crossbar(xbar, neurons, ticks: int, p_active: float, gen) -> dict:
         xbar.deliver(core, axon, 1, tick=tick)
         t1 = CLOCK()
         counts = xbar.integrate(
-            neurons, syn, core_ids=core_ids, tick=tick + 1, seed=1, threads=THREADS
-        )
+            neurons, syn, core_ids=core_ids, tick=tick + 1, seed=1, threads=THREADS,
+            simd=CROSSBAR_SIMD,
+        )  # fmt: skip
         t2 = CLOCK()
         t_deliver.append(t1 - t0)
         t_integrate.append(t2 - t1)
@@ -132,8 +135,14 @@ def main() -> None:
         "--simd", default="auto", help="SIMD path of the neuron updates (cores.rng.simd_path)"
     )
     parser.add_argument("--threads", type=int, default=1, help="threads per kernel call")
+    parser.add_argument(
+        "--no-crossbar-simd",
+        action="store_true",
+        help="integrate without AVX-512 (the SSE2 or scalar path; the same sums)",
+    )
     args = parser.parse_args()
-    global CLOCK, THREADS
+    global CLOCK, THREADS, CROSSBAR_SIMD
+    CROSSBAR_SIMD = not args.no_crossbar_simd
     if args.threads > 1:
         CLOCK, THREADS = time.perf_counter, args.threads
     gen = np.random.default_rng(0)
@@ -141,7 +150,8 @@ def main() -> None:
     p_active = args.rate_hz * args.dt_ms * 1e-3
     print(
         f"batch: {args.cores} cores x 256 neurons, {args.ticks} ticks, one call per tick, "
-        f"{THREADS} thread(s), {'wall' if THREADS > 1 else 'CPU'} time"
+        f"{THREADS} thread(s), {'wall' if THREADS > 1 else 'CPU'} time, crossbar "
+        f"{_crossbar.simd_path() if CROSSBAR_SIMD else 'without AVX-512'}"
     )
     print(f"load average before the run: {os.getloadavg()[0]:.2f}")
     for name, p in ((f"sparse ({args.rate_hz:g} Hz)", p_active), ("dense (all axons)", 1.0)):
