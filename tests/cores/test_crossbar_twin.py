@@ -49,15 +49,9 @@ def test_deliver_and_integrate_equal_twin(simd, rng_seed, n_cores, inject, seed)
     syn = np.empty(256 * n_cores, np.int32)
     per_core = np.full((n_cores, 3), -1, dtype=np.int64)
     counts = xbar.integrate(
-        neurons,
-        syn,
-        core_ids=core_ids,
-        tick=now,
-        seed=seed,
-        syn_draws=rho,
-        core_counts=per_core,
-        simd=simd,
-    )
+        neurons, syn, core_ids=core_ids, tick=now, seed=seed, syn_draws=rho,
+        core_counts=per_core, simd=simd,
+    )  # fmt: skip
     np.testing.assert_array_equal(per_core, want[3])
     np.testing.assert_array_equal(syn, want[0])
     np.testing.assert_array_equal(xbar.ring, want[1])
