@@ -156,6 +156,37 @@ def test_core_batch_in_threads_equals_one_thread(threads):
     assert counts[0].neurons[:, 1].sum() > 0 and counts[0].crossbar[:, 0].sum() > 0
 
 
+def _step_spikes(threads: int) -> bytes:
+    batch = random_batch(6, 5, threads)
+    batch.deliver(np.arange(5).repeat(50), np.tile(np.arange(50), 5), 1, tick=0)
+    for tick in range(1, 6):
+        batch.step(tick)
+    return batch.v.tobytes() + batch.spikes.tobytes()
+
+
+def test_kernel_workers_in_a_forked_child():
+    """The kernels' worker threads (cores/_threads.h, kept between calls) do not exist in a
+    forked child: it starts its own, and gets the parent's results."""
+    import multiprocessing
+
+    want = _step_spikes(2)  # the parent's workers exist now
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.apply_async(_step_spikes, (2,)).get(timeout=60) == want
+    assert _step_spikes(1) == want
+
+
+def test_kernels_called_from_two_python_threads_at_once():
+    """Two Python threads stepping batches with two kernel threads each, at once (one of
+    them finds the module's workers busy and starts threads of its own): each gets the
+    one-thread results."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    want = _step_spikes(1)
+    with ThreadPoolExecutor(2) as pool:
+        runs = [pool.submit(lambda: [_step_spikes(2) for _ in range(5)]) for _ in range(2)]
+        assert all(r == want for run in runs for r in run.result(timeout=120))
+
+
 def test_threads_must_be_positive():
     with pytest.raises(ValueError, match="threads must be at least 1"):
         random_batch(0, 1, 0)
