@@ -3,10 +3,12 @@
    cores/_truenorth.pyx).
 
    The threads are C workers kept between calls (one pool per module that includes this
-   header), asleep on a condition variable while no call needs them. A thread started inside
-   the kernel call begins at once, where a Python pool's thread first needs the GIL (# perf:
-   ~0.2 ms after the call in a whole-chip run); a kept worker wakes sooner than a new thread
-   starts (# perf: see cores_run_jobs). */
+   header), asleep on a condition variable while no call needs them. They run C only, so a
+   job starts at once, where a Python pool's thread first needs the GIL (# perf: ~0.2 ms
+   after the call in a whole-chip run); and a kept worker wakes sooner than a new thread
+   starts (# perf: see cores_run_jobs). The calling thread takes any job no worker has taken,
+   so a call never waits for a worker that does not exist (as in a forked child, which starts
+   workers of its own). */
 #ifndef CHIPSIM_CORES_THREADS_H
 #define CHIPSIM_CORES_THREADS_H
 
@@ -26,7 +28,8 @@
 
 typedef void* (*cores_job_fn)(void*);
 
-/* The workers and the call they serve; every field is read and written under ``lock``. */
+/* The workers and the call they serve; every field is written under ``lock`` (``call`` and
+   ``left`` are also read without it, atomically, as hints for a spin). */
 typedef struct {
     pthread_mutex_t lock;
     pthread_cond_t wake; /* a new call (``call`` changed) */
