@@ -4,9 +4,10 @@ The batch kernels (cores/_crossbar.pyx ``integrate``, cores/_truenorth.pyx ``upd
 and write only a core's own rows of the batch arrays for that core, and their random draws
 are keyed by (seed, core, tick, stream) (design.md, decision 10). So a batch cut into
 contiguous ranges of cores, each range a job in its own thread, gives exactly the results
-of one job over the whole batch. The kernels start the jobs' threads themselves
-(cores/_threads.h), in one call: a thread of a Python pool first needed the GIL, and began
-0.2-0.27 ms into calls of ~2 ms in the full TrueNorth-like run (docs/benchmarks.md).
+of one job over the whole batch. The kernels run the jobs in C threads of their own
+(cores/_threads.h: workers kept between calls), within one call: a thread of a Python pool
+first needed the GIL, and began 0.2-0.27 ms into calls of ~2 ms in the full TrueNorth-like
+run (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class Balance:
     chip with 2 threads, its kernels after each tick's single-threaded NoC: a Python pool's
     thread took 30 % longer on the same number of cores, and balanced, the crossbar call
     ended after 2.0 ms instead of 2.25, the neuron call after 1.65 instead of 1.95; with the
-    threads started in the kernels the second thread still gets 4-5 % fewer cores).
+    jobs' threads in the kernels' C the second thread still got 4-5 % fewer cores).
     The cuts change no result (module doc)."""
 
     SMOOTHING = 0.3  # weight of the last call in a thread's rate
