@@ -9,7 +9,12 @@ from libc.string cimport memset
 from posix.time cimport CLOCK_MONOTONIC, clock_gettime, timespec
 
 from cores._philox cimport draw_block
-from cores._threads cimport CORES_MAX_THREADS as MAX_THREADS, check_jobs, cores_run_jobs
+from cores._threads cimport (
+    CORES_MAX_THREADS as MAX_THREADS,
+    check_jobs,
+    cores_run_jobs,
+    seconds_since,
+)
 
 cdef extern from *:
     int __builtin_ctzll(unsigned long long x) nogil
@@ -209,7 +214,6 @@ cdef void* integrate_job(void* arg) noexcept nogil:
     cdef int32_t* acc
     cdef uint64_t* ring
     cdef int64_t events, reads, n_draws
-    cdef timespec end
     j.totals[0] = j.totals[1] = j.totals[2] = 0
     for c in range(j.lo, j.hi):
         if c + 1 < j.hi:
@@ -254,8 +258,7 @@ cdef void* integrate_job(void* arg) noexcept nogil:
         j.totals[0] += events
         j.totals[1] += reads
         j.totals[2] += n_draws
-    clock_gettime(CLOCK_MONOTONIC, &end)
-    j.seconds = (end.tv_sec - j.start.tv_sec) + 1e-9 * (end.tv_nsec - j.start.tv_nsec)
+    j.seconds = seconds_since(&j.start)
     return NULL
 
 

@@ -8,7 +8,7 @@ from libc.math cimport ceil
 from libc.stdint cimport INT64_MIN, int32_t, int64_t, uint8_t
 from libc.stdlib cimport calloc, free
 
-from cores._threads cimport CORES_MAX_THREADS as MAX_THREADS, cores_run_jobs
+from cores._threads cimport CORES_MAX_THREADS as MAX_THREADS, check_threads, cores_run_jobs
 
 
 cdef enum:
@@ -55,8 +55,7 @@ def group_rows(
     cdef int64_t total = 0, bad = 0, rows, c
     cdef RowJob jobs[MAX_THREADS]
     cdef int64_t* slots
-    if threads < 1:
-        raise ValueError(f"threads must be at least 1, got {threads}")
+    check_threads(threads)
     n_jobs = max(1, min(threads, <int>MAX_THREADS, n // MIN_ROWS_PER_THREAD))
     slots = <int64_t*>calloc(n_jobs * max(n_groups, 1), sizeof(int64_t))
     if slots == NULL:

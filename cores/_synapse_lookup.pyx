@@ -10,7 +10,7 @@ from libc.stdint cimport int32_t, int64_t, uint16_t, uint32_t
 from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy, memset
 
-from cores._threads cimport CORES_MAX_THREADS as MAX_THREADS, cores_run_jobs
+from cores._threads cimport CORES_MAX_THREADS as MAX_THREADS, check_threads, cores_run_jobs
 
 import numpy as np
 
@@ -492,8 +492,7 @@ cdef check_segments(
             raise ValueError(f"segment {s}: core {seg_view[s]} or tick {seg_tick[s]} invalid")
     if min(a.shape[0], b.shape[0], c.shape[0]) < keys.shape[0]:
         raise ValueError("out_steps, out_words and out_dram_bytes need one entry per key")
-    if threads < 1:
-        raise ValueError(f"threads must be at least 1, got {threads}")
+    check_threads(threads)
 
 
 cdef tuple counts_of(const Totals* t, Py_ssize_t n_keys):
@@ -552,8 +551,7 @@ def core_runs(
     < 1."""
     cdef Py_ssize_t n_seg = seg_core.shape[0], n_runs
     cdef Py_ssize_t* cuts
-    if threads < 1:
-        raise ValueError(f"threads must be at least 1, got {threads}")
+    check_threads(threads)
     cuts = <Py_ssize_t*>malloc((threads + 1) * sizeof(Py_ssize_t))
     if cuts == NULL:
         raise MemoryError()

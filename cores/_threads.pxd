@@ -3,12 +3,27 @@
 # cores/_crossbar.pyx, cores/_truenorth.pyx).
 
 from libc.stdint cimport int64_t
+from posix.time cimport CLOCK_MONOTONIC, clock_gettime, timespec
 
 
 cdef extern from "_threads.h" nogil:
     enum:
         CORES_MAX_THREADS  # jobs a call may run at once
     void cores_run_jobs(void* (*run)(void*) noexcept nogil, void* jobs, size_t size, int n)
+
+
+cdef inline int check_threads(int threads) except -1:
+    """ValueError unless a kernel call may use ``threads`` threads (1 or more)."""
+    if threads < 1:
+        raise ValueError(f"threads must be at least 1, got {threads}")
+    return 0
+
+
+cdef inline double seconds_since(const timespec* start) noexcept nogil:
+    """Seconds from ``start`` (CLOCK_MONOTONIC) to now: when a job ended, for ``Balance``."""
+    cdef timespec end
+    clock_gettime(CLOCK_MONOTONIC, &end)
+    return (end.tv_sec - start.tv_sec) + 1e-9 * (end.tv_nsec - start.tv_nsec)
 
 
 cdef inline int check_jobs(

@@ -30,7 +30,12 @@ from cores._philox cimport (
     philox_blocks_at,
     philox_path_available,
 )
-from cores._threads cimport CORES_MAX_THREADS as MAX_THREADS, check_jobs, cores_run_jobs
+from cores._threads cimport (
+    CORES_MAX_THREADS as MAX_THREADS,
+    check_jobs,
+    cores_run_jobs,
+    seconds_since,
+)
 
 cdef enum:
     STREAM_LEAK = 1       # cores.rng.RngStream.TN_LEAK
@@ -256,7 +261,6 @@ cdef void* update_job(void* arg) noexcept nogil:
     cdef Py_ssize_t c, j
     cdef int64_t core_draws
     cdef int64_t* counts
-    cdef timespec end
     b.n_spikes = b.n_draws = 0
     for c in range(b.lo, b.hi):
         j = c * b.per_core
@@ -274,8 +278,7 @@ cdef void* update_job(void* arg) noexcept nogil:
         counts[2] = max(core_draws, 0)
         b.n_spikes += counts[1]
         b.n_draws += counts[2]
-    clock_gettime(CLOCK_MONOTONIC, &end)
-    b.seconds = (end.tv_sec - b.start.tv_sec) + 1e-9 * (end.tv_nsec - b.start.tv_nsec)
+    b.seconds = seconds_since(&b.start)
     return NULL
 
 
