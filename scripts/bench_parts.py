@@ -39,7 +39,15 @@ PARTS = {  # (object of the simulation, method): part
 def mapping_of(case: str, path: Path, cores: int | None):
     """The case's mapping, from ``path`` if it holds one, else made and kept there."""
     if path.exists():
-        return pickle.loads(path.read_bytes())
+        from chipsim.mapping.mapper import Mapping
+
+        try:
+            mapping = pickle.loads(path.read_bytes())
+        except Exception as err:  # any unpickling failure: the file is not a kept mapping
+            raise SystemExit(f"{path}: not a mapping kept by this script ({err})") from err
+        if not isinstance(mapping, Mapping):
+            raise SystemExit(f"{path}: holds a {type(mapping).__name__}, not a mapping")
+        return mapping
     from chipsim.config import load_config
     from chipsim.mapping.mapper import map_network
     from chipsim.network import expand, generate
@@ -98,7 +106,9 @@ def main() -> None:
     mapping = mapping_of(args.case, args.mapping, args.cores)
     wall, seconds = timed_run(mapping, args.ticks, args.threads)
     per = 1.0 / (args.ticks * mapping.config.chip.tick_s)  # s -> s a simulated second
-    print(f"{args.case}: {args.ticks} ticks in {wall:.2f} s ({wall * per:.2f} s a simulated s)")
+    chip = mapping.config.chip.name  # (the mapping's: a kept file may be of another case)
+    print(f"{args.case} ({chip}): {args.ticks} ticks in {wall:.2f} s", end=" ")
+    print(f"({wall * per:.2f} s a simulated second)")
     for part, s in [*seconds.most_common(), ("rest", wall - sum(seconds.values()))]:
         print(f"  {part:20s} {s * per:6.2f} s a simulated second")
 
