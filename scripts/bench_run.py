@@ -3,6 +3,7 @@
     python scripts/bench_run.py                 # both cases, print the table
     python scripts/bench_run.py --write         # also update docs/benchmarks.md
     python scripts/bench_run.py --case spinnaker2 --ticks 100
+    python scripts/bench_run.py --repeat 3      # each case 3 times: the median run, the range
 
 Each case runs in its own process (peak memory = that process's max RSS) through the same API as
 `chipsim run`, with the cycle-level NoC on, into a run folder in a temporary directory (records
@@ -76,13 +77,43 @@ def measure(name: str, ticks: int, cores: int | None, threads: dict) -> dict:
             "process_wall_s": time.time() - started}  # fmt: skip
 
 
-def render(results: list[dict], ticks: int, threads: dict) -> str:
+def simulation_s(result: dict) -> float:
+    """A run's simulation wall time (s): its wall time less the mapping's."""
+    s = result["summary"]
+    return s["wall_time_s"] - s["wall_time_by_part_s"]["mapping"]
+
+
+def median_run(runs: list[dict]) -> dict:
+    """The run of median simulation time, with every run's real-time factor (``factors``)
+    and the largest peak memory; the runs must agree on every count (a run is
+    deterministic for its seed: a difference is a bug, not noise)."""
+    counts = ("spikes", "synaptic_events", "packets_delivered", "late_packets")
+    differ = [c for c in counts if len({r["summary"][c] for r in runs}) > 1]
+    if differ:
+        raise SystemExit(f"{runs[0]['case']}: repeated runs differ in {', '.join(differ)}")
+    ordered = sorted(runs, key=simulation_s)
+    return dict(ordered[(len(runs) - 1) // 2],
+                factors=[simulation_s(r) / r["summary"]["simulated_s"] for r in ordered],
+                peak_bytes=max(r["peak_bytes"] for r in runs))  # fmt: skip
+
+
+def render(results: list[dict], ticks: int, threads: dict, repeat: int = 1) -> str:
+    """The markdown of the runs (``results``: one :func:`median_run` per case)."""
     flags = "".join(f" --{k.replace('_', '-')} {v}" for k, v in threads.items())
+    flags += f" --repeat {repeat}" if repeat > 1 else ""
+    of_runs = ""
+    if repeat > 1:
+        of_runs = (
+            f" Each case ran {repeat} times, the cases alternating: its row is the run of "
+            "median simulation time, with the range of the runs' real-time factors, and the "
+            "largest peak memory."
+        )
     lines = [
         f"`python scripts/bench_run.py --ticks {ticks}{flags}` on {machine()}, "
         f"{time.strftime('%Y-%m-%d')}. Each case in its own process; wall time includes "
         "mapping; the real-time factor is simulation wall time / simulated time, and its CPU form "
-        "the simulation's process CPU time / simulated time (steadier on a shared machine).",
+        "the simulation's process CPU time / simulated time (steadier on a shared machine)."
+        + of_runs,
         "",
         "| case | network | simulated | spikes | synaptic events | packets delivered | "
         "late | wall (mapping) | x real time | x real time (CPU) | peak memory | target |",
@@ -95,7 +126,7 @@ def render(results: list[dict], ticks: int, threads: dict) -> str:
             f"| {r['case']} | {r['params']} | {s['simulated_s']:.3f} s | {s['spikes']:,} | "
             f"{s['synaptic_events']:,} | {s['packets_delivered']:,} | {s['late_packets']:,} | "
             f"{s['wall_time_s']:.1f} s ({parts['mapping']:.1f} s) | "
-            f"{simulate_s / s['simulated_s']:.1f} | "
+            f"{simulate_s / s['simulated_s']:.1f}{_range(r['factors'])} | "
             f"{s['simulation_cpu_s'] / s['simulated_s']:.1f} | "
             f"{r['peak_bytes'] / 2**30:.2f} GiB | "
             f"{CASES[r['case']]['target']} |"
@@ -111,6 +142,11 @@ def render(results: list[dict], ticks: int, threads: dict) -> str:
     return "\n".join(lines)
 
 
+def _range(factors: list[float]) -> str:
+    """' (lo-hi)' of several runs' real-time factors; nothing for one run."""
+    return f" ({factors[0]:.1f}-{factors[-1]:.1f})" if len(factors) > 1 else ""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--case", choices=sorted(CASES), action="append")
@@ -118,13 +154,18 @@ def main() -> None:
     parser.add_argument("--cores", type=int, help="TrueNorth cores (default: the full 4096)")
     parser.add_argument("--threads", type=int, help="threads of the kernels (cores, NoC)")
     parser.add_argument("--noc-threads", type=int, help="NoC threads (bands) [--threads]")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each case (median)")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
     threads = {k: v for k, v in (("threads", args.threads), ("noc_threads", args.noc_threads))
                if v is not None}  # fmt: skip
+    if args.repeat < 1:
+        parser.error("--repeat: expected at least 1 run")
     cases = args.case or sorted(CASES)
-    results = [measure(name, args.ticks, args.cores, threads) for name in cases]
-    text = render(results, args.ticks, threads)
+    runs = [measure(name, args.ticks, args.cores, threads)
+            for _ in range(args.repeat) for name in cases]  # fmt: skip
+    results = [median_run([r for r in runs if r["case"] == name]) for name in cases]
+    text = render(results, args.ticks, threads, args.repeat)
     print(text)
     print(json.dumps([r["summary"] for r in results], indent=1, default=str))
     if args.write:
