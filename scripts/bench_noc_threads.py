@@ -2,13 +2,16 @@
 
     python scripts/bench_noc_threads.py --capture tn_calls.pkl   # record the TrueNorth traffic
     python scripts/bench_noc_threads.py --calls tn_calls.pkl --threads 1 2 4 8 [--write]
+    python scripts/bench_noc_threads.py --capture s2_calls.pkl --case spinnaker2  # multicast
 
 Synthetic uniform traffic (`advance` in 1000-cycle windows, best of 2, wall time): the 8x8
 benchmark mesh at 0.17 flits/node/cycle, and a 64x64 mesh at 0.02 and 0.005. With ``--calls``
-also the NoC traffic of a whole-chip TrueNorth-like run, replayed: ``--capture`` records the
-``inject`` and ``advance`` calls of 90 ticks of ``chipsim run configs/truenorth.yaml
---generator tn_characterisation`` (the full chip; needs the whole package), and the replay
-needs only ``noc``. Threads pay only where cores are free: run on an otherwise idle machine.
+also the NoC traffic of a whole-chip run, replayed: ``--capture`` records the engine's mesh,
+parameters and routing tables and its ``inject`` and ``advance`` calls in the first ticks
+(``--ticks``, 90 by default) of a case of scripts/bench_run.py (``--case``: the full
+TrueNorth-like chip, XY-routed, or the SpiNNaker2-like benchmark, whose spikes are multicast
+by key; needs the whole package), and the replay needs only ``noc``. Threads pay only where
+cores are free: run on an otherwise idle machine.
 """
 
 from __future__ import annotations
@@ -44,14 +47,21 @@ def uniform(k: int, rate: float, cycles: int, threads: int, seed: int = 1) -> fl
     return engine.stats.flit_hops / (time.perf_counter() - start)
 
 
-def capture(path: Path, ticks: int = 90) -> None:
-    """Record the NoC parameters and calls of a whole-chip TrueNorth-like run into ``path``."""
+def capture(path: Path, case: str = "truenorth", ticks: int = 90) -> None:
+    """Record the NoC of the first ``ticks`` ticks of a bench_run.py case into ``path``: the
+    engine's mesh, parameters and tables, and its ``inject`` and ``advance`` calls."""
+    from bench_run import CASES
+
     from chipsim.config import load_config
     from chipsim.network import generate
     from chipsim.run import run_network
 
-    calls = []
-    inject, advance = NocEngine.inject, NocEngine.advance
+    setup, calls = [], []
+    init, inject, advance = NocEngine.__init__, NocEngine.inject, NocEngine.advance
+
+    def record_init(self, mesh, params, tables=None, **options):
+        setup.append((mesh, params.model_dump(), tables))
+        return init(self, mesh, params, tables, **options)
 
     def record_inject(self, cycle, src, dest, tag=None):
         calls.append((np.asarray(cycle).copy(), np.asarray(src).copy(), np.asarray(dest).copy()))
@@ -61,20 +71,26 @@ def capture(path: Path, ticks: int = 90) -> None:
         calls.append(int(until))
         return advance(self, until)
 
-    NocEngine.inject, NocEngine.advance = record_inject, record_advance
-    chip = load_config(Path(__file__).resolve().parents[1] / "configs" / "truenorth.yaml")
-    run_network(chip, generate("tn_characterisation", {"cores": 4096}), ticks, seed=1)
-    NocEngine.inject, NocEngine.advance = inject, advance
-    topology = chip.topology
-    shape = (topology.width, topology.height, topology.pes_per_router)
-    path.write_bytes(pickle.dumps((shape, chip.noc.model_dump(), calls), protocol=5))
+    spec = CASES[case]
+    chip = load_config(Path(__file__).resolve().parents[1] / spec["config"], spec["overrides"])
+    NocEngine.__init__, NocEngine.inject = record_init, record_inject
+    NocEngine.advance = record_advance
+    try:
+        run_network(chip, generate(spec["generator"], spec["params"]), ticks, seed=1)
+    finally:
+        NocEngine.__init__, NocEngine.inject, NocEngine.advance = init, inject, advance
+    mesh, params, tables = setup[0]  # (the run's one engine)
+    path.write_bytes(pickle.dumps((mesh, params, tables, calls), protocol=5))
 
 
 def replay(path: Path, threads: int) -> float:
     """Flit-hops per second of wall time of ``inject`` and ``advance`` replaying a capture;
     with one thread, prints how the routers' work was done (visits and flits in flight)."""
-    shape, params, calls = pickle.loads(path.read_bytes())
-    engine = NocEngine(Mesh(*shape), NocParams(**params), record_packets=False, threads=threads)
+    captured = pickle.loads(path.read_bytes())
+    if len(captured) != 4:
+        raise SystemExit(f"{path}: not a capture of this script's (capture it again)")
+    mesh, params, tables, calls = captured
+    engine = NocEngine(mesh, NocParams(**params), tables, record_packets=False, threads=threads)
     wall = 0.0
     for call in calls:
         start = time.perf_counter()
@@ -96,13 +112,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--calls", type=Path, help="replay this capture too")
-    parser.add_argument("--capture", type=Path, help="record the TrueNorth traffic and stop")
+    parser.add_argument("--capture", type=Path, help="record a run's NoC traffic and stop")
+    parser.add_argument("--case", choices=("truenorth", "spinnaker2"), default="truenorth",
+                        help="the bench_run.py case --capture records")  # fmt: skip
+    parser.add_argument("--ticks", type=int, default=90, help="ticks --capture records")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
     if args.capture:
-        capture(args.capture)
+        capture(args.capture, args.case, args.ticks)
         return
-    names = [*CASES, *(["TrueNorth-like run"] if args.calls else [])]
+    names = [*CASES, *([f"{args.calls.name} replayed"] if args.calls else [])]
     lines = ["| threads | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
     for threads in args.threads:
         rates = [max(uniform(*CASES[n], threads) for _ in range(2)) for n in CASES]
@@ -110,7 +129,8 @@ def main() -> None:
             rates.append(max(replay(args.calls, threads) for _ in range(2)))
         lines.append(f"| {threads} | " + " | ".join(f"{r / 1e6:.1f} M" for r in rates) + " |")
         print(lines[-1], flush=True)
-    command = "python scripts/bench_noc_threads.py --calls tn_calls.pkl --threads " + " ".join(
+    calls = f" --calls {args.calls.name}" if args.calls else ""
+    command = f"python scripts/bench_noc_threads.py{calls} --threads " + " ".join(
         map(str, args.threads)
     )
     text = (
