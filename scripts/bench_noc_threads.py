@@ -23,6 +23,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+from bench_run import CASES as RUN_CASES
+from bench_run import case_workload
 from benchdoc import machine, replace_section
 
 from noc.engine import NocEngine
@@ -50,10 +52,6 @@ def uniform(k: int, rate: float, cycles: int, threads: int, seed: int = 1) -> fl
 def capture(path: Path, case: str = "truenorth", ticks: int = 90) -> None:
     """Record the NoC of the first ``ticks`` ticks of a bench_run.py case into ``path``: the
     engine's mesh, parameters and tables, and its ``inject`` and ``advance`` calls."""
-    from bench_run import CASES
-
-    from chipsim.config import load_config
-    from chipsim.network import generate
     from chipsim.run import run_network
 
     setup, calls = [], []
@@ -71,12 +69,11 @@ def capture(path: Path, case: str = "truenorth", ticks: int = 90) -> None:
         calls.append(int(until))
         return advance(self, until)
 
-    spec = CASES[case]
-    chip = load_config(Path(__file__).resolve().parents[1] / spec["config"], spec["overrides"])
+    chip, network, _ = case_workload(case)
     NocEngine.__init__, NocEngine.inject = record_init, record_inject
     NocEngine.advance = record_advance
     try:
-        run_network(chip, generate(spec["generator"], spec["params"]), ticks, seed=1)
+        run_network(chip, network, ticks, seed=1)
     finally:
         NocEngine.__init__, NocEngine.inject, NocEngine.advance = init, inject, advance
     mesh, params, tables = setup[0]  # (the run's one engine)
@@ -86,8 +83,11 @@ def capture(path: Path, case: str = "truenorth", ticks: int = 90) -> None:
 def replay(path: Path, threads: int) -> float:
     """Flit-hops per second of wall time of ``inject`` and ``advance`` replaying a capture;
     with one thread, prints how the routers' work was done (visits and flits in flight)."""
-    captured = pickle.loads(path.read_bytes())
-    if len(captured) != 4:
+    try:
+        captured = pickle.loads(path.read_bytes())
+    except Exception as err:  # any unpickling failure: the file is not a capture
+        raise SystemExit(f"{path}: not a capture of this script's ({err})") from err
+    if not isinstance(captured, tuple) or len(captured) != 4:
         raise SystemExit(f"{path}: not a capture of this script's (capture it again)")
     mesh, params, tables, calls = captured
     engine = NocEngine(mesh, NocParams(**params), tables, record_packets=False, threads=threads)
@@ -113,11 +113,15 @@ def main() -> None:
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--calls", type=Path, help="replay this capture too")
     parser.add_argument("--capture", type=Path, help="record a run's NoC traffic and stop")
-    parser.add_argument("--case", choices=("truenorth", "spinnaker2"), default="truenorth",
+    parser.add_argument("--case", choices=sorted(RUN_CASES), default="truenorth",
                         help="the bench_run.py case --capture records")  # fmt: skip
     parser.add_argument("--ticks", type=int, default=90, help="ticks --capture records")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
+    if args.ticks < 1:
+        parser.error("--ticks: expected at least 1")
+    if args.calls and not args.calls.is_file():
+        parser.error(f"--calls: no such file: {args.calls}")
     if args.capture:
         capture(args.capture, args.case, args.ticks)
         return

@@ -24,7 +24,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench_run import CASES
+from bench_run import CASES, case_workload
 
 PARTS = {  # (object of the simulation, method): part
     ("engine", "advance"): "noc advance",
@@ -48,15 +48,11 @@ def mapping_of(case: str, path: Path, cores: int | None):
         if not isinstance(mapping, Mapping):
             raise SystemExit(f"{path}: holds a {type(mapping).__name__}, not a mapping")
         return mapping
-    from chipsim.config import load_config
     from chipsim.mapping.mapper import map_network
-    from chipsim.network import expand, generate
+    from chipsim.network import expand
 
-    spec = CASES[case]
-    params = dict(spec["params"], **({"cores": cores} if cores and case == "truenorth" else {}))
-    network = expand(generate(spec["generator"], params), 1)
-    chip = load_config(Path(__file__).resolve().parents[1] / spec["config"], spec["overrides"])
-    mapping = map_network(chip, network, 1)
+    chip, network, _ = case_workload(case, cores)
+    mapping = map_network(chip, expand(network, 1), 1)
     path.write_bytes(pickle.dumps(mapping, protocol=5))
     return mapping
 
@@ -103,6 +99,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--cores", type=int, help="truenorth: cores (default: the full chip)")
     args = parser.parse_args()
+    if args.ticks < 1 or args.threads < 1:
+        parser.error("--ticks and --threads: expected at least 1")
     mapping = mapping_of(args.case, args.mapping, args.cores)
     wall, seconds = timed_run(mapping, args.ticks, args.threads)
     per = 1.0 / (args.ticks * mapping.config.chip.tick_s)  # s -> s a simulated second

@@ -47,17 +47,25 @@ CASES = {
 }  # fmt: skip
 
 
-def run_case(name: str, ticks: int, cores: int | None, threads: dict, queue) -> None:
-    """Child process: map and run one case (``threads``: run_network's threads and
-    noc_threads), put (summary, peak RSS bytes) on ``queue``."""
+def case_workload(name: str, cores: int | None = None):
+    """A case's chip config, network and generator parameters (``cores``: TrueNorth cores
+    in place of the full chip's); the configs are found from this script, not the working
+    directory (scripts/bench_parts.py and bench_noc_threads.py build theirs here too)."""
     from chipsim.config import load_config
     from chipsim.network import generate
-    from chipsim.run import run_network
 
     case = CASES[name]
     params = dict(case["params"], **({"cores": cores} if cores and name == "truenorth" else {}))
-    chip = load_config(case["config"], case["overrides"])
-    network = generate(case["generator"], params)
+    chip = load_config(Path(__file__).resolve().parents[1] / case["config"], case["overrides"])
+    return chip, generate(case["generator"], params), params
+
+
+def run_case(name: str, ticks: int, cores: int | None, threads: dict, queue) -> None:
+    """Child process: map and run one case (``threads``: run_network's threads and
+    noc_threads), put (summary, peak RSS bytes) on ``queue``."""
+    from chipsim.run import run_network
+
+    chip, network, params = case_workload(name, cores)
     with tempfile.TemporaryDirectory() as folder:  # a run folder: records stream to Parquet
         result = run_network(chip, network, ticks, seed=1, out=Path(folder) / "run", **threads)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
