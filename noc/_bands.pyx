@@ -110,7 +110,9 @@ cdef inline void take_handoffs(Core* c, Handoff* box, int* n) noexcept nogil:
     cdef int k, r
     for k in range(n[0]):
         r = box[k].n
-        write_link_flit(c, r, box[k].i, &box[k].flit, False)  # (none in flight)
+        write_link_flit(
+            c, r, box[k].i, &box[k].flit, box[k].flit.ready, box[k].flit.hops, False
+        )  # (none in flight)
         c.dirty[c.n_dirty] = r
         c.n_dirty += 1
     n[0] = 0

@@ -23,6 +23,7 @@ from noc._bands cimport (
 )
 from noc._flight cimport admit_into_flight, clear_flight_wheel, fly_due, holds_flier, land
 from noc._fused cimport choose_visits, point_visits, visits_prefetch
+from noc._multicast_flight cimport board_multicast
 from noc._records cimport sort_by_dest
 from noc._route cimport mesh_xy_output
 from noc._router cimport router_cycle
@@ -190,7 +191,9 @@ cdef class EngineCore:
         self._set("t_route", _nonempty(form.route))
         self._set("t_index_at", _nonempty(form.run_index_at))
         self._set("t_shift", _nonempty(form.run_shift))
-        self._set("t_index", _nonempty(form.index))
+        self._set("t_low", _nonempty(form.run_low))
+        self._set("t_span", _nonempty(form.run_span))
+        self._set("t_direct", _nonempty(form.direct))
 
     def _init_xy_ports(self):
         """The fused unicast path's table of XY output ports, router by destination endpoint,
@@ -254,16 +257,15 @@ cdef class EngineCore:
 
     def _init_flight(self):
         """The flight table, its wheel and counters (noc/_flight.pyx); flits fly on the fused
-        unicast path of a mesh without chip links whose buffers are deeper than Lk + 1: a
-        router holding nothing, or a flier that came over the link, then always has a credit
-        for the link's upstream router (its pops of the last Lk cycles and the flier leave a
-        slot), so that a flier need not be in the buffer for credit checks; two fliers in a
-        router need buffers deeper than Lk + 2. (Flier.kx, ky: meshes up to 32768 wide.)"""
+        path of a mesh without chip links whose buffers are deeper than Lk + 1: a router
+        holding nothing, or a flier that came over the link, then always has a credit for the
+        link's upstream router (its pops of the last Lk cycles and the flier leave a slot),
+        so that a flier need not be in the buffer for credit checks; two fliers in a router
+        (unicast only: noc/_multicast_flight.pyx) need buffers deeper than Lk + 2. (Flier.kx,
+        ky: meshes up to 32768 wide.)"""
         cdef Core* c = &self.c
-        c.fly = (
-            c.unicast and c.NX == 0 and c.D >= c.Lk + 2 and max(c.width, c.height) <= 32768
-        )
-        c.fly2 = c.fly and c.D >= c.Lk + 3
+        c.fly = c.fused and c.NX == 0 and c.D >= c.Lk + 2 and max(c.width, c.height) <= 32768
+        c.fly2 = c.fly and c.unicast and c.D >= c.Lk + 3
         c.n_fly = c.flown = c.landed = 0
         self.fold_mark = (0, 0, 0)
         fliers = np.zeros(2 * c.R, dtype=_struct_dtype(_FLIER, sizeof(Flier)))
@@ -316,7 +318,8 @@ cdef class EngineCore:
 
     @property
     def fly(self):
-        """Whether unicast flits may be in flight (noc/_flight.pyx; tests: False, never)."""
+        """Whether flits may be in flight (noc/_flight.pyx for unicast, else
+        noc/_multicast_flight.pyx; tests: False, never)."""
         return bool(self.c.fly)
 
     @property
@@ -326,13 +329,14 @@ cdef class EngineCore:
 
     @property
     def fliers_per_router(self):
-        """How many flits a router may hold in flight (noc/_flight.pyx): 0, 1 or 2."""
+        """How many flits a router may hold in flight (noc/_flight.pyx): 0, 1 or 2 (a multicast
+        flier is alone in its router: noc/_multicast_flight.pyx)."""
         return 0 if not self.c.fly else 2 if self.c.fly2 else 1
 
     @property
     def flight(self):
         """(crossbar traversals made in flight, fliers landed) since construction
-        (noc/_flight.pyx)."""
+        (noc/_flight.pyx, noc/_multicast_flight.pyx)."""
         return self.c.flown, self.c.landed
 
     @fly.setter
@@ -574,7 +578,7 @@ cdef class EngineCore:
                     return
             self._admit()
             first = c.n_out
-            if c.fwn[c.now & (c.W - 1)]:  # fliers due now (or landed: fly_due empties it)
+            if c.unicast and c.fwn[c.now & (c.W - 1)]:  # fliers due now (or landed)
                 fly_due(c)  # (before the visits, so that a flier landing now is visited now)
             if c.fused:
                 c.visit_routers(c)
@@ -789,7 +793,9 @@ cdef class EngineCore:
         cdef Slot flit
         cdef int j
         new_flit(c, pid, ready, &flit)
-        if c.fly and c.lone_first and ep < c.EP and not c.occ[r]:
+        if c.fly and not c.unicast and ep < c.EP and not c.occ[r]:
+            board_multicast(c, r, g - r * c.NI, &flit, ready, 0)
+        elif c.fly and c.lone_first and ep < c.EP and not c.occ[r]:
             admit_into_flight(c, r, g - r * c.NI, &flit)
         else:
             for j in range(c.F):

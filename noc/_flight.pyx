@@ -123,7 +123,6 @@ cdef void cross(
     into n's buffer (n's fliers land) with the router cycle's credit check, or landed in r
     if there is no credit."""
     cdef Flier* f = &c.fl[2 * r + k]
-    cdef Slot flit
     cdef int j = due_slot(c, n)
     if j >= 0 and not has_bit(c.fly_busy, n):  # n's fliers leave now: first
         if c.fly_m[r] == 1 << k and c.fly_m[n] == 1 << j and bound_for(a, n, j) == opp(o):
@@ -145,13 +144,10 @@ cdef void cross(
     if not link_credit(c, r, o):
         land(c, r)
         return
-    flit = f.flit
-    flit.ready = a.ready
-    flit.hops += 1
+    c.fa[n] -= 1  # not a flier's arrival: write_link_flit counts the buffer write
+    write_link_flit(c, n, opp(o), &f.flit, a.ready, f.flit.hops + 1, True)
     leave(a, r, k, o)
     c.n_fly -= 1
-    c.fa[n] -= 1  # not a flier's arrival: write_link_flit counts the buffer write
-    write_link_flit(c, n, opp(o), &flit, True)
 
 
 cdef inline int bound_for(Air* a, int n, int j) noexcept nogil:

@@ -33,14 +33,14 @@ cdef inline int compute_route(Core* c, int r, int p, const Slot* s) noexcept nog
         return 1 << xy_output(c, r, s)
     for j in range(c.t_start[r], c.t_start[r + 1]):  # runs of one mask, in priority order
         k = key & c.t_mask[j]
+        if c.t_index_at[j] >= 0:  # the run's direct index (its first key <= k <= its last)
+            if k - c.t_low[j] <= c.t_span[j]:
+                d = c.t_direct[c.t_index_at[j] + ((k - c.t_low[j]) >> c.t_shift[j])]
+                if d >= 0:
+                    return d
+            continue
         lo = c.t_first[j]
         hi = c.t_first[j + 1]
-        if c.t_index_at[j] >= 0:  # the run's direct index (its first key <= k <= its last)
-            if k - c.t_key[lo] <= c.t_key[hi - 1] - c.t_key[lo]:
-                lo = c.t_index[c.t_index_at[j] + ((k - c.t_key[lo]) >> c.t_shift[j])]
-                if lo >= 0:
-                    return <int>c.t_route[lo]
-            continue
         while lo < hi:  # the first key >= k
             mid = (lo + hi) >> 1
             if c.t_key[mid] < k:

@@ -5,7 +5,7 @@ from libc.stdint cimport int32_t, int64_t, uint64_t
 
 from noc._core cimport (
     C_BUF_READS, C_BUF_WRITES, C_MAX_OCC, C_UNROUTED, E_EJECTED, NDIR, Core, Slot, popcount64,
-    push_flit,
+    push_moved,
 )
 from noc._bands cimport add_copies_shared, hand_off
 from noc._flight cimport holds_flier, land
@@ -66,25 +66,28 @@ cdef inline void link_traverse(
     if n < 0:
         leave_chip(c, c.clink[r * NDIR + o], k, s)
         return
-    flit = c.slot[s]
-    flit.ready = c.now + c.Lk + c.Rp
-    flit.hops += 1
     if n < c.lo or n >= c.hi:  # another band's (parallel runs): written after the visits
+        flit = c.slot[s]
+        flit.ready = c.now + c.Lk + c.Rp
+        flit.hops += 1
         hand_off(c, n, opp(o) * c.V + w, &flit)
         return
-    write_link_flit(c, n, opp(o) * c.V + w, &flit, fly)
+    write_link_flit(
+        c, n, opp(o) * c.V + w, &c.slot[s], c.now + c.Lk + c.Rp, c.slot[s].hops + 1, fly
+    )
 
 
 cdef inline void write_link_flit(
-    Core* c, int n, int i, const Slot* flit, bint fly
+    Core* c, int n, int i, const Slot* flit, int64_t ready, int32_t hops, bint fly
 ) noexcept nogil:
-    """Write ``flit``, come over a link, into input VC i of router n (a buffer write, one
-    more flit in its link buffers), and note n's occupancy unless its visit this cycle is
-    still due (branch-free, see pop_head; the fused path's bookkeeping). With ``fly`` (there
-    may be flits in flight: noc/_flight.pyx) a flier at n lands first."""
+    """Write ``flit``, come over a link, ready at ``ready`` after ``hops`` hops, into input VC
+    i of router n (a buffer write, one more flit in its link buffers), and note n's occupancy
+    unless its visit this cycle is still due (branch-free, see pop_head; the fused path's
+    bookkeeping). With ``fly`` (there may be flits in flight: noc/_flight.pyx) a flier at n
+    lands first."""
     if fly and c.n_fly and holds_flier(c, n):
         land(c, n)
-    push_flit(c, n, i, flit)
+    push_moved(c, n, i, flit, ready, hops)
     c.rt[n].rc[C_BUF_WRITES] += 1
     c.rt[n].buf_flits += 1
     if c.fused:

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from noc.params import BlockedPolicy, NocParams, Routing
+from noc.params import NocParams, Routing
 from noc.routing import MulticastTables
 from noc.stats import Deliveries, NocStats, empty_deliveries
 from noc.topology import Mesh
@@ -49,15 +49,15 @@ except ImportError as exc:  # pragma: no cover - depends on the build
 
 
 def flight_possible(mesh: Mesh, params: NocParams) -> bool:
-    """Whether the engine may move unicast flits in flight across routers that hold nothing
-    else (noc/README.md, "Flits in flight"; ``EngineCore.fliers_per_router`` of an engine of
-    one thread): one VC, one-flit packets, XY routing without drops, buffers deeper than
-    ``Lk + 1``, a mesh without chip links at most 32768 routers wide and high. Sparse spike
-    traffic then runs faster in one thread than in bands (which do not fly)."""
+    """Whether the engine may move flits in flight across routers that hold nothing else
+    (noc/README.md, "Flits in flight"; ``EngineCore.fliers_per_router`` of an engine of one
+    thread): one VC, one-flit packets, buffers deeper than ``Lk + 1``, a mesh without chip
+    links at most 32768 routers wide and high (unicast fliers on XY routing without drops,
+    multicast fliers otherwise). Sparse spike traffic then runs faster in one thread than in
+    bands (which do not fly)."""
     lk, r = params.link_latency_cycles, params.router_pipeline_cycles
     return (
         params.virtual_channels == 1 and params.packet_flits == 1 and lk + r < 64
-        and params.routing is Routing.XY and params.blocked_policy is not BlockedPolicy.DROP
         and params.buffer_depth >= lk + 2 and mesh.chip_link_count == 0
         and max(mesh.width, mesh.height) <= 32768
     )  # fmt: skip

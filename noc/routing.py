@@ -43,7 +43,8 @@ class SearchForm:
     engine then finds a key in one read instead of a bisection whose probes wait on each
     other and whose branches it mispredicts (# perf: the NoC calls of the SpiNNaker2-like
     benchmark's first 150 ticks replayed, ~150 entries of one mask per router: +5-7 %
-    flit-hops/s CPU, 5 paired rounds)."""
+    flit-hops/s CPU, 5 paired rounds): a read of ``direct``, which holds the route itself,
+    after the run's bounds ``run_low[j]`` (``first``) and ``run_span[j]`` (``last - first``)."""
 
     run_start: np.ndarray  # int32[routers + 1]
     run_mask: np.ndarray  # uint32[runs]
@@ -53,6 +54,9 @@ class SearchForm:
     run_index_at: np.ndarray  # int32[runs]
     run_shift: np.ndarray  # int32[runs]
     index: np.ndarray  # int32
+    run_low: np.ndarray  # uint32[runs], each run's first key
+    run_span: np.ndarray  # uint32[runs], its last key less its first
+    direct: np.ndarray  # int32, ``index`` with the route of each position (-1: no key)
 
 
 @dataclass(frozen=True)
@@ -139,8 +143,9 @@ class MulticastTables:
             none = np.zeros(0, dtype=np.uint32)
             empty = np.zeros(0, dtype=np.int32)
             return SearchForm(
-                zeros, none, np.zeros(1, dtype=np.int32), none, none, empty, empty, empty
-            )
+                zeros, none, np.zeros(1, dtype=np.int32), none, none, empty, empty, empty,
+                none, none, empty,
+            )  # fmt: skip
         router = np.repeat(np.arange(len(self.start) - 1), np.diff(self.start))
         new_run = np.r_[True, (self.mask[1:] != self.mask[:-1]) | (router[1:] != router[:-1])]
         run = np.cumsum(new_run) - 1
@@ -150,10 +155,13 @@ class MulticastTables:
         kept = order[first]
         run_first = np.searchsorted(run[kept], np.arange(run[-1] + 2)).astype(np.int32)
         run_start = np.searchsorted(router[new_run], np.arange(len(self.start)))
-        run_mask, key = self.mask[new_run], self.key[kept]
+        run_mask, key, route = self.mask[new_run], self.key[kept], self.route[kept]
+        index_at, shift, index = _direct_indices(run_mask, run_first, key)
+        low, high = key[run_first[:-1]], key[run_first[1:] - 1]  # (runs are never empty)
+        direct = np.where(index >= 0, route[np.maximum(index, 0)], -1).astype(np.int32)
         return SearchForm(
-            run_start.astype(np.int32), run_mask, run_first, key, self.route[kept],
-            *_direct_indices(run_mask, run_first, key),
+            run_start.astype(np.int32), run_mask, run_first, key, route, index_at, shift, index,
+            low.astype(np.uint32), (high - low).astype(np.uint32), direct,
         )  # fmt: skip
 
     def lookup(self, node: int, key: int) -> int | None:

@@ -40,16 +40,23 @@ def random_params(rng: np.random.Generator, **fixed) -> NocParams:
 
 
 def multicast_groups(
-    rng: np.random.Generator, mesh: Mesh, n_keys: int, capacity: int = 1024
+    rng: np.random.Generator,
+    mesh: Mesh,
+    n_keys: int,
+    capacity: int = 1024,
+    max_dests: int = 6,
+    min_dests: int = 1,
 ) -> tuple[MulticastTables, dict[int, np.ndarray], dict[int, int]]:
-    """Random multicast groups with XY-tree tables: (tables, key -> dests, key -> source);
-    sources and destinations include the external endpoints of chip links, if any."""
+    """Random multicast groups of ``min_dests`` to ``max_dests`` destinations (at most every
+    endpoint) with XY-tree tables: (tables, key -> dests, key -> source); sources and
+    destinations include the external endpoints of chip links, if any."""
     rows: list[tuple[int, int, int]] = []
     groups, sources = {}, {}
     for i in range(n_keys):
         key = int(rng.integers(0, 2**24)) << 8 | i
         src = int(rng.integers(mesh.all_endpoints))
-        size = int(rng.integers(1, min(6, mesh.all_endpoints) + 1))
+        most = min(max_dests, mesh.all_endpoints)
+        size = int(rng.integers(min(min_dests, most), most + 1))
         dests = np.sort(rng.choice(mesh.all_endpoints, size=size, replace=False))
         routers, routes = xy_tree_entries(
             mesh, mesh.endpoint_router(src)[0], dests, elide_default=bool(rng.integers(2))

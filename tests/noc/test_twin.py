@@ -395,6 +395,80 @@ def test_flight_gives_the_results_of_visits_on_a_large_mesh(seed):
     assert flown > 0 and landed > 0
 
 
+# Multicast packets in flight (noc/_multicast_flight.pyx): on the fused path of table-routed
+# or dropping traffic, a flit sent (or admitted) into a router holding nothing leaves in its
+# router's turn with every branch, or lands. Buffers of 4 flits (deeper than Lk + 1).
+MULTICAST_FLIGHT_CASES = {
+    "multicast": {"multicast": True},
+    "sparse": {"multicast": True, "n": 40},
+    "drop": {"multicast": True, "drop": True, "n": 300},
+    "xy_drop": {"drop": True, "n": 300},  # XY routes on the multicast cycle
+    "slow_ejection": {"multicast": True, "n": 300, "ejection_cycles_per_packet": 4},
+    "long_links": {"multicast": True, "link_latency_cycles": 2, "router_pipeline_cycles": 3},
+}
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("case", MULTICAST_FLIGHT_CASES)
+def test_multicast_fliers_agree_with_reference(scenario, case, seed):
+    """Multicast fliers give the reference's records, states and counters."""
+    sc = scenario(seed, **(ONE_VC_ONE_FLIT | MULTICAST_FLIGHT_CASES[case]), buffer_depth=4)
+    engines: list = []
+    compare(sc, seed, flying(engines))
+    core = engines[0]._core
+    assert not core.unicast and core.fliers_per_router == 1
+
+
+def test_multicast_fliers_leave_and_land():
+    """Over the multicast flight cases, fliers both leave with their branches and land."""
+    totals = np.zeros(2, dtype=np.int64)
+    for case in MULTICAST_FLIGHT_CASES.values():
+        for seed in range(4):
+            sc = random_scenario(seed, **(ONE_VC_ONE_FLIT | case), buffer_depth=4)
+            engines: list = []
+            run_windows(flying(engines), sc, np.arange(40, 2000, 40))
+            totals += engines[0]._core.flight
+    assert totals.min() > 0
+
+
+@pytest.mark.parametrize("drop", [False, True])
+@pytest.mark.parametrize("seed", range(3))
+def test_multicast_flight_gives_the_results_of_visits(make_groups, seed, drop):
+    """An 8x5 mesh of 4-port routers (the SpiNNaker2-like chip's), trees to 30-150 of its 160
+    endpoints in bursts (as spikes come) in windows: with multicast fliers and without, the
+    same records, states and counters (drops included); fliers leave and land."""
+    mesh = Mesh(8, 5, 4)
+    rng = np.random.default_rng(seed)
+    options = {"blocked_policy": "drop", "drop_after_cycles": 12} if drop else {}
+    params = NocParams(clock_hz=1e6, routing="multicast_table", **ONE_VC_ONE_FLIT, **options)
+    tables, groups, sources = make_groups(rng, mesh, 40, max_dests=150, min_dests=30)
+    keys = np.array(list(groups), dtype=np.int64)
+    n = 600
+    key = keys[rng.integers(0, len(keys), n)]
+    sc = SimpleNamespace(
+        mesh=mesh, params=params, tables=tables,
+        cycle=np.sort(rng.integers(0, 40, n) + 400 * rng.integers(0, 5, n)),
+        src=np.array([sources[int(k)] for k in key]), dest_or_key=key,
+    )  # fmt: skip
+    engines: list = []
+
+    def without_flight(mesh, params, tables=None) -> NocEngine:
+        engine = NocEngine(mesh, params, tables)
+        engine._core.fly = False
+        return engine
+
+    def default(mesh, params, tables=None) -> NocEngine:
+        engines.append(NocEngine(mesh, params, tables))
+        return engines[-1]
+
+    windows = np.cumsum(rng.integers(1, 300, 16))
+    flown_run = run_windows(default, sc, windows)
+    assert_same(flown_run, run_windows(without_flight, sc, windows))
+    flown, landed = engines[0]._core.flight
+    assert flown > 0 and landed > 0
+    assert sum(len(d) for d in flown_run[0]) > 30 * n // 2  # trees delivered (most of them)
+
+
 @pytest.mark.parametrize(("k", "chosen"), [(8, False), (32, True)])
 def test_visits_with_and_without_prefetch_agree(k, chosen):
     """The fused visits prefetch the next router's input VCs on meshes whose records may miss
@@ -421,20 +495,26 @@ def test_visits_with_and_without_prefetch_agree(k, chosen):
 
 
 def test_flight_only_where_it_holds():
-    """Fliers need the unicast fused path, buffers deeper than Lk + 1 (two in a router:
-    Lk + 2), no chip links and one band; they cannot be switched on elsewhere."""
+    """Fliers need the fused path, buffers deeper than Lk + 1 (two unicast fliers in a
+    router: Lk + 2; a multicast flier is alone), no chip links and one band; they cannot be
+    switched on elsewhere."""
     mesh = Mesh(4, 4, 1)
     one = dict(ONE_VC_ONE_FLIT, clock_hz=1e6)
     assert NocEngine(mesh, NocParams(**one, buffer_depth=4))._core.fliers_per_router == 2
     assert NocEngine(mesh, NocParams(**one, buffer_depth=3))._core.fliers_per_router == 1
     assert not NocEngine(mesh, NocParams(**one, buffer_depth=2))._core.fly  # Lk = 1
     tables = MulticastTables.empty(mesh.routers)
-    assert not NocEngine(mesh, NocParams(**one, routing="multicast_table"), tables)._core.fly
-    dropping = NocParams(**one, blocked_policy="drop", drop_after_cycles=9)
-    assert not NocEngine(mesh, dropping)._core.fly
+    multicast = NocParams(**one, routing="multicast_table", buffer_depth=4)
+    assert NocEngine(mesh, multicast, tables)._core.fliers_per_router == 1
+    shallow = multicast.model_copy(update={"buffer_depth": 2})
+    assert not NocEngine(mesh, shallow, tables)._core.fly
+    dropping = NocParams(**one, blocked_policy="drop", drop_after_cycles=9, buffer_depth=4)
+    assert NocEngine(mesh, dropping)._core.fliers_per_router == 1  # (the multicast fliers)
     assert not NocEngine(mesh, NocParams(**(one | {"virtual_channels": 2})))._core.fly
     assert not NocEngine(Mesh(4, 4, 1, chip_links=True), NocParams(**one))._core.fly
+    assert not NocEngine(Mesh(4, 4, 1, chip_links=True), multicast, tables)._core.fly
     assert not NocEngine(mesh, NocParams(**one), threads=2)._core.fly
+    assert not NocEngine(mesh, multicast, tables, threads=2)._core.fly
     core = NocEngine(mesh, NocParams(**one, buffer_depth=2))._core
     with pytest.raises(ValueError, match="in flight only"):
         core.fly = True
