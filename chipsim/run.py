@@ -20,6 +20,7 @@ from tqdm import tqdm
 
 from chipsim.config import ChipConfig
 from chipsim.energy import EnergyReport, EventCounts, energy_of
+from chipsim.heap import keep_heap
 from chipsim.mapping.mapper import Mapping, map_network
 from chipsim.network import Network, expand
 from chipsim.report.timeline import TimelineWindow, TraceClocks, write_timeline
@@ -68,6 +69,7 @@ def run_network(
     threads or not, while they took the TrueNorth-like run's NoC 1.5x faster: noc/README.md.)
     """
     started = time.time()
+    keep_heap()  # before the mapping allocates (chipsim.heap)
     net = expand(network, seed)
     if isinstance(replay, Path):
         replay = read_trace(replay, n_neurons=net.n_neurons)
