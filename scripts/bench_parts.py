@@ -26,6 +26,8 @@ from pathlib import Path
 
 from bench_run import CASES, case_workload
 
+from chipsim.heap import keep_heap
+
 PARTS = {  # (object of the simulation, method): part
     ("engine", "advance"): "noc advance",
     ("engine", "inject"): "noc inject",
@@ -101,6 +103,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.ticks < 1 or args.threads < 1:
         parser.error("--ticks and --threads: expected at least 1")
+    keep_heap()  # as run_network does before it maps (chipsim/heap.py)
     mapping = mapping_of(args.case, args.mapping, args.cores)
     wall, seconds = timed_run(mapping, args.ticks, args.threads)
     per = 1.0 / (args.ticks * mapping.config.chip.tick_s)  # s -> s a simulated second
