@@ -34,7 +34,7 @@ from noc._flight cimport Air, air_of, fly_into, joinable, land_all
 from noc._multicast_flight cimport depart, take_off_multicast
 from noc._route cimport mesh_xy_output, opp
 from noc._stages cimport (
-    eject, finish_copy, link_traverse, note_occupancy, pop_head, route_head,
+    busy_ejections, eject, finish_copy, link_traverse, note_occupancy, pop_head, route_head,
 )
 
 
@@ -254,16 +254,10 @@ cdef inline void grant_one(Core* c, int r, int i) noexcept nogil:
     with no list of askers per port (# perf: that run's first 148 ticks of NoC traffic,
     replayed: -18.5 % instructions, +9 % packets/s CPU in 4 paired runs)."""
     cdef InVC* vc = &c.vc[r * c.P + i]
-    cdef uint32_t grant = vc.pend_va & ~c.held[r], local, b
+    cdef uint32_t grant = vc.pend_va & ~c.held[r], b
     cdef uint16_t next_rr = i + 1 if i + 1 < c.P else 0
     cdef int o, n
-    if c.E > 1:  # (an ejection interval of one cycle has passed by any later visit)
-        local = grant >> NDIR
-        while local:
-            o = ctz64(local)
-            local &= local - 1
-            if c.now < c.eject_ready[r * c.L + o]:
-                grant &= ~(1u << (NDIR + o))
+    grant &= ~busy_ejections(c, r, grant)
     if not grant:
         return
     b = grant

@@ -35,7 +35,7 @@ from noc._credits cimport link_credit
 from noc._flight cimport land
 from noc._multicast_flight cimport take_off_multicast
 from noc._route cimport compute_route, opp
-from noc._stages cimport add_copies, record, write_link_flit
+from noc._stages cimport add_copies, busy_ejections, record, write_link_flit
 
 
 cdef void depart(Core* c, int r) noexcept nogil:
@@ -56,13 +56,8 @@ cdef inline bint all_free(Core* c, int r, uint32_t route) noexcept nogil:
     it is)."""
     cdef uint32_t b
     cdef int o, n
-    if c.E > 1:  # (an ejection interval of one cycle has passed by any later cycle)
-        b = route >> NDIR
-        while b:
-            o = ctz64(b)
-            b &= b - 1
-            if c.now < c.eject_ready[r * c.L + o]:
-                return False
+    if busy_ejections(c, r, route):
+        return False
     b = route & ((1u << NDIR) - 1)
     while b:
         o = ctz64(b)

@@ -1,10 +1,10 @@
 # Pieces of the router stages shared by the general stages (noc/_router.pyx) and the fused
 # V = 1, F = 1 router cycle (noc/_fused.pyx): inline, so that each module compiles its own copy.
 
-from libc.stdint cimport int32_t, int64_t, uint64_t
+from libc.stdint cimport int32_t, int64_t, uint32_t, uint64_t
 
 from noc._core cimport (
-    C_BUF_READS, C_BUF_WRITES, C_MAX_OCC, C_UNROUTED, E_EJECTED, NDIR, Core, Slot, popcount64,
+    C_BUF_READS, C_BUF_WRITES, C_MAX_OCC, C_UNROUTED, E_EJECTED, NDIR, Core, Slot, ctz64, popcount64,
     push_moved,
 )
 from noc._bands cimport add_copies_shared, hand_off
@@ -124,6 +124,22 @@ cdef inline void record(
 cdef inline void note_occupancy(Core* c, int r, int64_t flits) noexcept nogil:
     """Raise router r's maximum buffer occupancy to ``flits`` (branch-free)."""
     c.rt[r].rc[C_MAX_OCC] = max(c.rt[r].rc[C_MAX_OCC], flits)
+
+
+cdef inline uint32_t busy_ejections(Core* c, int r, uint32_t ports) noexcept nogil:
+    """The local ports among ``ports`` (bits NDIR + p) of router r whose receiver is within
+    its ejection interval (none when the interval is one cycle: it has passed by any later
+    cycle)."""
+    cdef uint32_t busy = 0, local
+    cdef int p
+    if c.E > 1:
+        local = ports >> NDIR
+        while local:
+            p = ctz64(local)
+            local &= local - 1
+            if c.now < c.eject_ready[r * c.L + p]:
+                busy |= 1u << (NDIR + p)
+    return busy
 
 
 cdef inline void eject(Core* c, int r, int port, int k, int64_t s, bint shared) noexcept nogil:

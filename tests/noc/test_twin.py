@@ -317,6 +317,23 @@ def flying(engines: list):
     return make
 
 
+def keeping(engines: list):
+    """An engine factory (the default engine) that keeps what it made."""
+
+    def make(mesh, params, tables=None) -> NocEngine:
+        engines.append(NocEngine(mesh, params, tables))
+        return engines[-1]
+
+    return make
+
+
+def grounded(mesh, params, tables=None) -> NocEngine:
+    """An engine whose flits never fly (``EngineCore.fly`` off)."""
+    engine = NocEngine(mesh, params, tables)
+    engine._core.fly = False
+    return engine
+
+
 @pytest.mark.parametrize("seed", range(4))
 @pytest.mark.parametrize("case", FLIGHT_CASES)
 def test_flits_in_flight_agree_with_reference(scenario, case, seed):
@@ -379,18 +396,8 @@ def test_flight_gives_the_results_of_visits_on_a_large_mesh(seed):
         src=rng.integers(0, mesh.endpoints, n), dest_or_key=rng.integers(0, mesh.endpoints, n),
     )  # fmt: skip
     engines: list = []
-
-    def without_flight(mesh, params, tables=None) -> NocEngine:
-        engine = NocEngine(mesh, params, tables)
-        engine._core.fly = False
-        return engine
-
-    def default(mesh, params, tables=None) -> NocEngine:
-        engines.append(NocEngine(mesh, params, tables))
-        return engines[-1]
-
     windows = np.cumsum(rng.integers(1, 200, 20))
-    assert_same(run_windows(default, sc, windows), run_windows(without_flight, sc, windows))
+    assert_same(run_windows(keeping(engines), sc, windows), run_windows(grounded, sc, windows))
     flown, landed = engines[0]._core.flight
     assert flown > 0 and landed > 0
 
@@ -451,19 +458,9 @@ def test_multicast_flight_gives_the_results_of_visits(make_groups, seed, drop):
         src=np.array([sources[int(k)] for k in key]), dest_or_key=key,
     )  # fmt: skip
     engines: list = []
-
-    def without_flight(mesh, params, tables=None) -> NocEngine:
-        engine = NocEngine(mesh, params, tables)
-        engine._core.fly = False
-        return engine
-
-    def default(mesh, params, tables=None) -> NocEngine:
-        engines.append(NocEngine(mesh, params, tables))
-        return engines[-1]
-
     windows = np.cumsum(rng.integers(1, 300, 16))
-    flown_run = run_windows(default, sc, windows)
-    assert_same(flown_run, run_windows(without_flight, sc, windows))
+    flown_run = run_windows(keeping(engines), sc, windows)
+    assert_same(flown_run, run_windows(grounded, sc, windows))
     flown, landed = engines[0]._core.flight
     assert flown > 0 and landed > 0
     assert sum(len(d) for d in flown_run[0]) > 30 * n // 2  # trees delivered (most of them)
