@@ -4,8 +4,8 @@
 from libc.stdint cimport int32_t, int64_t, uint32_t, uint64_t
 
 from noc._core cimport (
-    C_BUF_READS, C_BUF_WRITES, C_MAX_OCC, C_UNROUTED, E_EJECTED, NDIR, Core, Slot, ctz64, popcount64,
-    push_moved,
+    C_BUF_READS, C_BUF_WRITES, C_MAX_OCC, C_UNROUTED, E_EJECTED, NDIR, Core, Slot, ctz64,
+    popcount64, push_moved,
 )
 from noc._bands cimport add_copies_shared, hand_off
 from noc._flight cimport holds_flier, land
