@@ -35,7 +35,6 @@ class CrossbarMachine:
     """A :class:`TrueNorthLayout` stepping all its cores as one batch."""
 
     multicast = False
-    step_ahead = False  # (the batch's kernels take every thread the run has)
 
     def __init__(
         self,
@@ -93,8 +92,8 @@ class CrossbarMachine:
             self._replace_spikes(tick)
         return counts
 
-    def update(self, tick: int, start: np.ndarray, stepped: object = None) -> TickWork:
-        counts = self.step(tick) if stepped is None else stepped
+    def update(self, tick: int, start: np.ndarray) -> TickWork:
+        counts = self.step(tick)
         events = counts.crossbar[:, 0]
         neurons = counts.neurons[:, 0]
         per_core_start = start[self.pe_of_core] + events * self.costs.synaptic_event_cycles

@@ -7,11 +7,9 @@ One SimPy process (the chip clock) drives the ticks; at each tick start ``T``:
 2. each receiving PE serves them FIFO (synaptic lookup and accumulation kernel, cycles from the
    cost model); a packet that arrived after the tick it was sent in is *late*: it is applied
    from its arrival tick (SpiNNaker semantics) or dropped, per ``chip.late_packet_policy``;
-3. every population's neuron kernel runs once for all its PEs (once the lookup is done, in a
-   thread of its own while the PEs' receive work is priced, where the machine allows:
-   ``Machine.step_ahead``); each PE's update starts when the PE is free (work still pending
-   from the previous tick is overrun), and its spikes leave at the cycles the cost model
-   gives;
+3. every population's neuron kernel runs once for all its PEs; each PE's update starts when
+   the PE is free (work still pending from the previous tick is overrun), and its spikes
+   leave at the cycles the cost model gives;
 4. the spikes enter the NoC as one array (emission cycle, source endpoint, key or destination,
    tag = emission tick << 32 | what the packet carries: ``Packets.sender``).
 
@@ -27,9 +25,7 @@ TrueNorth-sized chip would otherwise need ~8 M SimPy events per simulated second
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -116,13 +112,11 @@ class ChipSimulation:
         # no time of their own (# perf: 0.74 ms a tick of the full TrueNorth-like chip and
         # 0.45 ms of the SpiNNaker2-like benchmark; 400-tick runs -4 % for both, alternating)
         self.background = Background()
-        # the machine's neuron step of the next tick, run beside the pricing of a receive step
-        # (# perf: the SpiNNaker2-like benchmark's LIF kernels beside its DRAM channel and PE
-        # service: its update 0.45-0.49 -> 0.28-0.31 s a simulated second, the run 5.31 ->
-        # 5.16 s, mean of 6 alternating runs; the other parts, which share the cores, a
-        # little slower)
-        self._stepper = ThreadPoolExecutor(1, "chipsim-step") if self.machine.step_ahead else None
-        self._stepped: Future | None = None
+        # (the neuron step runs in ``_update``, in this thread: in a thread of its own beside
+        # the pricing of a receive step, the GIL's hand-overs cost more than the ~0.08 ms of
+        # LIF kernels a tick it hid: # perf: the SpiNNaker2-like benchmark from the end of a
+        # receive step to the end of the update 0.90-0.95 -> 0.82-0.89 s a simulated second,
+        # 3 alternating pairs; docs/benchmarks.md, session 15)
         self._scratch = np.empty((3, 0), np.int64)  # reused by _arrivals, tick after tick
 
     def _engine(self) -> NocEngine:
@@ -148,7 +142,7 @@ class ChipSimulation:
         c = self.clocks.cycles_per_tick
         try:
             for tick in range(ticks):
-                self._receive(tick * c, arrival_tick=tick - 1, next_tick=tick)
+                self._receive(tick * c, arrival_tick=tick - 1)
                 if tick > 0:
                     self._end_tick(tick - 1, tick * c)
                 self._update(tick)
@@ -166,8 +160,6 @@ class ChipSimulation:
             self.recorder.finish(self.engine, drain_busy=self.timeline.busy)
         finally:
             self.background.close()
-            if self._stepper is not None:
-                self._stepper.shutdown(wait=True)
 
     def _end_tick(self, tick: int, next_start: int) -> None:
         """Record tick ``tick``'s PE work, up to the next tick's start (a reference cycle)."""
@@ -178,9 +170,8 @@ class ChipSimulation:
         """Every PE's first cycle at or after a reference instant (PEs have their own clocks)."""
         return self.clocks.pe.all_from_reference(reference_cycle)
 
-    def _receive(self, until: int, arrival_tick: int, next_tick: int | None = None) -> None:
-        """Deliver what arrived up to reference cycle ``until`` and price its receive work;
-        ``next_tick``: the tick whose update follows (its neuron step may start here)."""
+    def _receive(self, until: int, arrival_tick: int) -> None:
+        """Deliver what arrived up to reference cycle ``until`` and price its receive work."""
         self.background.release()  # (they run while the NoC, below, releases the GIL)
         with self.times.part("noc"):
             d = self.engine.advance(int(self.clocks.noc.from_reference(until)))
@@ -193,12 +184,6 @@ class ChipSimulation:
             work = self.machine.receive(
                 batch.seg_pe, batch.bounds, batch.tag & SENDER_MASK, arrival_tick
             )
-        if next_tick is not None and self._stepper is not None:  # the ring buffers are done
-            self._stepped = self._stepper.submit(self.machine.step, next_tick)
-            # hand the GIL over at once, so the step starts before this thread's glue (# perf:
-            # the SpiNNaker2-like benchmark's wait for the step 0.19-0.21 -> 0.11-0.14 s a
-            # simulated second, 3 alternating runs)
-            time.sleep(0)
         ready = batch.arrival
         if (work.dram_bytes > 0).any():  # the row is ready when its DMA transfer ends
             # requests reach the channel in the engine's (arrival) order
@@ -246,8 +231,7 @@ class ChipSimulation:
     def _update(self, tick: int) -> None:
         start = self.timeline.start_tick(self._pe_cycle(tick * self.clocks.cycles_per_tick))
         with self.times.part("neuron_update"):
-            stepped, self._stepped = self._stepped, None
-            work = self.machine.update(tick, start, stepped and stepped.result())
+            work = self.machine.update(tick, start)
         self.timeline.add_tick_phase(work.pes, start[work.pes], work.cycles)
         if (window := self._window(tick)) is not None:
             window.update_phases(tick, work.pes, start[work.pes], work.cycles)

@@ -52,17 +52,10 @@ class Machine(Protocol):
     """True when packets carry routing keys through multicast tables."""
     source_groups: list
     """Runtime groups of the spike sources (their ``merged`` counts repeated input events)."""
-    step_ahead: bool
-    """True when the driver may run :meth:`step` in a thread of its own while it prices the
-    PEs' receive work (the step's kernels take one thread, and the run was given more)."""
 
-    def step(self, tick: int) -> object:
-        """Advance every PE's neurons in ``tick`` (the kernels: nothing that depends on when a
-        PE's tick phase starts); what it returns goes to :meth:`update`."""
-
-    def update(self, tick: int, start: np.ndarray, stepped: object = None) -> TickWork:
+    def update(self, tick: int, start: np.ndarray) -> TickWork:
         """Every PE's update phase of ``tick`` (``start[pe]``: when it begins) and the spikes
-        it sends; ``stepped``: what :meth:`step` returned for the tick (None: step now)."""
+        it sends."""
 
     def packets(self, work: TickWork) -> Packets:
         """The packets the spikes of ``work`` become (``dest_or_key`` as endpoints/keys)."""

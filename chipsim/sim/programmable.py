@@ -40,9 +40,6 @@ class ProgrammableMachine:
         self.pe_clock = pe_clock
         self.groups = [ReplayGroup(g, replay) for g in program.groups] if replay else program.groups
         self.receivers = Receivers(program, len(pes), threads)
-        # the neuron kernels run in one thread: with more, the driver steps them beside the
-        # pricing of the PEs' receive work (chipsim.sim.driver)
-        self.step_ahead = threads > 1
         self.source_groups = [g for g in program.groups if g.model is None]
         slices = program.slices
         ids = np.arange(int(slices.first[-1] + slices.count[-1]) if len(slices) else 0)
@@ -69,9 +66,9 @@ class ProgrammableMachine:
         """Each group's neurons advanced one tick: the flat indices that spiked, per group."""
         return [group.update(tick) for group in self.groups]
 
-    def update(self, tick: int, start: np.ndarray, stepped: object = None) -> TickWork:
+    def update(self, tick: int, start: np.ndarray) -> TickWork:
         parts = []
-        flats = self.step(tick) if stepped is None else stepped
+        flats = self.step(tick)
         for group, flat, (pes, per_neuron, cost, neurons, sources) in zip(
             self.groups, flats, self._tick_costs, strict=True
         ):
