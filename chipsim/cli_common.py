@@ -31,8 +31,7 @@ def run_folder_options(default_out: str) -> Callable:
         click.option("--quiet", is_flag=True, help="No progress bar."),
         click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
                      help="Threads sharing the compiled kernels: crossbar cores, synaptic "
-                     "processing and its grouping by PE, programmable PEs' neuron kernels "
-                     "(beside the PEs' receive timing), and an XY-routed NoC's routers whose "
+                     "processing and its grouping by PE, and an XY-routed NoC's routers whose "
                      "flits cannot fly, unless --noc-threads is given (same results; more "
                      "only with free cores)."),
         click.option("--noc-threads", type=click.IntRange(min=1),
