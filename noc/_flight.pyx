@@ -38,10 +38,10 @@ notes an occupancy of two (``fly_into``).
 
 from libc.stdint cimport int32_t, int64_t, uint64_t
 
-from noc._core cimport E_EJECTED, NDIR, Core, Flier, Slot, push_flit
+from noc._core cimport NDIR, Core, Flier, Slot, push_flit
 from noc._credits cimport link_credit
 from noc._route cimport across_x, across_y, opp
-from noc._stages cimport record, write_link_flit
+from noc._stages cimport eject, write_link_flit
 
 
 cdef void fly_due(Core* c) noexcept nogil:
@@ -106,9 +106,7 @@ cdef void arrive(Core* c, Air* a, int r, int k) noexcept nogil:
     if c.now < c.eject_ready[ep]:
         land(c, r)
         return
-    c.eject_ready[ep] = c.now + c.E
-    c.ec[ep * 3 + E_EJECTED] += 1
-    record(c, f.flit.pkt, ep, c.now + 1, f.flit.hops, False)
+    eject(c, r, ep - r * c.L, 0, &f.flit, False)
     leave(a, r, k, NDIR + ep - r * c.L)
     c.n_fly -= 1
 

@@ -311,7 +311,7 @@ cdef inline int64_t send_and_pop(Core* c, int r, uint32_t ready) noexcept nogil:
                     )):
                         link_traverse(c, r, o, 0, 0, s, c.fly)
                 else:
-                    eject(c, r, o - NDIR, 0, s, c.dirty != NULL)
+                    eject(c, r, o - NDIR, 0, &c.slot[s], c.dirty != NULL)
             c.rt[r].rc[C_SW_IN_ARB] += 1
             c.rt[r].rc[C_SW_OUT_ARB] += n
             c.rt[r].rc[C_XBAR] += n
@@ -436,7 +436,7 @@ cdef inline int64_t send_head(
         if not (fly and take_off(c, r, o, &c.slot[t])):
             link_traverse(c, r, o, 0, 0, t, fly)
     else:
-        eject(c, r, o - NDIR, 0, t, False)  # one copy per packet
+        eject(c, r, o - NDIR, 0, &c.slot[t], False)  # one copy per packet
     pop_head(c, r, i, g0 + i, False)  # buffer reads: see router_counters
     vc.route = -1
     note_pop(vc, now)

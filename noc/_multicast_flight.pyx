@@ -28,14 +28,14 @@ occupancy of at least one. Its pop is not noted in the input VC's pop history (s
 from libc.stdint cimport int32_t, int64_t, uint16_t, uint32_t, uint64_t
 
 from noc._core cimport (
-    C_BUF_READS, C_SW_IN_ARB, C_SW_OUT_ARB, C_VC_ARB, C_XBAR, E_EJECTED, NDIR, Core, Flier,
+    C_BUF_READS, C_SW_IN_ARB, C_SW_OUT_ARB, C_VC_ARB, C_XBAR, NDIR, Core, Flier,
     ctz64, popcount64,
 )
 from noc._credits cimport link_credit
 from noc._flight cimport land
 from noc._multicast_flight cimport take_off_multicast
 from noc._route cimport compute_route, opp
-from noc._stages cimport add_copies, busy_ejections, record, write_link_flit
+from noc._stages cimport add_copies, busy_ejections, eject, write_link_flit
 
 
 cdef void depart(Core* c, int r) noexcept nogil:
@@ -75,7 +75,7 @@ cdef inline void send_all(Core* c, int r, Flier* f, uint32_t route) noexcept nog
     """Router r's flier ``f`` crosses the crossbar to every output of ``route`` (all free),
     with the router cycle's counts; the copies that cross links fly on or are written into
     the next router's buffer."""
-    cdef int pid = f.flit.pkt, n = popcount64(<uint64_t>route), o, ep
+    cdef int pid = f.flit.pkt, n = popcount64(<uint64_t>route), o
     cdef int64_t ready = c.now + c.Lk + c.Rp
     cdef int32_t hops = f.flit.hops
     cdef uint16_t next_rr = f.port + 1 if f.port + 1 < c.P else 0
@@ -95,10 +95,7 @@ cdef inline void send_all(Core* c, int r, Flier* f, uint32_t route) noexcept nog
         b &= b - 1
         c.rr_va[r * c.P + o] = next_rr
         if o >= NDIR:
-            ep = r * c.L + o - NDIR
-            c.ec[ep * 3 + E_EJECTED] += 1
-            c.eject_ready[ep] = c.now + c.E
-            record(c, pid, ep, c.now + 1, hops, False)
+            eject(c, r, o - NDIR, 0, &f.flit, False)
         elif not take_off_multicast(c, r, o, &f.flit, ready, hops + 1):
             c.rt[r].lf[o] += 1
             write_link_flit(c, c.rt[r].nbr[o], opp(o), &f.flit, ready, hops + 1, True)

@@ -247,7 +247,7 @@ cdef void switch_traverse(Core* c, int r, int granted) noexcept nogil:
             c.ovc[(r * c.P + o) * c.V + w].credits -= c.rt[r].nbr[o] >= 0
             link_traverse(c, r, o, w, k, s, False)  # (none in flight: noc/_flight.pyx)
         else:
-            eject(c, r, o - NDIR, k, s, False)
+            eject(c, r, o - NDIR, k, &c.slot[s], False)
         c.br[g * c.P + o].sent = k + 1
         if k + 1 == c.F:
             c.ovc[(r * c.P + o) * c.V + w].owner = -1

@@ -142,16 +142,18 @@ cdef inline uint32_t busy_ejections(Core* c, int r, uint32_t ports) noexcept nog
     return busy
 
 
-cdef inline void eject(Core* c, int r, int port, int k, int64_t s, bint shared) noexcept nogil:
-    """Flit k (of its packet) in slot s leaves through local port ``port``; the tail
-    completes the delivery record (arrival: the next cycle; ``shared``: see
-    ``add_copies``)."""
+cdef inline void eject(
+    Core* c, int r, int port, int k, const Slot* flit, bint shared
+) noexcept nogil:
+    """Flit k (of its packet) ``flit`` (in a slot, or a flier) of router r leaves through
+    local port ``port``; the tail completes the delivery record (arrival: the next cycle;
+    ``shared``: see ``add_copies``)."""
     cdef int ep = r * c.L + port
     c.ec[ep * 3 + E_EJECTED] += 1
     if k == 0:
         c.eject_ready[ep] = c.now + c.E
     if k == c.F - 1:
-        record(c, c.slot[s].pkt, ep, c.now + 1, c.slot[s].hops, shared)
+        record(c, flit.pkt, ep, c.now + 1, flit.hops, shared)
 
 
 cdef inline void pop_head(Core* c, int r, int i, int g, bint read) noexcept nogil:
